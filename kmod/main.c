@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * napt: module init and exit, one instance per network namespace, and the
+ * life cycle of an instance (up, set, down, address changes, the sweeper).
+ */
+#include <linux/module.h>
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "kernel.h"
+
+unsigned int napt_net_id __read_mostly;
+static struct kmem_cache *napt_map_cache __read_mostly;
+static struct kmem_cache *napt_sess_cache __read_mostly;
+
+struct napt_map *napt_map_alloc(void)
+{
+	return kmem_cache_alloc(napt_map_cache, GFP_ATOMIC);
+}
+
+static void napt_map_free_cb(struct rcu_head *rcu)
+{
+	kmem_cache_free(napt_map_cache, container_of(rcu, struct napt_map, rcu));
+}
+
+void napt_map_free_rcu(struct napt_map *m)
+{
+	call_rcu(&m->rcu, napt_map_free_cb);
+}
+
+struct napt_sess *napt_sess_alloc(void)
+{
+	return kmem_cache_alloc(napt_sess_cache, GFP_ATOMIC);
+}
+
+static void napt_sess_free_cb(struct rcu_head *rcu)
+{
+	kmem_cache_free(napt_sess_cache,
+			container_of(rcu, struct napt_sess, rcu));
+}
+
+void napt_sess_free_rcu(struct napt_sess *s)
+{
+	call_rcu(&s->rcu, napt_sess_free_cb);
+}
+
+void napt_cfg_defaults(struct napt_cfg *cfg)
+{
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->port_min = 1024;
+	cfg->port_max = 65535;
+	cfg->timeout_udp = 300;
+	cfg->timeout_tcp_est = 7440;
+	cfg->timeout_tcp_trans = 240;
+	cfg->timeout_icmp = 60;
+	for (i = 0; i < NAPT_NPROTO; i++) {
+		cfg->mapping[i] = NAPT_MAPPING_EIM;
+		cfg->filtering[i] = NAPT_FILTER_APDF;
+	}
+	cfg->flags = NAPT_F_DEFAULT;
+	cfg->max_maps = 65536;
+	cfg->max_sess = 4 * 65536;
+}
+
+/**
+ * napt_if_primary_addr() - the first IPv4 address of an interface
+ * @net: its namespace
+ * @ifindex: the interface
+ *
+ * Return: the address, or 0 if it has none.
+ */
+__be32 napt_if_primary_addr(struct net *net, int ifindex)
+{
+	const struct in_ifaddr *ifa;
+	struct net_device *dev;
+	struct in_device *idev;
+	__be32 addr = 0;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, ifindex);
+	idev = dev ? __in_dev_get_rcu(dev) : NULL;
+	if (idev) {
+		in_dev_for_each_ifa_rcu(ifa, idev) {
+			if (!(ifa->ifa_flags & IFA_F_SECONDARY)) {
+				addr = ifa->ifa_local;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return addr;
+}
+
+static void napt_gc_work(struct work_struct *work)
+{
+	struct napt_net *nn = container_of(to_delayed_work(work),
+					   struct napt_net, gc_work);
+	/* a whole table is swept at least every 8 passes (seconds) */
+	u32 budget = max_t(u32, 1024, (nn->out.mask + 1) / 8);
+
+	napt_gc_step(nn, napt_now(), budget);
+	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
+}
+
+int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
+	    struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (rcu_access_pointer(nn->cfg)) {
+		NL_SET_ERR_MSG(extack, "napt is already up (use set)");
+		return -EEXIST;
+	}
+	ret = napt_table_init(nn, cfg->max_maps, cfg->max_sess);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot allocate the mapping table");
+		return ret;
+	}
+	nn->stats = alloc_percpu(struct napt_stats);
+	if (!nn->stats) {
+		ret = -ENOMEM;
+		goto err_stats;
+	}
+	WRITE_ONCE(nn->if_addr, napt_if_primary_addr(nn->net,
+						      cfg->ext_ifindex));
+	nn->gen++;
+	rcu_assign_pointer(nn->cfg, cfg);
+	ret = napt_hooks_register(nn);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+		goto err_hooks;
+	}
+	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
+	return 0;
+
+err_hooks:
+	RCU_INIT_POINTER(nn->cfg, NULL);
+	free_percpu(nn->stats);
+	nn->stats = NULL;
+err_stats:
+	napt_table_free(nn);
+	return ret;
+}
+
+/* Whether a change from @o to @n makes the dynamic mappings wrong. */
+static bool napt_cfg_moves_maps(const struct napt_cfg *o,
+				const struct napt_cfg *n)
+{
+	return o->ext_ifindex != n->ext_ifindex || o->n_ext != n->n_ext ||
+	       memcmp(o->ext, n->ext, sizeof(o->ext)) ||
+	       o->n_int != n->n_int ||
+	       memcmp(o->int_nets, n->int_nets, sizeof(o->int_nets)) ||
+	       o->port_min != n->port_min || o->port_max != n->port_max;
+}
+
+int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
+	     struct netlink_ext_ack *extack)
+{
+	struct napt_cfg *old = rcu_dereference_protected(nn->cfg,
+						lockdep_is_held(&nn->lock));
+
+	if (!old) {
+		NL_SET_ERR_MSG(extack, "napt is down (use up)");
+		return -ENOENT;
+	}
+	if (old->ext_ifindex != cfg->ext_ifindex)
+		WRITE_ONCE(nn->if_addr,
+			   napt_if_primary_addr(nn->net, cfg->ext_ifindex));
+	rcu_assign_pointer(nn->cfg, cfg);
+	if (napt_cfg_moves_maps(old, cfg)) {
+		/* packets under the old configuration must be done */
+		synchronize_rcu();
+		napt_flush(nn, NAPT_MAP_DYNAMIC, 0);
+	}
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+void napt_down(struct napt_net *nn)
+{
+	struct napt_cfg *cfg = rcu_dereference_protected(nn->cfg,
+						lockdep_is_held(&nn->lock));
+
+	if (!cfg)
+		return;
+	napt_hooks_unregister(nn);
+	cancel_delayed_work_sync(&nn->gc_work);
+	RCU_INIT_POINTER(nn->cfg, NULL);
+	synchronize_rcu();
+	napt_flush(nn, NAPT_MAP_ANY, 0);
+	napt_table_free(nn);
+	free_percpu(nn->stats);
+	nn->stats = NULL;
+	kfree(cfg);
+}
+
+/*
+ * The external address follows the interface's unless configured: on a
+ * change, dynamic mappings on the old address are dropped.
+ */
+static int napt_inetaddr_event(struct notifier_block *nb, unsigned long ev,
+			       void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net_device *dev = ifa->ifa_dev->dev;
+	struct napt_net *nn = napt_pernet(dev_net(dev));
+	struct napt_cfg *cfg;
+	__be32 old, now;
+
+	if (ev != NETDEV_UP && ev != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	mutex_lock(&nn->lock);
+	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (cfg && cfg->ext_ifindex == dev->ifindex) {
+		old = nn->if_addr;
+		now = napt_if_primary_addr(nn->net, dev->ifindex);
+		/* an address being removed may still be listed */
+		if (ev == NETDEV_DOWN && now == ifa->ifa_local)
+			now = 0;
+		WRITE_ONCE(nn->if_addr, now);
+		if (old && old != now && !cfg->n_ext) {
+			synchronize_rcu();
+			napt_flush(nn, NAPT_MAP_DYNAMIC, old);
+		}
+	}
+	mutex_unlock(&nn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block napt_inetaddr_nb = {
+	.notifier_call = napt_inetaddr_event,
+};
+
+static int __net_init napt_net_init(struct net *net)
+{
+	struct napt_net *nn = napt_pernet(net);
+
+	nn->net = net;
+	mutex_init(&nn->lock);
+	RCU_INIT_POINTER(nn->cfg, NULL);
+	INIT_DELAYED_WORK(&nn->gc_work, napt_gc_work);
+	return 0;
+}
+
+static void __net_exit napt_net_exit(struct net *net)
+{
+	struct napt_net *nn = napt_pernet(net);
+
+	mutex_lock(&nn->lock);
+	napt_down(nn);
+	mutex_unlock(&nn->lock);
+}
+
+static struct pernet_operations napt_net_ops = {
+	.init = napt_net_init,
+	.exit = napt_net_exit,
+	.id = &napt_net_id,
+	.size = sizeof(struct napt_net),
+};
+
+/*
+ * Caches are kept apart from look-alike ones so that an object left
+ * behind shows at unload.
+ */
+#ifdef SLAB_NO_MERGE
+#define NAPT_SLAB_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE)
+#define NAPT_SLAB_CTOR NULL
+#else
+static void napt_slab_ctor(void *obj)
+{
+}
+
+#define NAPT_SLAB_FLAGS SLAB_HWCACHE_ALIGN
+#define NAPT_SLAB_CTOR napt_slab_ctor
+#endif
+
+static int __init napt_init(void)
+{
+	int ret = -ENOMEM;
+
+	napt_map_cache = kmem_cache_create("napt_map", sizeof(struct napt_map),
+					   0, NAPT_SLAB_FLAGS, NAPT_SLAB_CTOR);
+	if (!napt_map_cache)
+		goto err_map;
+	napt_sess_cache = kmem_cache_create("napt_sess",
+					    sizeof(struct napt_sess), 0,
+					    NAPT_SLAB_FLAGS, NAPT_SLAB_CTOR);
+	if (!napt_sess_cache)
+		goto err_sess;
+	ret = register_pernet_subsys(&napt_net_ops);
+	if (ret)
+		goto err_pernet;
+	ret = register_inetaddr_notifier(&napt_inetaddr_nb);
+	if (ret)
+		goto err_notifier;
+	ret = napt_genl_init();
+	if (ret)
+		goto err_genl;
+	pr_info("napt: IPv4 NAPT gateway loaded\n");
+	return 0;
+
+err_genl:
+	unregister_inetaddr_notifier(&napt_inetaddr_nb);
+err_notifier:
+	unregister_pernet_subsys(&napt_net_ops);
+err_pernet:
+	kmem_cache_destroy(napt_sess_cache);
+err_sess:
+	kmem_cache_destroy(napt_map_cache);
+err_map:
+	return ret;
+}
+
+static void __exit napt_exit(void)
+{
+	napt_genl_exit();
+	unregister_inetaddr_notifier(&napt_inetaddr_nb);
+	unregister_pernet_subsys(&napt_net_ops);
+	rcu_barrier();
+	kmem_cache_destroy(napt_sess_cache);
+	kmem_cache_destroy(napt_map_cache);
+}
+
+module_init(napt_init);
+module_exit(napt_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Conntrack-independent IPv4 NAPT gateway");
+MODULE_AUTHOR("napt developers");
+MODULE_ALIAS_GENL_FAMILY(NAPT_GENL_NAME);

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * napt: internal types shared by the table, the translator, the hooks and
+ * the netlink code. This header and table.c / xlate.c also compile in
+ * userspace (tests/unit/) through a thin compat header: keep them to the
+ * small set of kernel interfaces that header provides.
+ */
+#ifndef _NAPT_H
+#define _NAPT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/siphash.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+#include <linux/skbuff.h>
+#include <linux/in.h>
+#else
+#include "kcompat.h"
+#endif
+#include <linux/napt.h>
+
+#define NAPT_LOCKS		256	/* striped writer locks per table */
+#define NAPT_CHAIN_MAX		32	/* entries one bucket may hold */
+#define NAPT_RAND_PROBES	64	/* random port probes, then ... */
+#define NAPT_LINEAR_PROBES	512	/* ... a bounded linear scan */
+
+/* enum napt_flags defaults */
+#define NAPT_F_DEFAULT (NAPT_F_PORT_PRESERVE | NAPT_F_HAIRPIN | \
+			NAPT_F_INBOUND_REFRESH | NAPT_F_ICMP_UNREACH)
+
+/* Index of a protocol in per-protocol arrays. */
+enum napt_pidx { NAPT_UDP, NAPT_TCP, NAPT_ICMP, NAPT_NPROTO };
+
+struct napt_prefix {
+	__be32 addr;
+	__be32 mask;
+	u8 len;
+};
+
+/**
+ * struct napt_cfg - the configuration of a running instance
+ *
+ * Replaced as a whole (copy, change, rcu_assign_pointer) under the
+ * instance mutex; the packet path reads it under RCU.
+ */
+struct napt_cfg {
+	int ext_ifindex;
+	unsigned int n_ext;		/* configured external addresses */
+	__be32 ext[NAPT_MAX_EXT_ADDRS];
+	unsigned int n_int;
+	struct napt_prefix int_nets[NAPT_MAX_INT_NETS];
+	u16 port_min, port_max;
+	u32 timeout_udp, timeout_tcp_est, timeout_tcp_trans, timeout_icmp;
+	u8 mapping[NAPT_NPROTO];	/* enum napt_mapping */
+	u8 filtering[NAPT_NPROTO];	/* enum napt_filtering */
+	u32 flags;			/* enum napt_flags */
+	u32 max_maps, max_sess;
+	struct rcu_head rcu;
+};
+
+/* Outbound key: the inside endpoint, plus the remote for ADM/APDM. */
+struct napt_okey {
+	__be32 int_addr;
+	__be32 rem_addr;	/* 0 unless ADM or APDM */
+	__be16 int_port;
+	__be16 rem_port;	/* 0 unless APDM */
+	u8 proto;
+	u8 pad[3];
+};
+
+/**
+ * struct napt_map - one mapping, inside endpoint <-> outside endpoint
+ *
+ * Linked in the outbound table by @key and in the inbound table by
+ * (proto, @ext_addr, @ext_port). One reference is held by the tables, one
+ * by each session; the memory goes back by RCU when the last one drops.
+ */
+struct napt_map {
+	struct hlist_node out_node;
+	struct hlist_node in_node;
+	struct napt_okey key;
+	__be32 ext_addr;
+	__be16 ext_port;
+	u8 type;		/* enum napt_map_type */
+	u8 mapping;		/* enum napt_mapping it was made under */
+	u32 expires;		/* napt_now() seconds; refreshed locklessly */
+	atomic_t nsess;
+	refcount_t ref;
+	bool dead;		/* unlinked from the tables */
+	struct rcu_head rcu;
+};
+
+/* TCP tracking bits of a session (RFC 5382, RFC 7857). */
+enum {
+	NAPT_TCP_SYN_OUT = 1 << 0,
+	NAPT_TCP_SYN_IN = 1 << 1,
+	NAPT_TCP_EST = 1 << 2,
+	NAPT_TCP_FIN_OUT = 1 << 3,
+	NAPT_TCP_FIN_IN = 1 << 4,
+	NAPT_TCP_RST = 1 << 5,
+};
+
+/**
+ * struct napt_sess - one remote endpoint a mapping has sent to
+ *
+ * Hashed by (proto, ext_addr, ext_port, rem_addr) only, so that every
+ * session of one mapping with one remote address shares a bucket: the
+ * address-dependent filter walks that bucket, the address-and-port
+ * dependent one also compares the port.
+ */
+struct napt_sess {
+	struct hlist_node node;
+	struct napt_map *map;
+	__be32 ext_addr;
+	__be32 rem_addr;
+	__be16 ext_port;
+	__be16 rem_port;
+	u8 proto;
+	u32 tcp;		/* NAPT_TCP_* */
+	u32 expires;
+	struct rcu_head rcu;
+};
+
+struct napt_htab {
+	struct hlist_head *buckets;
+	u32 mask;
+	spinlock_t locks[NAPT_LOCKS];
+};
+
+struct napt_stats {
+	u64 c[__NAPT_STAT_MAX];
+};
+
+/**
+ * struct napt_net - the NAT instance of one network namespace
+ */
+struct napt_net {
+	struct net *net;
+	struct mutex lock;		/* serializes control operations */
+	struct napt_cfg __rcu *cfg;	/* NULL while down */
+	__be32 if_addr;			/* ext_ifindex's primary address */
+	siphash_key_t hkey;
+	struct napt_htab out, in, sess;
+	atomic_t nmaps, nsess;
+	u32 gc_out, gc_sess;		/* next bucket to sweep */
+	u32 gen;			/* bumped by every up */
+	struct napt_stats __percpu *stats;
+	struct delayed_work gc_work;
+	bool hooks_on;
+};
+
+static inline void napt_stat_add(struct napt_net *nn, int idx, u64 v)
+{
+	this_cpu_add(nn->stats->c[idx], v);
+}
+
+static inline void napt_stat_inc(struct napt_net *nn, int idx)
+{
+	napt_stat_add(nn, idx, 1);
+}
+
+/* Seconds on a monotonic clock; wraps after 136 years. */
+static inline u32 napt_now(void)
+{
+	return (u32)(jiffies / HZ);
+}
+
+static inline bool napt_expired(u32 expires, u32 now)
+{
+	return (s32)(now - expires) >= 0;
+}
+
+static inline int napt_pidx(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:
+		return NAPT_UDP;
+	case IPPROTO_TCP:
+		return NAPT_TCP;
+	case IPPROTO_ICMP:
+		return NAPT_ICMP;
+	}
+	return -1;
+}
+
+/* table.c */
+int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess);
+void napt_table_free(struct napt_net *nn);
+struct napt_map *napt_map_lookup_out(struct napt_net *nn,
+				     const struct napt_okey *key);
+struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
+				    __be32 ext_addr, __be16 ext_port);
+struct napt_map *napt_map_create(struct napt_net *nn,
+				 const struct napt_cfg *cfg,
+				 const struct napt_okey *key, u8 mapping,
+				 __be32 rem_addr, __be16 rem_port,
+				 int *drop_reason);
+struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
+				   __be32 rem_addr, __be16 rem_port,
+				   bool match_port);
+struct napt_sess *napt_sess_create(struct napt_net *nn,
+				   const struct napt_cfg *cfg,
+				   struct napt_map *m, __be32 rem_addr,
+				   __be16 rem_port, int *drop_reason);
+__be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
+			  __be32 int_addr);
+unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget);
+unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr);
+u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp);
+u32 napt_map_timeout(const struct napt_cfg *cfg, u8 proto);
+int napt_map_walk(struct napt_net *nn, u32 *bucket, u32 *skip,
+		  int (*fn)(struct napt_map *m, void *arg), void *arg);
+
+/* Provided by the environment: hooks.c in the kernel, a stub in tests. */
+bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
+			  __be16 port, __be32 rem_addr, __be16 rem_port);
+struct napt_map *napt_map_alloc(void);
+void napt_map_free_rcu(struct napt_map *m);
+struct napt_sess *napt_sess_alloc(void);
+void napt_sess_free_rcu(struct napt_sess *s);
+
+/* xlate.c */
+unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
+			    struct sk_buff *skb);
+unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
+			   struct sk_buff *skb);
+bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr);
+bool napt_is_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
+		      __be32 addr);
+
+#endif /* _NAPT_H */

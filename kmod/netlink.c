@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * napt: the generic netlink API (documented in uapi/linux/napt.h).
+ */
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/ip.h>
+
+#include "kernel.h"
+
+static struct netlink_range_validation napt_timeout_range = {
+	.min = 1,
+	.max = NAPT_MAX_TIMEOUT,
+};
+
+static struct netlink_range_validation napt_limit_range = {
+	.min = 1,
+	.max = NAPT_MAX_MAPS_LIMIT,
+};
+
+static const struct nla_policy napt_prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
+	[NAPT_PREFIX_A_ADDR] = { .type = NLA_BE32 },
+	[NAPT_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
+static const struct nla_policy napt_behav_policy[NAPT_BEHAV_A_MAX + 1] = {
+	[NAPT_BEHAV_A_PROTO] = { .type = NLA_U8 },
+	[NAPT_BEHAV_A_MAPPING] = NLA_POLICY_RANGE(NLA_U8, NAPT_MAPPING_EIM,
+						  NAPT_MAPPING_MAX),
+	[NAPT_BEHAV_A_FILTERING] = NLA_POLICY_RANGE(NLA_U8, NAPT_FILTER_EIF,
+						    NAPT_FILTER_MAX),
+};
+
+static const struct nla_policy napt_map_policy[NAPT_MAP_A_MAX + 1] = {
+	[NAPT_MAP_A_PROTO] = { .type = NLA_U8 },
+	[NAPT_MAP_A_TYPE] = NLA_POLICY_MAX(NLA_U8, NAPT_MAP_TYPE_MAX),
+	[NAPT_MAP_A_INT_ADDR] = { .type = NLA_BE32 },
+	[NAPT_MAP_A_INT_PORT] = { .type = NLA_BE16 },
+	[NAPT_MAP_A_EXT_ADDR] = { .type = NLA_BE32 },
+	[NAPT_MAP_A_EXT_PORT] = { .type = NLA_BE16 },
+	[NAPT_MAP_A_REM_ADDR] = { .type = NLA_BE32 },
+	[NAPT_MAP_A_REM_PORT] = { .type = NLA_BE16 },
+	[NAPT_MAP_A_MAPPING] = NLA_POLICY_RANGE(NLA_U8, NAPT_MAPPING_EIM,
+						NAPT_MAPPING_MAX),
+	[NAPT_MAP_A_EXPIRES] = { .type = NLA_U32 },
+	[NAPT_MAP_A_SESSIONS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
+	[NAPT_A_RUNNING] = { .type = NLA_REJECT },
+	[NAPT_A_EXT_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NAPT_A_EXT_ADDRS] = { .type = NLA_NESTED },
+	[NAPT_A_INT_NETS] = NLA_POLICY_NESTED_ARRAY(napt_prefix_policy),
+	[NAPT_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NAPT_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NAPT_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &napt_timeout_range),
+	[NAPT_A_TIMEOUT_TCP_EST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &napt_timeout_range),
+	[NAPT_A_TIMEOUT_TCP_TRANS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &napt_timeout_range),
+	[NAPT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &napt_timeout_range),
+	[NAPT_A_BEHAVIOURS] = NLA_POLICY_NESTED_ARRAY(napt_behav_policy),
+	[NAPT_A_FLAGS] = NLA_POLICY_BITFIELD32(__NAPT_F_ALL),
+	[NAPT_A_MAX_MAPS] = NLA_POLICY_FULL_RANGE(NLA_U32, &napt_limit_range),
+	[NAPT_A_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &napt_limit_range),
+	[NAPT_A_NMAPS] = { .type = NLA_REJECT },
+	[NAPT_A_NSESSIONS] = { .type = NLA_REJECT },
+	[NAPT_A_MAP] = NLA_POLICY_NESTED(napt_map_policy),
+	[NAPT_A_STATS] = { .type = NLA_REJECT },
+};
+
+static struct genl_family napt_genl_family;
+
+static int napt_nl_ext_addrs(struct napt_cfg *cfg, const struct nlattr *nest,
+			     struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem;
+
+	memset(cfg->ext, 0, sizeof(cfg->ext));
+	nla_for_each_nested(a, nest, rem) {
+		__be32 addr;
+
+		if (nla_type(a) != NAPT_A_EXT_ADDRS_ENTRY ||
+		    nla_len(a) != sizeof(__be32)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "bad external address entry");
+			return -EINVAL;
+		}
+		if (n == NAPT_MAX_EXT_ADDRS) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many external addresses");
+			return -E2BIG;
+		}
+		addr = nla_get_in_addr(a);
+		if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+		    ipv4_is_lbcast(addr) || ipv4_is_loopback(addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "external address must be unicast");
+			return -EINVAL;
+		}
+		cfg->ext[n++] = addr;
+	}
+	cfg->n_ext = n;
+	return 0;
+}
+
+static int napt_nl_int_nets(struct napt_cfg *cfg, const struct nlattr *nest,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NAPT_PREFIX_A_MAX + 1];
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem, ret;
+
+	memset(cfg->int_nets, 0, sizeof(cfg->int_nets));
+	nla_for_each_nested(a, nest, rem) {
+		struct napt_prefix *p = &cfg->int_nets[n];
+
+		if (n == NAPT_MAX_INT_NETS) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many internal prefixes");
+			return -E2BIG;
+		}
+		ret = nla_parse_nested(tb, NAPT_PREFIX_A_MAX, a,
+				       napt_prefix_policy, extack);
+		if (ret)
+			return ret;
+		if (!tb[NAPT_PREFIX_A_ADDR] || !tb[NAPT_PREFIX_A_LEN]) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "prefix needs address and length");
+			return -EINVAL;
+		}
+		p->addr = nla_get_in_addr(tb[NAPT_PREFIX_A_ADDR]);
+		p->len = nla_get_u8(tb[NAPT_PREFIX_A_LEN]);
+		p->mask = inet_make_mask(p->len);
+		if (p->addr & ~p->mask) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "internal prefix has host bits set");
+			return -EINVAL;
+		}
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no internal prefix");
+		return -EINVAL;
+	}
+	cfg->n_int = n;
+	return 0;
+}
+
+static int napt_nl_behaviours(struct napt_cfg *cfg, const struct nlattr *nest,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NAPT_BEHAV_A_MAX + 1];
+	const struct nlattr *a;
+	int rem, ret, i;
+
+	nla_for_each_nested(a, nest, rem) {
+		int lo = 0, hi = NAPT_NPROTO - 1;
+
+		ret = nla_parse_nested(tb, NAPT_BEHAV_A_MAX, a,
+				       napt_behav_policy, extack);
+		if (ret)
+			return ret;
+		if (tb[NAPT_BEHAV_A_PROTO] && nla_get_u8(tb[NAPT_BEHAV_A_PROTO])) {
+			lo = napt_pidx(nla_get_u8(tb[NAPT_BEHAV_A_PROTO]));
+			if (lo < 0) {
+				NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_BEHAV_A_PROTO],
+						    "protocol must be udp, tcp, icmp or 0");
+				return -EINVAL;
+			}
+			hi = lo;
+		}
+		for (i = lo; i <= hi; i++) {
+			if (tb[NAPT_BEHAV_A_MAPPING])
+				cfg->mapping[i] =
+					nla_get_u8(tb[NAPT_BEHAV_A_MAPPING]);
+			if (tb[NAPT_BEHAV_A_FILTERING])
+				cfg->filtering[i] =
+					nla_get_u8(tb[NAPT_BEHAV_A_FILTERING]);
+		}
+	}
+	return 0;
+}
+
+static void napt_nl_u32(struct nlattr **tb, int type, u32 *v)
+{
+	if (tb[type])
+		*v = nla_get_u32(tb[type]);
+}
+
+/*
+ * Apply the attributes of an UP (@up) or SET request to @cfg.
+ */
+static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
+			 struct nlattr **tb, bool up,
+			 struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (tb[NAPT_A_EXT_IFINDEX]) {
+		bool found;
+
+		cfg->ext_ifindex = nla_get_u32(tb[NAPT_A_EXT_IFINDEX]);
+		rcu_read_lock();
+		found = dev_get_by_index_rcu(net, cfg->ext_ifindex);
+		rcu_read_unlock();
+		if (!found) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_A_EXT_IFINDEX],
+					    "no such external interface");
+			return -ENODEV;
+		}
+	} else if (up) {
+		NL_SET_ERR_MSG_MOD(extack, "the external interface is required");
+		return -EINVAL;
+	}
+	if (tb[NAPT_A_INT_NETS]) {
+		ret = napt_nl_int_nets(cfg, tb[NAPT_A_INT_NETS], extack);
+		if (ret)
+			return ret;
+	} else if (up) {
+		NL_SET_ERR_MSG_MOD(extack, "the internal prefixes are required");
+		return -EINVAL;
+	}
+	if (tb[NAPT_A_EXT_ADDRS]) {
+		ret = napt_nl_ext_addrs(cfg, tb[NAPT_A_EXT_ADDRS], extack);
+		if (ret)
+			return ret;
+	}
+	if (tb[NAPT_A_PORT_MIN])
+		cfg->port_min = nla_get_u16(tb[NAPT_A_PORT_MIN]);
+	if (tb[NAPT_A_PORT_MAX])
+		cfg->port_max = nla_get_u16(tb[NAPT_A_PORT_MAX]);
+	if (cfg->port_min > cfg->port_max) {
+		NL_SET_ERR_MSG_MOD(extack, "port range minimum above maximum");
+		return -EINVAL;
+	}
+	napt_nl_u32(tb, NAPT_A_TIMEOUT_UDP, &cfg->timeout_udp);
+	napt_nl_u32(tb, NAPT_A_TIMEOUT_TCP_EST, &cfg->timeout_tcp_est);
+	napt_nl_u32(tb, NAPT_A_TIMEOUT_TCP_TRANS, &cfg->timeout_tcp_trans);
+	napt_nl_u32(tb, NAPT_A_TIMEOUT_ICMP, &cfg->timeout_icmp);
+	if (tb[NAPT_A_BEHAVIOURS]) {
+		ret = napt_nl_behaviours(cfg, tb[NAPT_A_BEHAVIOURS], extack);
+		if (ret)
+			return ret;
+	}
+	if (tb[NAPT_A_FLAGS]) {
+		struct nla_bitfield32 bf = nla_get_bitfield32(tb[NAPT_A_FLAGS]);
+
+		cfg->flags = (cfg->flags & ~bf.selector) |
+			     (bf.value & bf.selector);
+	}
+	if (!up && (tb[NAPT_A_MAX_MAPS] || tb[NAPT_A_MAX_SESSIONS])) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "limits are fixed while up (down, then up)");
+		return -EBUSY;
+	}
+	if (tb[NAPT_A_MAX_MAPS]) {
+		cfg->max_maps = nla_get_u32(tb[NAPT_A_MAX_MAPS]);
+		cfg->max_sess = min_t(u64, 4ULL * cfg->max_maps,
+				      NAPT_MAX_MAPS_LIMIT);
+	}
+	napt_nl_u32(tb, NAPT_A_MAX_SESSIONS, &cfg->max_sess);
+	return 0;
+}
+
+static int napt_nl_up(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	struct napt_cfg *cfg;
+	int ret;
+
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	napt_cfg_defaults(cfg);
+	ret = napt_nl_apply(genl_info_net(info), cfg, info->attrs, true,
+			    info->extack);
+	if (ret)
+		goto err;
+	mutex_lock(&nn->lock);
+	ret = napt_up(nn, cfg, info->extack);
+	mutex_unlock(&nn->lock);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	kfree(cfg);
+	return ret;
+}
+
+static int napt_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	struct napt_cfg *cfg, *old;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	old = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (!old) {
+		NL_SET_ERR_MSG_MOD(info->extack, "napt is down (use up)");
+		ret = -ENOENT;
+		goto out;
+	}
+	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = napt_nl_apply(genl_info_net(info), cfg, info->attrs, false,
+			    info->extack);
+	if (!ret)
+		ret = napt_set(nn, cfg, info->extack);
+	if (ret)
+		kfree(cfg);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int napt_nl_down(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+
+	mutex_lock(&nn->lock);
+	napt_down(nn);
+	mutex_unlock(&nn->lock);
+	return 0;
+}
+
+static int napt_nl_put_cfg(struct sk_buff *msg, struct napt_net *nn,
+			   const struct napt_cfg *cfg)
+{
+	static const u8 protos[NAPT_NPROTO] = {
+		[NAPT_UDP] = IPPROTO_UDP,
+		[NAPT_TCP] = IPPROTO_TCP,
+		[NAPT_ICMP] = IPPROTO_ICMP,
+	};
+	struct nla_bitfield32 flags = { cfg->flags, __NAPT_F_ALL };
+	struct nlattr *nest, *e;
+	unsigned int i;
+
+	if (nla_put_u8(msg, NAPT_A_RUNNING, 1) ||
+	    nla_put_u32(msg, NAPT_A_EXT_IFINDEX, cfg->ext_ifindex))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(msg, NAPT_A_EXT_ADDRS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_ext; i++)
+		if (nla_put_in_addr(msg, NAPT_A_EXT_ADDRS_ENTRY, cfg->ext[i]))
+			return -EMSGSIZE;
+	if (!cfg->n_ext && READ_ONCE(nn->if_addr) &&
+	    nla_put_in_addr(msg, NAPT_A_EXT_ADDRS_ENTRY,
+			    READ_ONCE(nn->if_addr)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+
+	nest = nla_nest_start(msg, NAPT_A_INT_NETS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_int; i++) {
+		e = nla_nest_start(msg, i + 1);
+		if (!e ||
+		    nla_put_in_addr(msg, NAPT_PREFIX_A_ADDR,
+				    cfg->int_nets[i].addr) ||
+		    nla_put_u8(msg, NAPT_PREFIX_A_LEN, cfg->int_nets[i].len))
+			return -EMSGSIZE;
+		nla_nest_end(msg, e);
+	}
+	nla_nest_end(msg, nest);
+
+	if (nla_put_u16(msg, NAPT_A_PORT_MIN, cfg->port_min) ||
+	    nla_put_u16(msg, NAPT_A_PORT_MAX, cfg->port_max) ||
+	    nla_put_u32(msg, NAPT_A_TIMEOUT_UDP, cfg->timeout_udp) ||
+	    nla_put_u32(msg, NAPT_A_TIMEOUT_TCP_EST, cfg->timeout_tcp_est) ||
+	    nla_put_u32(msg, NAPT_A_TIMEOUT_TCP_TRANS,
+			cfg->timeout_tcp_trans) ||
+	    nla_put_u32(msg, NAPT_A_TIMEOUT_ICMP, cfg->timeout_icmp) ||
+	    nla_put(msg, NAPT_A_FLAGS, sizeof(flags), &flags) ||
+	    nla_put_u32(msg, NAPT_A_MAX_MAPS, cfg->max_maps) ||
+	    nla_put_u32(msg, NAPT_A_MAX_SESSIONS, cfg->max_sess) ||
+	    nla_put_u32(msg, NAPT_A_NMAPS, atomic_read(&nn->nmaps)) ||
+	    nla_put_u32(msg, NAPT_A_NSESSIONS, atomic_read(&nn->nsess)))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(msg, NAPT_A_BEHAVIOURS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < NAPT_NPROTO; i++) {
+		e = nla_nest_start(msg, i + 1);
+		if (!e ||
+		    nla_put_u8(msg, NAPT_BEHAV_A_PROTO, protos[i]) ||
+		    nla_put_u8(msg, NAPT_BEHAV_A_MAPPING, cfg->mapping[i]) ||
+		    nla_put_u8(msg, NAPT_BEHAV_A_FILTERING, cfg->filtering[i]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, e);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int napt_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	const struct napt_cfg *cfg;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &napt_genl_family, 0,
+				NAPT_CMD_GET_CONFIG);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	mutex_lock(&nn->lock);
+	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (cfg)
+		ret = napt_nl_put_cfg(msg, nn, cfg);
+	else
+		ret = nla_put_u8(msg, NAPT_A_RUNNING, 0);
+	mutex_unlock(&nn->lock);
+	if (ret)
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int napt_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	u64 sum[__NAPT_STAT_MAX] = {};
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	int cpu, i, ret = -EMSGSIZE;
+
+	mutex_lock(&nn->lock);
+	if (!nn->stats) {
+		mutex_unlock(&nn->lock);
+		NL_SET_ERR_MSG_MOD(info->extack, "napt is down");
+		return -ENOENT;
+	}
+	for_each_possible_cpu(cpu) {
+		const struct napt_stats *st = per_cpu_ptr(nn->stats, cpu);
+
+		for (i = 1; i < __NAPT_STAT_MAX; i++)
+			sum[i] += READ_ONCE(st->c[i]);
+	}
+	mutex_unlock(&nn->lock);
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &napt_genl_family, 0,
+				NAPT_CMD_GET_STATS);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, NAPT_A_STATS);
+	if (!nest)
+		goto err;
+	for (i = 1; i < __NAPT_STAT_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, sum[i], NAPT_STAT_A_PAD))
+			goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static u8 napt_nl_map_type(struct genl_info *info, struct nlattr **tb,
+			   int *err)
+{
+	struct nlattr *mtb[NAPT_MAP_A_MAX + 1];
+
+	*err = 0;
+	if (!tb[NAPT_A_MAP])
+		return NAPT_MAP_ANY;
+	*err = nla_parse_nested(mtb, NAPT_MAP_A_MAX, tb[NAPT_A_MAP],
+				napt_map_policy, info ? info->extack : NULL);
+	if (*err || !mtb[NAPT_MAP_A_TYPE])
+		return NAPT_MAP_ANY;
+	return nla_get_u8(mtb[NAPT_MAP_A_TYPE]);
+}
+
+static int napt_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	int ret;
+	u8 type = napt_nl_map_type(info, info->attrs, &ret);
+
+	if (ret)
+		return ret;
+	mutex_lock(&nn->lock);
+	if (rcu_access_pointer(nn->cfg)) {
+		napt_flush(nn, type, 0);
+	} else {
+		NL_SET_ERR_MSG_MOD(info->extack, "napt is down");
+		ret = -ENOENT;
+	}
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/* The state of a GET_MAPS dump, in cb->ctx. */
+struct napt_dump {
+	u32 bucket, skip, gen;
+	bool started;
+	u8 proto, type;
+	__be32 int_addr;
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int napt_nl_put_map(struct napt_map *m, void *arg)
+{
+	struct napt_dump *d = arg;
+	struct sk_buff *skb = d->skb;
+	s32 left = (s32)(READ_ONCE(m->expires) - napt_now());
+	struct nlattr *nest;
+	void *hdr;
+
+	if ((d->proto && m->key.proto != d->proto) ||
+	    (d->type && m->type != d->type) ||
+	    (d->int_addr && m->key.int_addr != d->int_addr))
+		return 0;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &napt_genl_family,
+			  NLM_F_MULTI, NAPT_CMD_GET_MAPS);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, NAPT_A_MAP);
+	if (!nest ||
+	    nla_put_u8(skb, NAPT_MAP_A_PROTO, m->key.proto) ||
+	    nla_put_u8(skb, NAPT_MAP_A_TYPE, m->type) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, m->key.int_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, m->key.int_port) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, m->ext_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, m->ext_port) ||
+	    nla_put_u8(skb, NAPT_MAP_A_MAPPING, m->mapping) ||
+	    nla_put_u32(skb, NAPT_MAP_A_EXPIRES, max(left, 0)) ||
+	    nla_put_u32(skb, NAPT_MAP_A_SESSIONS, atomic_read(&m->nsess)))
+		goto cancel;
+	if (m->mapping != NAPT_MAPPING_EIM &&
+	    nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, m->key.rem_addr))
+		goto cancel;
+	if (m->mapping == NAPT_MAPPING_APDM && m->key.proto != IPPROTO_ICMP &&
+	    nla_put_be16(skb, NAPT_MAP_A_REM_PORT, m->key.rem_port))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int napt_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct napt_net *nn = napt_pernet(sock_net(skb->sk));
+	struct napt_dump *d = (struct napt_dump *)cb->ctx;
+	struct nlattr **tb = napt_dump_attrs(cb);
+	int ret = 0;
+
+	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
+	mutex_lock(&nn->lock);
+	if (!d->started) {
+		struct nlattr *mtb[NAPT_MAP_A_MAX + 1] = {};
+
+		if (!rcu_access_pointer(nn->cfg)) {
+			NL_SET_ERR_MSG_MOD(cb->extack, "napt is down");
+			ret = -ENOENT;
+			goto out;
+		}
+		if (tb[NAPT_A_MAP]) {
+			ret = nla_parse_nested(mtb, NAPT_MAP_A_MAX,
+					       tb[NAPT_A_MAP], napt_map_policy,
+					       cb->extack);
+			if (ret)
+				goto out;
+		}
+		d->proto = mtb[NAPT_MAP_A_PROTO] ?
+			   nla_get_u8(mtb[NAPT_MAP_A_PROTO]) : 0;
+		d->type = mtb[NAPT_MAP_A_TYPE] ?
+			  nla_get_u8(mtb[NAPT_MAP_A_TYPE]) : 0;
+		d->int_addr = mtb[NAPT_MAP_A_INT_ADDR] ?
+			      nla_get_in_addr(mtb[NAPT_MAP_A_INT_ADDR]) : 0;
+		d->gen = nn->gen;
+		d->started = true;
+	}
+	/* the instance went down (or down and up) since the last part */
+	if (!rcu_access_pointer(nn->cfg) || d->gen != nn->gen)
+		goto out;
+	d->skb = skb;
+	d->cb = cb;
+	ret = napt_map_walk(nn, &d->bucket, &d->skip, napt_nl_put_map, d);
+	if (ret == -EMSGSIZE)
+		ret = skb->len;	/* more to come */
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static const struct genl_small_ops napt_genl_ops[] = {
+	{
+		.cmd = NAPT_CMD_UP,
+		.doit = napt_nl_up,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_SET,
+		.doit = napt_nl_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_DOWN,
+		.doit = napt_nl_down,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_GET_CONFIG,
+		.doit = napt_nl_get_config,
+	},
+	{
+		.cmd = NAPT_CMD_GET_MAPS,
+		.dumpit = napt_nl_dump_maps,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_FLUSH_MAPS,
+		.doit = napt_nl_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_GET_STATS,
+		.doit = napt_nl_get_stats,
+	},
+};
+
+static struct genl_family napt_genl_family __ro_after_init = {
+	.name = NAPT_GENL_NAME,
+	.version = NAPT_GENL_VERSION,
+	.maxattr = NAPT_A_MAX,
+	.policy = napt_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.small_ops = napt_genl_ops,
+	.n_small_ops = ARRAY_SIZE(napt_genl_ops),
+	.resv_start_op = NAPT_CMD_UP,
+};
+
+int __init napt_genl_init(void)
+{
+	return genl_register_family(&napt_genl_family);
+}
+
+void napt_genl_exit(void)
+{
+	genl_unregister_family(&napt_genl_family);
+}

@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * napt: the mapping table.
+ *
+ * Three hash tables hold the state of an instance:
+ *
+ *   out:  (proto, inside addr:port [, remote addr[:port]]) -> mapping
+ *   in:   (proto, outside addr:port)                      -> mapping
+ *   sess: (proto, outside addr:port, remote addr)         -> sessions
+ *
+ * Readers (the packet path) walk the chains under RCU with no lock and no
+ * atomic operation. Writers take one of NAPT_LOCKS striped spinlocks of the
+ * bucket they change; the only nesting is out -> in, in the sweeper. Hashes
+ * are siphash with a per-instance random key, and no chain grows beyond
+ * NAPT_CHAIN_MAX: an insert that would is refused and counted, so a flood
+ * of crafted flows costs the flooder, not the lookup.
+ *
+ * Expiry: every object carries an expiry time in seconds that the packet
+ * path refreshes with a plain store. A worker sweeps a bounded number of
+ * buckets per pass and unlinks what has expired; memory goes back by RCU.
+ */
+#include "napt.h"
+
+#ifdef __KERNEL__
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#endif
+
+static u32 napt_hash_out(const struct napt_net *nn, const struct napt_okey *k)
+{
+	return siphash_4u32((__force u32)k->int_addr, (__force u32)k->rem_addr,
+			    ((__force u32)k->int_port << 16) |
+			    (__force u16)k->rem_port,
+			    k->proto, &nn->hkey);
+}
+
+static u32 napt_hash_in(const struct napt_net *nn, u8 proto, __be32 addr,
+			__be16 port)
+{
+	return siphash_2u32((__force u32)addr,
+			    ((__force u32)port << 8) | proto, &nn->hkey);
+}
+
+static u32 napt_hash_sess(const struct napt_net *nn, u8 proto, __be32 addr,
+			  __be16 port, __be32 rem)
+{
+	return siphash_3u32((__force u32)addr,
+			    ((__force u32)port << 8) | proto,
+			    (__force u32)rem, &nn->hkey);
+}
+
+static bool napt_okey_eq(const struct napt_okey *a, const struct napt_okey *b)
+{
+	return a->int_addr == b->int_addr && a->rem_addr == b->rem_addr &&
+	       a->int_port == b->int_port && a->rem_port == b->rem_port &&
+	       a->proto == b->proto;
+}
+
+static spinlock_t *napt_lock(struct napt_htab *t, u32 hash)
+{
+	return &t->locks[hash & (NAPT_LOCKS - 1)];
+}
+
+static int napt_htab_init(struct napt_htab *t, u32 entries)
+{
+	u32 n = roundup_pow_of_two(max_t(u32, entries, NAPT_LOCKS));
+	int i;
+
+	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		return -ENOMEM;
+	t->mask = n - 1;
+	for (i = 0; i < NAPT_LOCKS; i++)
+		spin_lock_init(&t->locks[i]);
+	return 0;
+}
+
+static void napt_htab_free(struct napt_htab *t)
+{
+	kvfree(t->buckets);
+	t->buckets = NULL;
+}
+
+/**
+ * napt_table_init() - allocate the tables of an instance
+ * @nn: the instance
+ * @max_maps: most mappings; sizes the out and in tables (load <= 1)
+ * @max_sess: most sessions; sizes the session table
+ */
+int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
+{
+	int ret;
+
+	get_random_bytes(&nn->hkey, sizeof(nn->hkey));
+	atomic_set(&nn->nmaps, 0);
+	atomic_set(&nn->nsess, 0);
+	nn->gc_out = 0;
+	nn->gc_sess = 0;
+	ret = napt_htab_init(&nn->out, max_maps);
+	if (ret)
+		return ret;
+	ret = napt_htab_init(&nn->in, max_maps);
+	if (ret)
+		goto err_in;
+	ret = napt_htab_init(&nn->sess, max_sess);
+	if (ret)
+		goto err_sess;
+	return 0;
+
+err_sess:
+	napt_htab_free(&nn->in);
+err_in:
+	napt_htab_free(&nn->out);
+	return ret;
+}
+
+/* Only once nothing can reach the tables: after napt_flush(nn, ANY). */
+void napt_table_free(struct napt_net *nn)
+{
+	napt_htab_free(&nn->sess);
+	napt_htab_free(&nn->in);
+	napt_htab_free(&nn->out);
+}
+
+struct napt_map *napt_map_lookup_out(struct napt_net *nn,
+				     const struct napt_okey *key)
+{
+	u32 h = napt_hash_out(nn, key);
+	struct napt_map *m;
+
+	hlist_for_each_entry_rcu(m, &nn->out.buckets[h & nn->out.mask],
+				 out_node) {
+		if (napt_okey_eq(&m->key, key))
+			return m;
+	}
+	return NULL;
+}
+
+struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
+				    __be32 ext_addr, __be16 ext_port)
+{
+	u32 h = napt_hash_in(nn, proto, ext_addr, ext_port);
+	struct napt_map *m;
+
+	hlist_for_each_entry_rcu(m, &nn->in.buckets[h & nn->in.mask],
+				 in_node) {
+		if (m->ext_port == ext_port && m->ext_addr == ext_addr &&
+		    m->key.proto == proto)
+			return m;
+	}
+	return NULL;
+}
+
+static void napt_map_put(struct napt_map *m)
+{
+	if (refcount_dec_and_test(&m->ref))
+		napt_map_free_rcu(m);
+}
+
+/*
+ * Claim (proto, m->ext_addr, port) in the inbound table for @m. Fails if a
+ * mapping holds it or its chain is full.
+ */
+static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
+			    u16 port)
+{
+	__be16 p = htons(port);
+	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, p);
+	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
+	spinlock_t *lock = napt_lock(&nn->in, h);
+	unsigned int len = 0;
+	struct napt_map *o;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(o, b, in_node) {
+		if ((o->ext_port == p && o->ext_addr == m->ext_addr &&
+		     o->key.proto == m->key.proto) || ++len >= NAPT_CHAIN_MAX) {
+			spin_unlock_bh(lock);
+			return false;
+		}
+	}
+	m->ext_port = p;
+	hlist_add_head_rcu(&m->in_node, b);
+	spin_unlock_bh(lock);
+	return true;
+}
+
+static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
+			  __be32 rem_addr, __be16 rem_port)
+{
+	if (napt_port_has_socket(nn, m->key.proto, m->ext_addr, htons(port),
+				 rem_addr, rem_port))
+		return false;
+	return napt_claim_port(nn, m, port);
+}
+
+/**
+ * napt_alloc_port() - choose the external port of a new mapping
+ * @nn: the instance
+ * @cfg: its configuration
+ * @m: the mapping, with key and ext_addr set; linked in the in table on
+ *     success
+ * @rem_addr: remote address of the packet that creates the mapping
+ * @rem_port: its port (for the local socket check)
+ *
+ * Keeps the inside port when it is free and allowed (port preservation),
+ * else draws random ports (RFC 6056) and finally scans linearly from a
+ * random place. Ports below 1024 are given for inside ports below 1024
+ * and vice versa where the range allows (RFC 4787 REQ-3), and the parity
+ * is kept on request (REQ-4). At most NAPT_RAND_PROBES + NAPT_LINEAR_PROBES
+ * candidates are tried, so the cost is bounded however full the range is.
+ */
+static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
+			    struct napt_map *m, __be32 rem_addr,
+			    __be16 rem_port)
+{
+	u16 want = ntohs(m->key.int_port);
+	u32 lo = cfg->port_min, hi = cfg->port_max, span, start, i, step = 1;
+	bool parity = cfg->flags & NAPT_F_PORT_PARITY;
+
+	if (m->key.proto != IPPROTO_ICMP) {
+		if (want < 1024 && lo < 1024)
+			hi = min_t(u32, hi, 1023);
+		else if (want >= 1024 && hi >= 1024)
+			lo = max_t(u32, lo, 1024);
+	} else {
+		parity = false;
+	}
+
+	if ((cfg->flags & NAPT_F_PORT_PRESERVE) && want >= lo && want <= hi &&
+	    napt_try_port(nn, m, want, rem_addr, rem_port))
+		return true;
+
+	span = hi - lo + 1;
+	if (parity && span >= 2) {
+		/* work on pairs: candidate = lo + 2 * k + (want & 1) */
+		if (((lo ^ want) & 1) && ++lo > hi)
+			return false;
+		span = (hi - lo) / 2 + 1;
+		step = 2;
+	}
+
+	for (i = 0; i < NAPT_RAND_PROBES; i++) {
+		u32 p = lo + step * get_random_u32_below(span);
+
+		if (napt_try_port(nn, m, p, rem_addr, rem_port))
+			return true;
+	}
+	start = get_random_u32_below(span);
+	for (i = 0; i < min_t(u32, span, NAPT_LINEAR_PROBES); i++) {
+		u32 p = lo + step * ((start + i) % span);
+
+		if (napt_try_port(nn, m, p, rem_addr, rem_port))
+			return true;
+	}
+	return false;
+}
+
+static void napt_unlink_in(struct napt_net *nn, struct napt_map *m,
+			   bool nested)
+{
+	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
+	spinlock_t *lock = napt_lock(&nn->in, h);
+
+	if (nested)
+		spin_lock_nested(lock, SINGLE_DEPTH_NESTING);
+	else
+		spin_lock_bh(lock);
+	hlist_del_rcu(&m->in_node);
+	if (nested)
+		spin_unlock(lock);
+	else
+		spin_unlock_bh(lock);
+}
+
+/**
+ * napt_pick_ext_addr() - the external address for an inside host
+ * @nn: the instance
+ * @cfg: its configuration
+ * @int_addr: the inside host
+ *
+ * With several configured addresses, one inside host always gets the same
+ * one (paired pooling, RFC 4787 REQ-2); without any, the interface's.
+ */
+__be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
+			  __be32 int_addr)
+{
+	if (!cfg->n_ext)
+		return READ_ONCE(nn->if_addr);
+	if (cfg->n_ext == 1)
+		return cfg->ext[0];
+	return cfg->ext[siphash_1u32((__force u32)int_addr, &nn->hkey) %
+			cfg->n_ext];
+}
+
+/**
+ * napt_map_create() - make and publish a dynamic mapping
+ * @nn: the instance
+ * @cfg: its configuration
+ * @key: the outbound key (remote fields already reduced per @mapping)
+ * @mapping: the mapping behaviour in force
+ * @rem_addr: remote address of the packet
+ * @rem_port: remote port of the packet
+ * @drop_reason: set to a NAPT_STAT_DROP_* on failure
+ *
+ * If another CPU published a mapping for @key meanwhile, that one is
+ * returned and ours is undone. Context: softirq, RCU read side.
+ */
+struct napt_map *napt_map_create(struct napt_net *nn,
+				 const struct napt_cfg *cfg,
+				 const struct napt_okey *key, u8 mapping,
+				 __be32 rem_addr, __be16 rem_port,
+				 int *drop_reason)
+{
+	u32 h = napt_hash_out(nn, key);
+	struct hlist_head *b = &nn->out.buckets[h & nn->out.mask];
+	spinlock_t *lock = napt_lock(&nn->out, h);
+	struct napt_map *m, *o;
+	unsigned int len = 0;
+
+	if (atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
+		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
+		goto err_count;
+	}
+	m = napt_map_alloc();
+	if (!m) {
+		*drop_reason = NAPT_STAT_DROP_NOMEM;
+		goto err_count;
+	}
+	m->key = *key;
+	m->type = NAPT_MAP_DYNAMIC;
+	m->mapping = mapping;
+	m->dead = false;
+	atomic_set(&m->nsess, 0);
+	refcount_set(&m->ref, 1);
+	m->expires = napt_now() + napt_map_timeout(cfg, key->proto);
+	m->ext_addr = napt_pick_ext_addr(nn, cfg, key->int_addr);
+	if (!m->ext_addr || !napt_alloc_port(nn, cfg, m, rem_addr, rem_port)) {
+		*drop_reason = NAPT_STAT_DROP_NO_PORT;
+		goto err_free;
+	}
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(o, b, out_node) {
+		if (napt_okey_eq(&o->key, key)) {
+			spin_unlock_bh(lock);
+			napt_unlink_in(nn, m, false);
+			napt_map_free_rcu(m);
+			atomic_dec(&nn->nmaps);
+			return o;
+		}
+		len++;
+	}
+	if (len >= NAPT_CHAIN_MAX) {
+		spin_unlock_bh(lock);
+		napt_unlink_in(nn, m, false);
+		*drop_reason = NAPT_STAT_DROP_CHAIN;
+		napt_map_free_rcu(m);
+		goto err_count;
+	}
+	hlist_add_head_rcu(&m->out_node, b);
+	spin_unlock_bh(lock);
+	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
+	return m;
+
+err_free:
+	napt_map_free_rcu(m);
+err_count:
+	atomic_dec(&nn->nmaps);
+	return NULL;
+}
+
+/**
+ * napt_sess_lookup() - find the session of @m with a remote endpoint
+ * @nn: the instance
+ * @m: the mapping
+ * @rem_addr: remote address
+ * @rem_port: remote port, compared only if @match_port
+ * @match_port: false for the address-dependent filter
+ */
+struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
+				   __be32 rem_addr, __be16 rem_port,
+				   bool match_port)
+{
+	u32 h = napt_hash_sess(nn, m->key.proto, m->ext_addr, m->ext_port,
+			       rem_addr);
+	struct napt_sess *s;
+
+	hlist_for_each_entry_rcu(s, &nn->sess.buckets[h & nn->sess.mask],
+				 node) {
+		if (s->map == m && s->rem_addr == rem_addr &&
+		    (!match_port || s->rem_port == rem_port))
+			return s;
+	}
+	return NULL;
+}
+
+struct napt_sess *napt_sess_create(struct napt_net *nn,
+				   const struct napt_cfg *cfg,
+				   struct napt_map *m, __be32 rem_addr,
+				   __be16 rem_port, int *drop_reason)
+{
+	u32 h = napt_hash_sess(nn, m->key.proto, m->ext_addr, m->ext_port,
+			       rem_addr);
+	struct hlist_head *b = &nn->sess.buckets[h & nn->sess.mask];
+	spinlock_t *lock = napt_lock(&nn->sess, h);
+	struct napt_sess *s, *o;
+	unsigned int len = 0;
+
+	if (atomic_inc_return(&nn->nsess) > cfg->max_sess) {
+		*drop_reason = NAPT_STAT_DROP_SESS_LIMIT;
+		goto err_count;
+	}
+	s = napt_sess_alloc();
+	if (!s) {
+		*drop_reason = NAPT_STAT_DROP_NOMEM;
+		goto err_count;
+	}
+	s->map = m;
+	s->proto = m->key.proto;
+	s->ext_addr = m->ext_addr;
+	s->ext_port = m->ext_port;
+	s->rem_addr = rem_addr;
+	s->rem_port = rem_port;
+	s->tcp = 0;
+	s->expires = napt_now() + napt_sess_timeout(cfg, s->proto, 0);
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(o, b, node) {
+		if (o->map == m && o->rem_addr == rem_addr &&
+		    o->rem_port == rem_port) {
+			spin_unlock_bh(lock);
+			napt_sess_free_rcu(s);
+			atomic_dec(&nn->nsess);
+			return o;
+		}
+		len++;
+	}
+	if (len >= NAPT_CHAIN_MAX || !refcount_inc_not_zero(&m->ref)) {
+		spin_unlock_bh(lock);
+		*drop_reason = len >= NAPT_CHAIN_MAX ? NAPT_STAT_DROP_CHAIN :
+						       NAPT_STAT_DROP_NOMEM;
+		napt_sess_free_rcu(s);
+		goto err_count;
+	}
+	atomic_inc(&m->nsess);
+	hlist_add_head_rcu(&s->node, b);
+	spin_unlock_bh(lock);
+	napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
+	return s;
+
+err_count:
+	atomic_dec(&nn->nsess);
+	return NULL;
+}
+
+u32 napt_map_timeout(const struct napt_cfg *cfg, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return cfg->timeout_tcp_trans;
+	case IPPROTO_ICMP:
+		return cfg->timeout_icmp;
+	}
+	return cfg->timeout_udp;
+}
+
+/*
+ * A TCP session gets the established timeout once both ends have sent a
+ * SYN (or it was picked up mid-stream) and neither a RST nor both FINs
+ * were seen; any other state is transitory (RFC 5382 REQ-5, RFC 7857).
+ */
+u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp)
+{
+	const u32 fins = NAPT_TCP_FIN_OUT | NAPT_TCP_FIN_IN;
+
+	if (proto != IPPROTO_TCP)
+		return napt_map_timeout(cfg, proto);
+	if ((tcp & NAPT_TCP_EST) && !(tcp & NAPT_TCP_RST) &&
+	    (tcp & fins) != fins)
+		return cfg->timeout_tcp_est;
+	return cfg->timeout_tcp_trans;
+}
+
+static void napt_sess_unlink(struct napt_net *nn, struct napt_sess *s)
+{
+	struct napt_map *m = s->map;
+
+	hlist_del_rcu(&s->node);
+	atomic_dec(&m->nsess);
+	atomic_dec(&nn->nsess);
+	napt_map_put(m);
+	napt_sess_free_rcu(s);
+}
+
+/* Caller holds the out-table lock of @m's bucket. */
+static void napt_map_unlink(struct napt_net *nn, struct napt_map *m)
+{
+	hlist_del_rcu(&m->out_node);
+	napt_unlink_in(nn, m, true);
+	WRITE_ONCE(m->dead, true);
+	atomic_dec(&nn->nmaps);
+	napt_map_put(m);
+}
+
+/* Sweep @n session buckets from *@pos; all sessions if @all. */
+static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
+				    u32 n, bool all)
+{
+	unsigned int freed = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u32 bkt = (*pos + i) & nn->sess.mask;
+		spinlock_t *lock = napt_lock(&nn->sess, bkt);
+		struct napt_sess *s;
+		struct hlist_node *tmp;
+
+		if (hlist_empty(&nn->sess.buckets[bkt]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(s, tmp, &nn->sess.buckets[bkt],
+					  node) {
+			if (all || READ_ONCE(s->map->dead) ||
+			    napt_expired(READ_ONCE(s->expires), now)) {
+				napt_sess_unlink(nn, s);
+				freed++;
+			}
+		}
+		spin_unlock_bh(lock);
+	}
+	*pos = (*pos + n) & nn->sess.mask;
+	return freed;
+}
+
+/*
+ * Sweep @n out buckets from *@pos, unlinking the mappings that @type
+ * selects (ANY: all) and whose @ext_addr matches (0: any); with
+ * @expired_only, only dynamic mappings without sessions whose time is up.
+ */
+static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
+				    u32 n, u8 type, __be32 ext_addr,
+				    bool expired_only)
+{
+	unsigned int freed = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u32 bkt = (*pos + i) & nn->out.mask;
+		spinlock_t *lock = napt_lock(&nn->out, bkt);
+		struct napt_map *m;
+		struct hlist_node *tmp;
+
+		if (hlist_empty(&nn->out.buckets[bkt]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(m, tmp, &nn->out.buckets[bkt],
+					  out_node) {
+			if (type != NAPT_MAP_ANY && m->type != type)
+				continue;
+			if (ext_addr && m->ext_addr != ext_addr)
+				continue;
+			if (expired_only &&
+			    (m->type != NAPT_MAP_DYNAMIC ||
+			     atomic_read(&m->nsess) ||
+			     !napt_expired(READ_ONCE(m->expires), now)))
+				continue;
+			napt_map_unlink(nn, m);
+			freed++;
+		}
+		spin_unlock_bh(lock);
+	}
+	*pos = (*pos + n) & nn->out.mask;
+	return freed;
+}
+
+/**
+ * napt_gc_step() - one bounded pass of the sweeper
+ * @nn: the instance
+ * @now: napt_now()
+ * @budget: buckets to visit in each table
+ *
+ * Return: the number of mappings that expired.
+ */
+unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget)
+{
+	unsigned int freed;
+
+	freed = napt_sweep_sess(nn, now, &nn->gc_sess,
+				min(budget, nn->sess.mask + 1), false);
+	napt_stat_add(nn, NAPT_STAT_SESS_EXPIRED, freed);
+	freed = napt_sweep_maps(nn, now, &nn->gc_out,
+				min(budget, nn->out.mask + 1),
+				NAPT_MAP_ANY, 0, true);
+	napt_stat_add(nn, NAPT_STAT_MAPS_EXPIRED, freed);
+	return freed;
+}
+
+/**
+ * napt_flush() - remove mappings at once
+ * @nn: the instance
+ * @type: NAPT_MAP_DYNAMIC, NAPT_MAP_STATIC or NAPT_MAP_ANY
+ * @ext_addr: only those on this external address (0: any)
+ *
+ * Their sessions go too. Context: process, may take a while on big tables.
+ */
+unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr)
+{
+	unsigned int n;
+	u32 pos = 0;
+
+	n = napt_sweep_maps(nn, 0, &pos, nn->out.mask + 1, type, ext_addr,
+			    false);
+	pos = 0;
+	napt_sweep_sess(nn, napt_now(), &pos, nn->sess.mask + 1,
+			type == NAPT_MAP_ANY && !ext_addr);
+	return n;
+}
+
+/**
+ * napt_map_walk() - visit mappings for a netlink dump, resumably
+ * @nn: the instance
+ * @bucket: first out bucket to visit; where to resume on return
+ * @skip: mappings of that bucket already visited; updated likewise
+ * @fn: called for each; non-zero stops the walk before that mapping
+ * @arg: for @fn
+ *
+ * Return: 0 when every bucket was visited, else @fn's value.
+ */
+int napt_map_walk(struct napt_net *nn, u32 *bucket, u32 *skip,
+		  int (*fn)(struct napt_map *m, void *arg), void *arg)
+{
+	int ret = 0;
+
+	rcu_read_lock();
+	for (; *bucket <= nn->out.mask; (*bucket)++, *skip = 0) {
+		struct napt_map *m;
+		u32 idx = 0;
+
+		hlist_for_each_entry_rcu(m, &nn->out.buckets[*bucket],
+					 out_node) {
+			if (idx++ < *skip)
+				continue;
+			ret = fn(m, arg);
+			if (ret)
+				goto out;
+			(*skip)++;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}

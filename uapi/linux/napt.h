@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * napt: a conntrack-independent IPv4 NAPT gateway.
+ *
+ * Documentation
+ * =============
+ *
+ * The module is driven over generic netlink, family NAPT_GENL_NAME, version
+ * NAPT_GENL_VERSION. Every network namespace has exactly one NAT instance;
+ * a request acts on the instance of the namespace of the netlink socket.
+ * An instance is idle ("down") until NAPT_CMD_UP configures it. Requests
+ * that change state need CAP_NET_ADMIN in the namespace's user namespace;
+ * every rejection carries an extended-ack message naming the attribute.
+ *
+ * Byte order: addresses (NLA_BE32) and ports (NLA_BE16) are in network
+ * byte order; every other integer is in host byte order.
+ *
+ * NAPT_CMD_UP
+ * -----------
+ *
+ * Configures and starts the instance. Fails with EEXIST if it is running
+ * (use NAPT_CMD_SET). Required:
+ *
+ *    NAPT_A_EXT_IFINDEX: NLA_U32, the external (WAN) interface
+ *    NAPT_A_INT_NETS: NLA_NESTED, 1 to NAPT_MAX_INT_NETS prefixes
+ *        0: NLA_NESTED
+ *            NAPT_PREFIX_A_ADDR: NLA_BE32
+ *            NAPT_PREFIX_A_LEN: NLA_U8, 0..32 (host bits must be zero)
+ *        0: NLA_NESTED
+ *            ...
+ *
+ * Optional (the defaults are those shown by NAPT_CMD_GET_CONFIG on a fresh
+ * instance):
+ *
+ *    NAPT_A_EXT_ADDRS: NLA_NESTED, 0 to NAPT_MAX_EXT_ADDRS addresses
+ *        0: NLA_BE32 (NAPT_A_EXT_ADDRS_ENTRY)
+ *        ...
+ *      Absent or empty: the primary IPv4 address of the external
+ *      interface, followed as it changes. With several addresses, all
+ *      mappings of one inside host use the same one ("paired" pooling).
+ *    NAPT_A_PORT_MIN, NAPT_A_PORT_MAX: NLA_U16, the port range for
+ *      allocated external ports (and ICMP identifiers), 1..65535,
+ *      min <= max. Default 1024..65535.
+ *    NAPT_A_TIMEOUT_UDP: NLA_U32 seconds, default 300
+ *    NAPT_A_TIMEOUT_TCP_EST: NLA_U32 seconds, default 7440
+ *    NAPT_A_TIMEOUT_TCP_TRANS: NLA_U32 seconds, default 240
+ *    NAPT_A_TIMEOUT_ICMP: NLA_U32 seconds, default 60
+ *      All timeouts are 1..NAPT_MAX_TIMEOUT.
+ *    NAPT_A_BEHAVIOURS: NLA_NESTED, the mapping and filtering behaviour
+ *        0: NLA_NESTED
+ *            NAPT_BEHAV_A_PROTO: NLA_U8, IPPROTO_UDP, IPPROTO_TCP,
+ *                IPPROTO_ICMP, or 0 for all three
+ *            NAPT_BEHAV_A_MAPPING: NLA_U8, enum napt_mapping (optional)
+ *            NAPT_BEHAV_A_FILTERING: NLA_U8, enum napt_filtering (optional)
+ *        0: NLA_NESTED
+ *            ...
+ *      Applied in order. Default: NAPT_MAPPING_EIM and NAPT_FILTER_APDF
+ *      (port-restricted cone) for every protocol.
+ *    NAPT_A_FLAGS: NLA_BITFIELD32 of enum napt_flags; only the bits in the
+ *      selector change. Default: PORT_PRESERVE | HAIRPIN |
+ *      INBOUND_REFRESH | ICMP_UNREACH.
+ *    NAPT_A_MAX_MAPS: NLA_U32, most mappings in the instance, 1..
+ *      NAPT_MAX_MAPS_LIMIT, default 65536. Fixed while the instance runs.
+ *    NAPT_A_MAX_SESSIONS: NLA_U32, most remote-endpoint sessions, 1..
+ *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps. Fixed while it runs.
+ *
+ * NAPT_CMD_SET
+ * ------------
+ *
+ * Changes a running instance. Accepts the optional attributes of
+ * NAPT_CMD_UP except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS, plus
+ * NAPT_A_EXT_IFINDEX and NAPT_A_INT_NETS (each replaces the old value).
+ * Existing mappings are kept; new timeouts apply at their next refresh;
+ * a new behaviour applies to packets from now on (a mapping made under
+ * one behaviour keeps its key until it expires). Changing the external
+ * interface, the internal prefixes, the external addresses or the port
+ * range flushes the dynamic mappings. Fails with ENOENT when down.
+ *
+ * NAPT_CMD_DOWN
+ * -------------
+ *
+ * Stops the instance and frees every mapping. Idempotent.
+ *
+ * NAPT_CMD_GET_CONFIG
+ * -------------------
+ *
+ * Returns one message with NAPT_A_RUNNING (NLA_U8, 0 or 1) and, when
+ * running, every attribute of NAPT_CMD_UP as it is in force (the
+ * behaviours as three entries, one per protocol, NAPT_A_EXT_ADDRS with the
+ * addresses in use), plus:
+ *
+ *    NAPT_A_NMAPS: NLA_U32, mappings now
+ *    NAPT_A_NSESSIONS: NLA_U32, sessions now
+ *
+ * NAPT_CMD_GET_MAPS
+ * -----------------
+ *
+ * Dump (NLM_F_DUMP). The request may hold one NAPT_A_MAP whose
+ * NAPT_MAP_A_PROTO, NAPT_MAP_A_TYPE and NAPT_MAP_A_INT_ADDR select
+ * mappings. Each reply message holds one NAPT_A_MAP:
+ *
+ *    NAPT_A_MAP: NLA_NESTED
+ *        NAPT_MAP_A_PROTO: NLA_U8
+ *        NAPT_MAP_A_TYPE: NLA_U8, enum napt_map_type
+ *        NAPT_MAP_A_INT_ADDR: NLA_BE32
+ *        NAPT_MAP_A_INT_PORT: NLA_BE16 (ICMP: the echo identifier)
+ *        NAPT_MAP_A_EXT_ADDR: NLA_BE32
+ *        NAPT_MAP_A_EXT_PORT: NLA_BE16
+ *        NAPT_MAP_A_REM_ADDR: NLA_BE32, only in the key of an
+ *            address-dependent or address-and-port-dependent mapping
+ *        NAPT_MAP_A_REM_PORT: NLA_BE16, only with NAPT_MAPPING_APDM
+ *        NAPT_MAP_A_MAPPING: NLA_U8, the mapping behaviour it was made under
+ *        NAPT_MAP_A_EXPIRES: NLA_U32, seconds until it expires
+ *        NAPT_MAP_A_SESSIONS: NLA_U32, remote endpoints it has sent to
+ *
+ * NAPT_CMD_FLUSH_MAPS
+ * -------------------
+ *
+ * Removes mappings. Optional NAPT_A_MAP with NAPT_MAP_A_TYPE selects
+ * dynamic or static ones; absent means all.
+ *
+ * NAPT_CMD_GET_STATS
+ * ------------------
+ *
+ * Returns one message with NAPT_A_STATS: NLA_NESTED holding one NLA_U64 per
+ * counter, the attribute type being the enum napt_stat index (counters
+ * summed over CPUs since the instance came up; NAPT_STAT_A_PAD pads).
+ */
+
+#ifndef _UAPI_LINUX_NAPT_H
+#define _UAPI_LINUX_NAPT_H
+
+#define NAPT_GENL_NAME "napt"
+#define NAPT_GENL_VERSION 1
+
+#define NAPT_MAX_INT_NETS 16
+#define NAPT_MAX_EXT_ADDRS 16
+#define NAPT_MAX_TIMEOUT (7 * 24 * 3600)
+#define NAPT_MAX_MAPS_LIMIT (1U << 24)
+
+enum napt_cmd {
+	NAPT_CMD_UNSPEC,
+	NAPT_CMD_UP,
+	NAPT_CMD_SET,
+	NAPT_CMD_DOWN,
+	NAPT_CMD_GET_CONFIG,
+	NAPT_CMD_GET_MAPS,
+	NAPT_CMD_FLUSH_MAPS,
+	NAPT_CMD_GET_STATS,
+	__NAPT_CMD_MAX
+};
+#define NAPT_CMD_MAX (__NAPT_CMD_MAX - 1)
+
+enum napt_attr {
+	NAPT_A_UNSPEC,
+	NAPT_A_RUNNING,
+	NAPT_A_EXT_IFINDEX,
+	NAPT_A_EXT_ADDRS,
+	NAPT_A_INT_NETS,
+	NAPT_A_PORT_MIN,
+	NAPT_A_PORT_MAX,
+	NAPT_A_TIMEOUT_UDP,
+	NAPT_A_TIMEOUT_TCP_EST,
+	NAPT_A_TIMEOUT_TCP_TRANS,
+	NAPT_A_TIMEOUT_ICMP,
+	NAPT_A_BEHAVIOURS,
+	NAPT_A_FLAGS,
+	NAPT_A_MAX_MAPS,
+	NAPT_A_MAX_SESSIONS,
+	NAPT_A_NMAPS,
+	NAPT_A_NSESSIONS,
+	NAPT_A_MAP,
+	NAPT_A_STATS,
+	__NAPT_A_MAX
+};
+#define NAPT_A_MAX (__NAPT_A_MAX - 1)
+
+/* The one attribute type of the entries of NAPT_A_EXT_ADDRS. */
+#define NAPT_A_EXT_ADDRS_ENTRY 1
+
+enum napt_prefix_attr {
+	NAPT_PREFIX_A_UNSPEC,
+	NAPT_PREFIX_A_ADDR,
+	NAPT_PREFIX_A_LEN,
+	__NAPT_PREFIX_A_MAX
+};
+#define NAPT_PREFIX_A_MAX (__NAPT_PREFIX_A_MAX - 1)
+
+enum napt_behav_attr {
+	NAPT_BEHAV_A_UNSPEC,
+	NAPT_BEHAV_A_PROTO,
+	NAPT_BEHAV_A_MAPPING,
+	NAPT_BEHAV_A_FILTERING,
+	__NAPT_BEHAV_A_MAX
+};
+#define NAPT_BEHAV_A_MAX (__NAPT_BEHAV_A_MAX - 1)
+
+/* RFC 4787 section 4.1 */
+enum napt_mapping {
+	NAPT_MAPPING_UNSPEC,
+	NAPT_MAPPING_EIM,	/* endpoint-independent */
+	NAPT_MAPPING_ADM,	/* address-dependent */
+	NAPT_MAPPING_APDM,	/* address-and-port-dependent */
+	__NAPT_MAPPING_MAX
+};
+#define NAPT_MAPPING_MAX (__NAPT_MAPPING_MAX - 1)
+
+/* RFC 4787 section 5 */
+enum napt_filtering {
+	NAPT_FILTER_UNSPEC,
+	NAPT_FILTER_EIF,	/* endpoint-independent */
+	NAPT_FILTER_ADF,	/* address-dependent */
+	NAPT_FILTER_APDF,	/* address-and-port-dependent */
+	__NAPT_FILTER_MAX
+};
+#define NAPT_FILTER_MAX (__NAPT_FILTER_MAX - 1)
+
+enum napt_flags {
+	NAPT_F_PORT_PRESERVE = 1U << 0,	/* keep the inside port when free */
+	NAPT_F_PORT_PARITY = 1U << 1,	/* keep its parity (RFC 4787 REQ-4) */
+	NAPT_F_HAIRPIN = 1U << 2,	/* RFC 4787 REQ-9 */
+	NAPT_F_INBOUND_REFRESH = 1U << 3, /* inbound packets refresh timers */
+	NAPT_F_ICMP_UNREACH = 1U << 4,	/* answer exhaustion with ICMP 3/13 */
+	__NAPT_F_ALL = (1U << 5) - 1
+};
+
+enum napt_map_type {
+	NAPT_MAP_ANY,
+	NAPT_MAP_DYNAMIC,
+	NAPT_MAP_STATIC,
+	__NAPT_MAP_TYPE_MAX
+};
+#define NAPT_MAP_TYPE_MAX (__NAPT_MAP_TYPE_MAX - 1)
+
+enum napt_map_attr {
+	NAPT_MAP_A_UNSPEC,
+	NAPT_MAP_A_PROTO,
+	NAPT_MAP_A_TYPE,
+	NAPT_MAP_A_INT_ADDR,
+	NAPT_MAP_A_INT_PORT,
+	NAPT_MAP_A_EXT_ADDR,
+	NAPT_MAP_A_EXT_PORT,
+	NAPT_MAP_A_REM_ADDR,
+	NAPT_MAP_A_REM_PORT,
+	NAPT_MAP_A_MAPPING,
+	NAPT_MAP_A_EXPIRES,
+	NAPT_MAP_A_SESSIONS,
+	__NAPT_MAP_A_MAX
+};
+#define NAPT_MAP_A_MAX (__NAPT_MAP_A_MAX - 1)
+
+/* Counters of NAPT_A_STATS; the attribute type is the index. */
+enum napt_stat {
+	NAPT_STAT_A_PAD,
+	NAPT_STAT_OUT_PKTS,		/* translated inside -> outside */
+	NAPT_STAT_OUT_BYTES,
+	NAPT_STAT_IN_PKTS,		/* translated outside -> inside */
+	NAPT_STAT_IN_BYTES,
+	NAPT_STAT_MAPS_CREATED,
+	NAPT_STAT_MAPS_EXPIRED,
+	NAPT_STAT_SESS_CREATED,
+	NAPT_STAT_SESS_EXPIRED,
+	NAPT_STAT_DROP_NO_MAPPING,	/* inbound to a NAT port, no mapping */
+	NAPT_STAT_DROP_FILTERED,	/* inbound refused by the filtering */
+	NAPT_STAT_DROP_NO_PORT,		/* no free external port */
+	NAPT_STAT_DROP_MAP_LIMIT,	/* max-maps reached */
+	NAPT_STAT_DROP_SESS_LIMIT,	/* max-sessions reached */
+	NAPT_STAT_DROP_CHAIN,		/* hash chain at its bound */
+	NAPT_STAT_DROP_NOMEM,
+	NAPT_STAT_DROP_MALFORMED,	/* truncated or bad header */
+	NAPT_STAT_DROP_TCP_STATE,	/* inbound TCP that may not open */
+	NAPT_STAT_PASS_LOCAL,		/* inbound left to a local socket */
+	NAPT_STAT_DROP_PROTO,		/* inside source, untranslatable proto */
+	__NAPT_STAT_MAX
+};
+#define NAPT_STAT_MAX (__NAPT_STAT_MAX - 1)
+
+#endif /* _UAPI_LINUX_NAPT_H */
