@@ -9,8 +9,20 @@
  * NAPT_GENL_VERSION. Every network namespace has exactly one NAT instance;
  * a request acts on the instance of the namespace of the netlink socket.
  * An instance is idle ("down") until NAPT_CMD_UP configures it. Requests
- * that change state need CAP_NET_ADMIN in the namespace's user namespace;
- * every rejection carries an extended-ack message naming the attribute.
+ * that change state, and NAPT_CMD_GET_MAPS (mappings reveal inside
+ * hosts' flows), need CAP_NET_ADMIN in the namespace's user namespace;
+ * NAPT_CMD_GET_CONFIG and NAPT_CMD_GET_STATS are open to all. Every
+ * rejection carries an extended-ack message, naming the attribute where
+ * one is at fault. Attributes are validated strictly: unknown ones, wrong
+ * lengths and a non-zero genlmsghdr.reserved are refused.
+ *
+ * Lists (NLA_NESTED of entries, drawn "0:" below) accept any attribute type
+ * for their entries, except where a type is named; replies number entries
+ * from 1.
+ *
+ * Errors common to all commands: EPERM (no CAP_NET_ADMIN), EINVAL or
+ * ERANGE (bad attribute, with extack), ENOENT (the instance is down, for
+ * every command but UP, DOWN and GET_CONFIG), ENOMEM.
  *
  * Byte order: addresses (NLA_BE32) and ports (NLA_BE16) are in network
  * byte order; every other integer is in host byte order.
@@ -33,7 +45,8 @@
  * instance):
  *
  *    NAPT_A_EXT_ADDRS: NLA_NESTED, 0 to NAPT_MAX_EXT_ADDRS addresses
- *        0: NLA_BE32 (NAPT_A_EXT_ADDRS_ENTRY)
+ *        NAPT_A_EXT_ADDRS_ENTRY: NLA_BE32 (this type only)
+ *        NAPT_A_EXT_ADDRS_ENTRY: NLA_BE32
  *        ...
  *      Absent or empty: the primary IPv4 address of the external
  *      interface, followed as it changes. With several addresses, all
@@ -49,7 +62,7 @@
  *    NAPT_A_BEHAVIOURS: NLA_NESTED, the mapping and filtering behaviour
  *        0: NLA_NESTED
  *            NAPT_BEHAV_A_PROTO: NLA_U8, IPPROTO_UDP, IPPROTO_TCP,
- *                IPPROTO_ICMP, or 0 for all three
+ *                IPPROTO_ICMP, or 0 or absent for all three
  *            NAPT_BEHAV_A_MAPPING: NLA_U8, enum napt_mapping (optional)
  *            NAPT_BEHAV_A_FILTERING: NLA_U8, enum napt_filtering (optional)
  *        0: NLA_NESTED
@@ -62,19 +75,21 @@
  *    NAPT_A_MAX_MAPS: NLA_U32, most mappings in the instance, 1..
  *      NAPT_MAX_MAPS_LIMIT, default 65536. Fixed while the instance runs.
  *    NAPT_A_MAX_SESSIONS: NLA_U32, most remote-endpoint sessions, 1..
- *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps. Fixed while it runs.
+ *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps (at most
+ *      NAPT_MAX_MAPS_LIMIT). Fixed while it runs.
  *
  * NAPT_CMD_SET
  * ------------
  *
  * Changes a running instance. Accepts the optional attributes of
- * NAPT_CMD_UP except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS, plus
+ * NAPT_CMD_UP except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS (EBUSY), plus
  * NAPT_A_EXT_IFINDEX and NAPT_A_INT_NETS (each replaces the old value).
  * Existing mappings are kept; new timeouts apply at their next refresh;
  * a new behaviour applies to packets from now on (a mapping made under
  * one behaviour keeps its key until it expires). Changing the external
  * interface, the internal prefixes, the external addresses or the port
- * range flushes the dynamic mappings. Fails with ENOENT when down.
+ * range flushes the dynamic mappings. An empty NAPT_A_EXT_ADDRS goes back
+ * to the interface's address. Fails with ENOENT when down.
  *
  * NAPT_CMD_DOWN
  * -------------

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * natctl: the commands and what they share.
+ */
+#ifndef NATCTL_H
+#define NATCTL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "nl.h"
+
+struct natctl {
+	const char *netns;		/* -n, or NULL */
+	struct nl nl;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct natctl *ctl, int argc, char **argv);
+};
+
+/*
+ * Commands get the arguments after their name and return the exit
+ * status; usage errors exit from the parsers before any netlink I/O.
+ */
+int do_up(struct natctl *ctl, int argc, char **argv);
+int do_set(struct natctl *ctl, int argc, char **argv);
+int do_down(struct natctl *ctl, int argc, char **argv);
+int do_show(struct natctl *ctl, int argc, char **argv);
+int do_map(struct natctl *ctl, int argc, char **argv);
+int do_stats(struct natctl *ctl, int argc, char **argv);
+
+/* Run the command of @cmds named by @argv[0] (@ctx names the level). */
+int run_cmd(struct natctl *ctl, const char *ctx, const struct cmd *cmds,
+	    size_t n, int argc, char **argv);
+void usage(FILE *f);
+/* Usage error if anything is left after the arguments of @cmd. */
+void no_more_args(const char *cmd, int argc, char **argv);
+
+/* Enter the namespace, open the socket, find the napt family. */
+int natctl_connect(struct natctl *ctl);
+/* Send a napt request, print the error if any; returns the exit status. */
+int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
+	      void *data);
+
+/* Printers of the replies (mnl callbacks; also run by the tests). */
+int show_print(const struct nlmsghdr *nlh, void *data);
+int map_print(const struct nlmsghdr *nlh, void *data);
+int stats_print(const struct nlmsghdr *nlh, void *data);
+
+#endif /* NATCTL_H */

@@ -1,0 +1,412 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# natctl tests for the build host: no napt module is needed, and none is
+# ever loaded. Bad arguments must fail with exit status 2 and one line
+# "natctl: ..." on stderr, before any netlink I/O; good ones must get as
+# far as the kernel and fail there with status 1 ("module not loaded", or
+# a missing network namespace). test-print checks the reply printers, the
+# requests and the extended-ack path without the module.
+#
+#   test-args.sh [ NATCTL [ TEST_PRINT ] ]
+#
+# Ends with "N passed, N failed"; exit status 1 if any failed.
+
+NATCTL=${1:-./natctl}
+TEST_PRINT=${2:-./test-print}
+NONS=natctl-test-no-such-ns-$$
+
+pass=0
+fail=0
+skip=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+	pass=$((pass + 1))
+}
+
+ko() {
+	fail=$((fail + 1))
+	echo "FAIL: $*"
+}
+
+# run CMD...: run it, stdout in $tmp/out, stderr in $tmp/err, status in $rc.
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+}
+
+# fails RC PATTERN ARGS...: natctl ARGS exits with RC, prints nothing on
+# stdout and exactly one line "natctl: ..." containing PATTERN on stderr.
+fails() {
+	local want=$1 pat=$2 line
+	shift 2
+	run "$NATCTL" "$@"
+	line=$(head -n 1 "$tmp/err")
+	if [[ $rc != "$want" ]]; then
+		ko "natctl $*: exit $rc, want $want: $(cat "$tmp/err")"
+	elif [[ -s $tmp/out ]]; then
+		ko "natctl $*: wrote to stdout: $(head -n 3 "$tmp/out")"
+	elif [[ $(wc -l <"$tmp/err") != 1 || $line != "natctl: "* ]]; then
+		ko "natctl $*: want one \"natctl: \" line on stderr, got: $(cat "$tmp/err")"
+	elif [[ $line != *"$pat"* ]]; then
+		ko "natctl $*: '$line' does not say '$pat'"
+	else
+		ok
+	fi
+}
+
+# usage PATTERN ARGS...: a usage error (exit 2).
+usage() {
+	fails 2 "$@"
+}
+
+# succeeds PATTERN ARGS...: exit 0, PATTERN on stdout, nothing on stderr.
+succeeds() {
+	local pat=$1
+	shift
+	run "$NATCTL" "$@"
+	if [[ $rc != 0 || -s $tmp/err ]]; then
+		ko "natctl $*: exit $rc: $(cat "$tmp/err")"
+	elif ! grep -qF -- "$pat" "$tmp/out"; then
+		ko "natctl $*: stdout lacks '$pat'"
+	else
+		ok
+	fi
+}
+
+# same NAME WANT_FILE GOT_FILE
+same() {
+	if cmp -s "$2" "$3"; then
+		ok
+	else
+		ko "$1: output differs:"
+		diff -u "$2" "$3" | sed 's/^/    /'
+	fi
+}
+
+# printed WANT ARGS...: test-print ARGS succeeds and prints WANT exactly.
+printed() {
+	local want=$1
+	shift
+	run "$TEST_PRINT" "$@"
+	printf '%s\n' "$want" >"$tmp/want"
+	if [[ $rc != 0 || -s $tmp/err ]]; then
+		ko "test-print $*: exit $rc: $(cat "$tmp/err")"
+	else
+		same "test-print $*" "$tmp/want" "$tmp/out"
+	fi
+}
+
+[[ -x $NATCTL ]] || { echo "$NATCTL: not built"; exit 1; }
+
+############################################################################
+# help, version, global options
+
+succeeds "Usage: natctl" help
+succeeds "Usage: natctl" -h
+succeeds "Usage: natctl" --help
+succeeds "Usage: natctl" -j -p help
+succeeds "map flush" map help
+succeeds "natctl " -V
+succeeds "natctl " -Version
+
+run "$NATCTL"
+if [[ $rc == 2 && ! -s $tmp/out ]] && grep -q "^Usage: natctl" "$tmp/err"; then
+	ok
+else
+	ko "natctl without arguments: exit $rc, want 2 and the usage on stderr"
+fi
+
+# A write error is an error.
+"$NATCTL" help >/dev/full 2>"$tmp/err"
+rc=$?
+if [[ $rc == 1 ]] && grep -q "^natctl: write error" "$tmp/err"; then
+	ok
+else
+	ko "natctl help >/dev/full: exit $rc: $(cat "$tmp/err")"
+fi
+
+usage '"-x"' -x
+usage "ambiguous option" -
+usage 'unknown option "-jsonx"' --jsonx show
+usage "missing value" -n
+usage "-n given twice" -n a -n b show
+usage "invalid network namespace name" -n ../etc show
+usage "invalid network namespace name" -n "" show
+usage "invalid network namespace name" -n a/b show
+usage "invalid network namespace name" -n .. show
+
+############################################################################
+# commands
+
+usage 'unknown command "frobnicate"' frobnicate
+usage 'ambiguous command "s"' s
+usage 'unknown command ""' ""
+usage 'show: unexpected argument "all"' show all
+usage 'down: unexpected argument "now"' down now
+usage 'stats: unexpected argument "-j"' stats -j
+usage 'map: unknown command "add"' map add
+usage 'map list: unknown keyword "sctp"' map list sctp
+usage "map list: protocol given twice" map list udp tcp
+usage "map list: type given twice" map list static dynamic
+usage "map list: int given twice" map list int 10.0.0.1 int 10.0.0.2
+usage 'missing value after "int"' map list int
+usage 'invalid int "10.0.0"' map list int 10.0.0
+usage 'invalid int "host.example"' map list int host.example
+usage 'invalid int "10.0.0.1/32"' map list int 10.0.0.1/32
+usage 'map flush: unknown value "old"' map flush old
+usage 'map flush: unexpected argument "static"' map flush dynamic static
+
+############################################################################
+# up and set
+
+UP=(up ext-if eth0 int-net 192.168.1.0/24)
+
+usage "up: missing ext-if" up
+usage "up: missing ext-if" up int-net 10.0.0.0/8
+usage "up: missing int-net" up ext-if eth0
+usage 'missing value after "int-net"' up ext-if eth0 int-net
+usage 'up: unknown keyword "bogus"' "${UP[@]}" bogus 1
+usage 'up: ambiguous keyword "port"' "${UP[@]}" port 1024-2000
+usage 'up: ambiguous keyword "tcp"' "${UP[@]}" tcp 5
+usage "up: ext-if given twice" "${UP[@]}" ext-if eth1
+usage "up: ports given twice" "${UP[@]}" ports 1-2 ports 3-4
+usage "up: hairpin given twice" "${UP[@]}" hairpin on hairpin off
+usage 'set: unknown keyword "down"' set down
+usage "set: nothing to change" set
+
+# interface names
+usage 'invalid ext-if "a/b"' up ext-if a/b int-net 10.0.0.0/8
+usage 'invalid ext-if "0123456789abcdef"' up ext-if 0123456789abcdef int-net 10.0.0.0/8
+usage 'invalid ext-if ""' up ext-if "" int-net 10.0.0.0/8
+usage 'invalid ext-if "a b"' up ext-if "a b" int-net 10.0.0.0/8
+
+# prefixes
+usage "host bits set (the network is 10.0.0.0/8)" up ext-if eth0 int-net 10.0.0.1/8
+usage "host bits set (the network is 192.168.1.0/24)" "${UP[@]/192.168.1.0/192.168.1.7}"
+usage 'invalid int-net "10.1.0.0/15": host bits set' up ext-if eth0 int-net 10.0.0.0/8,10.1.0.0/15
+usage "prefix length must be 0 to 32" up ext-if eth0 int-net 10.0.0.0/33
+usage "prefix length must be 0 to 32" up ext-if eth0 int-net 10.0.0.0/-1
+usage "prefix length must be 0 to 32" up ext-if eth0 int-net 10.0.0.0/8x
+usage "prefix length must be 0 to 32" up ext-if eth0 int-net 10.0.0.0/
+usage 'invalid int-net "10.0.0/8"' up ext-if eth0 int-net 10.0.0/8
+usage 'invalid int-net "lan.example/24"' up ext-if eth0 int-net lan.example/24
+usage 'invalid int-net "::/0"' up ext-if eth0 int-net ::/0
+usage "invalid int-net list: empty item" up ext-if eth0 int-net 10.0.0.0/8,
+usage "invalid int-net list: empty item" up ext-if eth0 int-net ,10.0.0.0/8
+usage "invalid int-net list: empty item" up ext-if eth0 int-net 10.0.0.0/8,,10.1.0.0/16
+usage "invalid int-net list: empty item" up ext-if eth0 int-net ""
+usage "too many int-net prefixes (at most 16)" up ext-if eth0 int-net \
+	"$(echo 10.{1..17}.0.0/16 | tr ' ' ,)"
+
+# external addresses
+usage 'invalid ext-addr "203.0.113"' "${UP[@]}" ext-addr 203.0.113
+usage 'invalid ext-addr "203.0.113.256"' "${UP[@]}" ext-addr 203.0.113.256
+usage 'invalid ext-addr "0x7f.1"' "${UP[@]}" ext-addr 0x7f.1
+usage 'invalid ext-addr "localhost"' "${UP[@]}" ext-addr localhost
+usage 'invalid ext-addr "auto"' "${UP[@]}" ext-addr 203.0.113.1,auto
+usage 'invalid ext-addr " 203.0.113.1"' "${UP[@]}" ext-addr " 203.0.113.1"
+usage "invalid ext-addr list: empty item" "${UP[@]}" ext-addr 203.0.113.1,
+usage "too many ext-addr addresses (at most 16)" "${UP[@]}" ext-addr \
+	"$(echo 203.0.113.{1..17} | tr ' ' ,)"
+
+# numbers
+for kw in udp-timeout tcp-timeout tcp-trans-timeout icmp-timeout; do
+	usage "invalid $kw \"0\" (expected an integer from 1 to 604800)" "${UP[@]}" $kw 0
+	usage "invalid $kw \"604801\"" "${UP[@]}" $kw 604801
+done
+for n in -1 +5 " 5" "5 " 5x 0x10 1e3 "" 4294967296 99999999999999999999999; do
+	usage "invalid udp-timeout \"$n\"" "${UP[@]}" udp-timeout "$n"
+done
+usage 'missing value after "udp-timeout"' "${UP[@]}" udp-timeout
+usage 'invalid max-maps "0"' "${UP[@]}" max-maps 0
+usage 'invalid max-maps "16777217" (expected an integer from 1 to 16777216)' "${UP[@]}" max-maps 16777217
+usage 'invalid max-sessions "16777217"' "${UP[@]}" max-sessions 16777217
+usage 'invalid max-sessions "1k"' "${UP[@]}" max-sessions 1k
+usage 'invalid ports "1024"' "${UP[@]}" ports 1024
+usage 'invalid ports "1024-"' "${UP[@]}" ports 1024-
+usage 'invalid ports "-2000"' "${UP[@]}" ports -2000
+usage 'invalid ports "1024-2000-3000"' "${UP[@]}" ports 1024-2000-3000
+usage 'invalid ports "a-b"' "${UP[@]}" ports a-b
+usage 'invalid ports "0-100": ports are 1 to 65535' "${UP[@]}" ports 0-100
+usage 'invalid ports "70000-80000": ports are 1 to 65535' "${UP[@]}" ports 70000-80000
+usage 'invalid ports "1-65536"' "${UP[@]}" ports 1-65536
+usage 'invalid ports "1-99999999999999999999"' "${UP[@]}" ports 1-99999999999999999999
+
+# behaviours and flags
+usage 'mode: unknown value "cone"' "${UP[@]}" mode cone
+usage 'mapping: unknown value "eif"' "${UP[@]}" mapping eif
+usage 'mapping: ambiguous value "a"' "${UP[@]}" mapping a
+usage 'filtering: unknown value "eim"' "${UP[@]}" filtering eim
+usage 'proto: unknown value "sctp"' "${UP[@]}" proto sctp mode symmetric
+usage "the last proto is not followed by mode, mapping or filtering" "${UP[@]}" proto udp
+usage "the last proto is not followed by mode, mapping or filtering" \
+	"${UP[@]}" proto udp mode symmetric proto tcp
+usage "too many mode, mapping and filtering keywords (at most 32)" "${UP[@]}" \
+	$(for i in {1..33}; do echo mapping eim; done)
+for kw in port-preserve port-parity hairpin inbound-refresh icmp-unreach; do
+	usage "$kw: unknown value \"yes\" (expected off or on)" "${UP[@]}" $kw yes
+done
+usage 'missing value after "hairpin"' "${UP[@]}" hairpin
+usage 'set: unknown keyword "hairpinning"' set hairpinning on
+
+# -n: the arguments are checked before the namespace is entered
+usage "host bits set" -n "$NONS" up ext-if eth0 int-net 10.0.0.1/8
+usage 'unknown command "nope"' -n "$NONS" nope
+
+# No netlink socket and no setns() before a usage error.
+if command -v strace >/dev/null 2>&1 &&
+   strace -f -qq -o "$tmp/trace" -e trace=socket,setns true 2>/dev/null; then
+	strace -f -qq -o "$tmp/trace" -e trace=socket,setns \
+		"$NATCTL" -n "$NONS" up ext-if eth0 int-net 10.0.0.1/8 2>/dev/null
+	if grep -qE 'socket\(AF_NETLINK|setns' "$tmp/trace"; then
+		ko "a usage error came after netlink I/O: $(cat "$tmp/trace")"
+	else
+		ok
+	fi
+else
+	skip=$((skip + 1))
+fi
+
+############################################################################
+# Good arguments reach the kernel: with no napt module, exit 1.
+
+# The family lookup would make the kernel load an installed napt.ko (its
+# genl family alias): never here, so skip if one is loaded or installed.
+if [[ -d /sys/module/napt ]] || modinfo -n napt >/dev/null 2>&1; then
+	echo "napt is loaded or installed here: skipping the module-not-loaded tests"
+	skip=$((skip + 1))
+else
+	NOMOD="napt kernel module is not loaded"
+	fails 1 "$NOMOD" show
+	fails 1 "$NOMOD" -j show
+	fails 1 "$NOMOD" -j -p show
+	fails 1 "$NOMOD" --json --pretty stats
+	fails 1 "$NOMOD" down
+	fails 1 "$NOMOD" stats
+	fails 1 "$NOMOD" map
+	fails 1 "$NOMOD" -j map list
+	fails 1 "$NOMOD" map list icmp static int 192.168.1.2
+	fails 1 "$NOMOD" map list int 192.168.1.2 udp dynamic
+	fails 1 "$NOMOD" map flush
+	fails 1 "$NOMOD" map flush static
+	fails 1 "$NOMOD" "${UP[@]}"
+	fails 1 "$NOMOD" up ext-if eth0 int-net 192.168.1.0/24,10.0.0.0/8,0.0.0.0/0 \
+		ext-addr 203.0.113.1,203.0.113.2 ports 1024-65535 \
+		udp-timeout 300 tcp-timeout 7440 tcp-trans-timeout 240 \
+		icmp-timeout 60 mode symmetric proto udp mode full-cone \
+		proto tcp mapping adm filtering eif proto all filtering apdf \
+		port-preserve on port-parity off hairpin on \
+		inbound-refresh off icmp-unreach on \
+		max-maps 16777216 max-sessions 1
+	# The kernel refuses what only it can judge.
+	fails 1 "$NOMOD" "${UP[@]}" ports 3000-2000
+	fails 1 "$NOMOD" set max-maps 10
+	fails 1 "$NOMOD" set ext-addr auto
+	fails 1 "$NOMOD" set ext-if eth1 int-net 10.0.0.0/8 mode full
+	fails 1 "$NOMOD" set hairpin off
+	fails 1 "$NOMOD" se udp-t 30 mo sym
+	fails 1 "$NOMOD" "${UP[@]}" mode p
+fi
+fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" show
+fails 1 "cannot open network namespace \"$NONS\"" -j --netns "$NONS" "${UP[@]}"
+
+############################################################################
+# test-print: the reply printers, the requests, the extended acks
+
+if [[ ! -x $TEST_PRINT ]]; then
+	echo "$TEST_PRINT: not built, skipping the printer tests"
+	skip=$((skip + 1))
+else
+	printed "napt: up
+  ext-if lo ext-addr 203.0.113.1,203.0.113.9
+  int-net 192.168.1.0/24,10.0.0.0/8
+  ports 1024-65535
+  udp  mapping eim filtering eif (full-cone) timeout 300
+  tcp  mapping eim filtering apdf (port-restricted-cone) timeout 7440 trans 240
+  icmp mapping apdm filtering adf timeout 60
+  flags port-preserve hairpin inbound-refresh icmp-unreach
+  maps 3/65536 sessions 4/262144" show-up
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144}' -j show-up
+	printed "napt: down" show-down
+	printed '{"running":false}' -j show-down
+	printed "udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s sessions 1
+tcp 192.168.1.3:40000 -> 203.0.113.1:1025 dynamic apdm expires 7439s sessions 1 remote 198.51.100.7:443
+icmp 192.168.1.4:77 -> 203.0.113.1:77 static adm sessions 0 remote 198.51.100.8" maps
+	printed '[{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","mapping":"eim","expires":299,"sessions":1},{"proto":"tcp","int_addr":"192.168.1.3","int_port":40000,"ext_addr":"203.0.113.1","ext_port":1025,"type":"dynamic","mapping":"apdm","expires":7439,"sessions":1,"rem_addr":"198.51.100.7","rem_port":443},{"proto":"icmp","int_addr":"192.168.1.4","int_port":77,"ext_addr":"203.0.113.1","ext_port":77,"type":"static","mapping":"adm","sessions":0,"rem_addr":"198.51.100.8"}]' -j maps
+	printed "out_pkts         10
+drop_filtered    18446744073709551615
+pass_local       2
+stat_99          7" stats
+	printed '{"out_pkts":10,"drop_filtered":18446744073709551615,"pass_local":2,"stat_99":7}' -j stats
+	printed '{"s":"q\"b\\n\nt\tc\u0001","empty":[],"o":{"big":18446744073709551615,"f":false}}' -j escape
+
+	# Pretty printing is what python's json module makes of it.
+	if command -v python3 >/dev/null 2>&1; then
+		for c in show-up show-down maps stats escape; do
+			"$TEST_PRINT" -j "$c" | python3 -m json.tool --indent 4 >"$tmp/want" 2>&1
+			"$TEST_PRINT" -j -p "$c" >"$tmp/got" 2>&1
+			same "test-print -j -p $c" "$tmp/want" "$tmp/got"
+		done
+	else
+		skip=$((skip + 1))
+	fi
+
+	run "$TEST_PRINT" show-bad
+	if [[ $rc == 1 && ! -s $tmp/out ]] &&
+	   [[ $(cat "$tmp/err") == "natctl: malformed attribute 1 in the kernel's reply" ]]; then
+		ok
+	else
+		ko "test-print show-bad: exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
+
+	printed "ext_ifindex 1
+int_nets [type 0] addr 192.168.1.0 len 24
+int_nets [type 0] addr 10.0.0.0 len 8
+ext_addrs [type 1] 203.0.113.1
+ext_addrs [type 1] 203.0.113.2
+port_min 1024
+port_max 2000
+timeout_udp 30
+timeout_tcp_est 7000
+timeout_tcp_trans 100
+timeout_icmp 10
+max_maps 100
+max_sessions 400
+behaviours [type 0] proto 0 mapping 3 filtering 3
+behaviours [type 0] proto 17 mapping 1 filtering 1
+behaviours [type 0] proto 17 mapping 2
+behaviours [type 0] proto 6 filtering 2
+behaviours [type 0] proto 1 mapping 1 filtering 2
+behaviours [type 0] proto 0 mapping 1
+flags value 0x2 selector 0x6" request up ext-if eth0 \
+		int-net 192.168.1.0/24,10.0.0.0/8 \
+		ext-addr 203.0.113.1,203.0.113.2 ports 1024-2000 \
+		udp-timeout 30 tcp-timeout 7000 tcp-trans-timeout 100 \
+		icmp-timeout 10 mode symmetric proto udp mode full-cone \
+		mapping adm proto tcp filtering adf proto icmp \
+		mode restricted-cone proto all mapping eim hairpin off \
+		port-parity on max-maps 100 max-sessions 400
+	printed "ext_addrs empty
+flags value 0 selector 0x10" request set ext-addr auto icmp-unreach off
+	printed "int_nets [type 0] addr 0.0.0.0 len 0
+port_min 3000
+port_max 2000" request set int-net 0.0.0.0/0 ports 3000-2000
+	printed "flags value 0x1f selector 0x1f" request set port-preserve on \
+		port-parity on hairpin on inbound-refresh on icmp-unreach on
+
+	# The kernel's own extended ack, and a real multi-part dump.
+	run "$TEST_PRINT" kernel
+	if [[ $rc == 0 && $(cat "$tmp/out") == "dump: ok" ]] &&
+	   [[ $(cat "$tmp/err") == "natctl: Invalid argument: "?* ]]; then
+		ok
+	else
+		ko "test-print kernel: exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
+fi
+
+[[ $skip == 0 ]] || echo "$skip skipped"
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]

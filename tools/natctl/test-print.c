@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * natctl tests without the napt module: feed the reply printers the
+ * messages the kernel would send, and check the extended-ack and dump
+ * paths against the kernel's own generic netlink controller.
+ *
+ *   test-print [ -j ] [ -p ] CASE
+ *   test-print request { up | set } SETTINGS...
+ *
+ * Prints what natctl would print, or the attributes of the request
+ * natctl would send; test-args.sh compares it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/genetlink.h>
+
+#include "json_print.h"
+#include "names.h"
+#include "natctl.h"
+#include "opts.h"
+#include "utils.h"
+
+#define FAKE_FAMILY 0x42
+
+static char buf[NL_TX_SIZE] __attribute__((aligned(8)));
+
+static struct nlmsghdr *msg_start(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = FAKE_FAMILY;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = NAPT_GENL_VERSION;
+	return nlh;
+}
+
+static in_addr_t ip(const char *s)
+{
+	return inet_addr(s);
+}
+
+static void put_behav(struct nlmsghdr *nlh, uint8_t proto, uint8_t mapping,
+		      uint8_t filtering)
+{
+	struct nlattr *e = mnl_attr_nest_start(nlh, 0);
+
+	mnl_attr_put_u8(nlh, NAPT_BEHAV_A_PROTO, proto);
+	if (mapping)
+		mnl_attr_put_u8(nlh, NAPT_BEHAV_A_MAPPING, mapping);
+	if (filtering)
+		mnl_attr_put_u8(nlh, NAPT_BEHAV_A_FILTERING, filtering);
+	mnl_attr_nest_end(nlh, e);
+}
+
+static void put_prefix(struct nlmsghdr *nlh, const char *addr, uint8_t len)
+{
+	struct nlattr *e = mnl_attr_nest_start(nlh, 0);
+
+	mnl_attr_put_u32(nlh, NAPT_PREFIX_A_ADDR, ip(addr));
+	mnl_attr_put_u8(nlh, NAPT_PREFIX_A_LEN, len);
+	mnl_attr_nest_end(nlh, e);
+}
+
+static int case_show_up(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+	struct nla_bitfield32 flags = {
+		.value = NAPT_F_PORT_PRESERVE | NAPT_F_HAIRPIN |
+			 NAPT_F_INBOUND_REFRESH | NAPT_F_ICMP_UNREACH,
+		.selector = __NAPT_F_ALL,
+	};
+	struct nlattr *nest;
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, 1);	/* lo, everywhere */
+	nest = mnl_attr_nest_start(nlh, NAPT_A_EXT_ADDRS);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_ADDRS_ENTRY, ip("203.0.113.1"));
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_ADDRS_ENTRY, ip("203.0.113.9"));
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_INT_NETS);
+	put_prefix(nlh, "192.168.1.0", 24);
+	put_prefix(nlh, "10.0.0.0", 8);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u16(nlh, NAPT_A_PORT_MIN, 1024);
+	mnl_attr_put_u16(nlh, NAPT_A_PORT_MAX, 65535);
+	mnl_attr_put_u32(nlh, NAPT_A_TIMEOUT_UDP, 300);
+	mnl_attr_put_u32(nlh, NAPT_A_TIMEOUT_TCP_EST, 7440);
+	mnl_attr_put_u32(nlh, NAPT_A_TIMEOUT_TCP_TRANS, 240);
+	mnl_attr_put_u32(nlh, NAPT_A_TIMEOUT_ICMP, 60);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_BEHAVIOURS);
+	/* Applied in order: all, then two overrides. */
+	put_behav(nlh, 0, NAPT_MAPPING_EIM, NAPT_FILTER_APDF);
+	put_behav(nlh, IPPROTO_UDP, 0, NAPT_FILTER_EIF);
+	put_behav(nlh, IPPROTO_ICMP, NAPT_MAPPING_APDM, NAPT_FILTER_ADF);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, NAPT_A_FLAGS, sizeof(flags), &flags);
+	mnl_attr_put_u32(nlh, NAPT_A_MAX_MAPS, 65536);
+	mnl_attr_put_u32(nlh, NAPT_A_MAX_SESSIONS, 262144);
+	mnl_attr_put_u32(nlh, NAPT_A_NMAPS, 3);
+	mnl_attr_put_u32(nlh, NAPT_A_NSESSIONS, 4);
+	mnl_attr_put_u32(nlh, NAPT_A_MAX + 1, 7);	/* a newer kernel */
+	return show_print(nlh, NULL);
+}
+
+static int case_show_down(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 0);
+	return show_print(nlh, NULL);
+}
+
+static int case_show_bad(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+
+	mnl_attr_put_u32(nlh, NAPT_A_RUNNING, 1);	/* should be a u8 */
+	return show_print(nlh, NULL);
+}
+
+static int put_map(uint8_t proto, uint8_t type, const char *int_addr,
+		   uint16_t int_port, const char *ext_addr, uint16_t ext_port,
+		   const char *rem_addr, uint16_t rem_port, uint8_t mapping,
+		   uint32_t expires, uint32_t sessions)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_MAPS);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
+
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, proto);
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, type);
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, ip(int_addr));
+	mnl_attr_put_u16(nlh, NAPT_MAP_A_INT_PORT, htons(int_port));
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_EXT_ADDR, ip(ext_addr));
+	mnl_attr_put_u16(nlh, NAPT_MAP_A_EXT_PORT, htons(ext_port));
+	if (rem_addr)
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_REM_ADDR, ip(rem_addr));
+	if (rem_port)
+		mnl_attr_put_u16(nlh, NAPT_MAP_A_REM_PORT, htons(rem_port));
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_MAPPING, mapping);
+	if (expires)
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_EXPIRES, expires);
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_SESSIONS, sessions);
+	mnl_attr_nest_end(nlh, nest);
+	return map_print(nlh, NULL);
+}
+
+static int case_maps(void)
+{
+	int ret;
+
+	open_json_array(PRINT_JSON, NULL);
+	ret = put_map(IPPROTO_UDP, NAPT_MAP_DYNAMIC, "192.168.1.2", 5000,
+		      "203.0.113.1", 5000, NULL, 0, NAPT_MAPPING_EIM, 299, 1);
+	if (ret == MNL_CB_OK)
+		ret = put_map(IPPROTO_TCP, NAPT_MAP_DYNAMIC, "192.168.1.3",
+			      40000, "203.0.113.1", 1025, "198.51.100.7", 443,
+			      NAPT_MAPPING_APDM, 7439, 1);
+	if (ret == MNL_CB_OK)
+		ret = put_map(IPPROTO_ICMP, NAPT_MAP_STATIC, "192.168.1.4",
+			      77, "203.0.113.1", 77, "198.51.100.8", 0,
+			      NAPT_MAPPING_ADM, 0, 0);
+	close_json_array(PRINT_JSON);
+	return ret;
+}
+
+static int case_stats(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_STATS);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_STATS);
+
+	mnl_attr_put(nlh, NAPT_STAT_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, NAPT_STAT_OUT_PKTS, 10);
+	mnl_attr_put_u64(nlh, NAPT_STAT_DROP_FILTERED, 18446744073709551615ULL);
+	mnl_attr_put_u64(nlh, NAPT_STAT_PASS_LOCAL, 2);
+	mnl_attr_put_u64(nlh, 99, 7);			/* a newer counter */
+	mnl_attr_nest_end(nlh, nest);
+	return stats_print(nlh, NULL);
+}
+
+static int case_escape(void)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "s", "%s\n", "q\"b\\n\nt\tc\x01");
+	open_json_array(PRINT_JSON, "empty");
+	close_json_array(PRINT_JSON);
+	open_json_object("o");
+	print_u64(PRINT_JSON, "big", NULL, UINT64_MAX);
+	print_bool(PRINT_JSON, "f", NULL, false);
+	close_json_object();
+	/* left open: output_end() closes it */
+	return MNL_CB_OK;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	++*(unsigned int *)data;
+	return MNL_CB_OK;
+}
+
+/* An extended ack from the real kernel, and a real multi-part dump. */
+static int case_kernel(void)
+{
+	static struct nl nl;
+	struct nlmsghdr *nlh;
+	unsigned int n = 0;
+	int err;
+
+	if (nl_open(&nl))
+		return MNL_CB_ERROR;
+	nl.family = GENL_ID_CTRL;
+
+	/* Strict validation of CTRL_CMD_GETPOLICY rejects the unknown type. */
+	nlh = __nl_msg(&nl, GENL_ID_CTRL, CTRL_CMD_GETPOLICY, 1, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MAX + 20, 1);
+	err = nl_talk(&nl, nlh, count_cb, &n);
+	nl_perror(&nl, err);
+
+	nlh = __nl_msg(&nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_DUMP);
+	err = nl_talk(&nl, nlh, count_cb, &n);
+	printf("dump: %s\n", !err && n ? "ok" : "failed");
+	nl_close(&nl);
+	return err ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* One line per entry of a nest of the request: "name [type T] ...". */
+static void dump_nest(const char *name, const struct nlattr *nest)
+{
+	const struct nlattr *e, *a;
+	char b[INET_ADDRSTRLEN];
+
+	bool nets = !strcmp(name, "int_nets");
+
+	mnl_attr_for_each_nested(e, nest) {
+		printf("%s [type %u]", name, mnl_attr_get_type(e));
+		if (!strcmp(name, "ext_addrs")) {
+			printf(" %s\n", addr_str(mnl_attr_get_u32(e), b));
+			continue;
+		}
+		mnl_attr_for_each_nested(a, e) {
+			unsigned int t = mnl_attr_get_type(a);
+
+			if (nets && t == NAPT_PREFIX_A_ADDR)
+				printf(" addr %s",
+				       addr_str(mnl_attr_get_u32(a), b));
+			else if (nets && t == NAPT_PREFIX_A_LEN)
+				printf(" len %u", mnl_attr_get_u8(a));
+			else if (t == NAPT_BEHAV_A_PROTO)
+				printf(" proto %u", mnl_attr_get_u8(a));
+			else if (t == NAPT_BEHAV_A_MAPPING)
+				printf(" mapping %u", mnl_attr_get_u8(a));
+			else if (t == NAPT_BEHAV_A_FILTERING)
+				printf(" filtering %u", mnl_attr_get_u8(a));
+			else
+				printf(" ?%u", t);
+		}
+		putchar('\n');
+	}
+	if (!mnl_attr_get_payload_len(nest))
+		printf("%s empty\n", name);
+}
+
+/* What "natctl up|set ARGS" would send, ifindex 1 for the ext-if. */
+static int request(int argc, char **argv)
+{
+	static const char *const names[NAPT_A_MAX + 1] = {
+		[NAPT_A_EXT_IFINDEX] = "ext_ifindex",
+		[NAPT_A_EXT_ADDRS] = "ext_addrs",
+		[NAPT_A_INT_NETS] = "int_nets",
+		[NAPT_A_PORT_MIN] = "port_min",
+		[NAPT_A_PORT_MAX] = "port_max",
+		[NAPT_A_TIMEOUT_UDP] = "timeout_udp",
+		[NAPT_A_TIMEOUT_TCP_EST] = "timeout_tcp_est",
+		[NAPT_A_TIMEOUT_TCP_TRANS] = "timeout_tcp_trans",
+		[NAPT_A_TIMEOUT_ICMP] = "timeout_icmp",
+		[NAPT_A_BEHAVIOURS] = "behaviours",
+		[NAPT_A_FLAGS] = "flags",
+		[NAPT_A_MAX_MAPS] = "max_maps",
+		[NAPT_A_MAX_SESSIONS] = "max_sessions",
+	};
+	static const char *const cmds[] = { "up", "set" };
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_UP);
+	struct nla_bitfield32 bf;
+	const struct nlattr *a;
+	struct napt_opts o;
+	unsigned int t;
+	bool up;
+
+	if (argc < 1)
+		usage_err("test-print request { up | set } SETTINGS...");
+	up = keyword(NULL, "command", argv[0], cmds) == 0;
+	opts_parse(&o, up, argc - 1, argv + 1);
+	opts_put(nlh, &o, o.ext_if ? 1 : 0);
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		t = mnl_attr_get_type(a);
+		if (t > NAPT_A_MAX || !names[t]) {
+			printf("unknown %u\n", t);
+		} else if (t == NAPT_A_EXT_ADDRS || t == NAPT_A_INT_NETS ||
+			   t == NAPT_A_BEHAVIOURS) {
+			dump_nest(names[t], a);
+		} else if (t == NAPT_A_FLAGS) {
+			memcpy(&bf, mnl_attr_get_payload(a), sizeof(bf));
+			printf("flags value %#x selector %#x\n", bf.value,
+			       bf.selector);
+		} else if (t == NAPT_A_PORT_MIN || t == NAPT_A_PORT_MAX) {
+			printf("%s %u\n", names[t], mnl_attr_get_u16(a));
+		} else {
+			printf("%s %u\n", names[t], mnl_attr_get_u32(a));
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} cases[] = {
+	{ "show-up", case_show_up },
+	{ "show-down", case_show_down },
+	{ "show-bad", case_show_bad },
+	{ "maps", case_maps },
+	{ "stats", case_stats },
+	{ "escape", case_escape },
+	{ "kernel", case_kernel },
+};
+
+int main(int argc, char **argv)
+{
+	bool json = false, pretty = false;
+	int ret;
+
+	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[0], "-j"))
+			json = true;
+		else if (!strcmp(argv[0], "-p"))
+			pretty = true;
+		else
+			usage_err("test-print [ -j ] [ -p ] CASE");
+	}
+	if (argc < 1)
+		usage_err("test-print [ -j ] [ -p ] CASE");
+	output_init(json, pretty);
+	if (!strcmp(argv[0], "request"))
+		ret = request(argc - 1, argv + 1);
+	else if (argc == 1)
+		ret = cases[keyword(NULL, "case", argv[0], cases)].fn();
+	else
+		usage_err("test-print [ -j ] [ -p ] CASE");
+	if (output_end())
+		ret = MNL_CB_ERROR;
+	return ret == MNL_CB_ERROR ? EXIT_FAILURE : EXIT_SUCCESS;
+}
