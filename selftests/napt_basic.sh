@@ -107,6 +107,23 @@ in_ns "$GW" ping -c 1 -W 2 $INET_ADDR >/dev/null
 check_err $? "ping from the gateway failed"
 log_test "gateway's own services and traffic unaffected"
 
+# Never a port a local socket of the gateway holds.
+ip netns exec "$GW" socat -u UDP4-RECV:45000 /dev/null &
+wait_local_port_listen "$GW" 45000 udp
+r=$(napt_udp_ask "$LAN1" 45000 $INET_ADDR 5000)
+[[ $r == "$GW_EXT:"* && $r != "$GW_EXT:45000" ]]
+check_err $? "mapping took port 45000 held by a gateway socket: '$r'"
+log_test "a port held by a gateway socket is not preserved"
+
+# A UDP datagram without checksum keeps none (a wrong one would be dropped).
+in_ns "$INET" timeout 5 socat -u UDP4-RECV:5004,bind=$INET_ADDR OPEN:/tmp/napt_basic.zero,creat,trunc &
+wait_local_port_listen "$INET" 5004 udp
+in_ns "$LAN1" /usr/bin/python3 "$TOPDIR/selftests/napt_rawudp.py" \
+	192.168.1.2 46000 $INET_ADDR 5004 zero-csum
+slowwait 3 grep -q zero-csum /tmp/napt_basic.zero
+check_err $? "UDP datagram with zero checksum not delivered"
+log_test "UDP zero checksum stays valid"
+
 # Bulk TCP: GSO packets with CHECKSUM_PARTIAL cross the translator.
 head -c 4000000 /dev/urandom >/tmp/napt_basic.blob
 in_ns "$INET" timeout 30 socat -u TCP4-LISTEN:5002,bind=$INET_ADDR,reuseaddr \
