@@ -64,8 +64,8 @@ static const char *const stat_names[] = {
 	[NAPT_STAT_DROP_CHAIN] = "drop_chain",
 	[NAPT_STAT_DROP_NOMEM] = "drop_nomem",
 	[NAPT_STAT_DROP_MALFORMED] = "drop_malformed",
-	[NAPT_STAT_DROP_TCP_STATE] = "drop_tcp_state",
 	[NAPT_STAT_PASS_LOCAL] = "pass_local",
+	[NAPT_STAT_DROP_PROTO] = "drop_proto",
 };
 
 static const char *name_or(const char *const *tab, size_t n, unsigned int v,

@@ -283,7 +283,6 @@ enum napt_stat {
 	NAPT_STAT_DROP_CHAIN,		/* hash chain at its bound */
 	NAPT_STAT_DROP_NOMEM,
 	NAPT_STAT_DROP_MALFORMED,	/* truncated or bad header */
-	NAPT_STAT_DROP_TCP_STATE,	/* inbound TCP that may not open */
 	NAPT_STAT_PASS_LOCAL,		/* inbound left to a local socket */
 	NAPT_STAT_DROP_PROTO,		/* inside source, untranslatable proto */
 	__NAPT_STAT_MAX
