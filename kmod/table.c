@@ -319,7 +319,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	struct napt_map *m, *o;
 	unsigned int len = 0;
 
-	if (atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
+	if ((u32)atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
 		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
 		goto err_count;
 	}
@@ -377,7 +377,9 @@ err_count:
  * @m: the mapping
  * @rem_addr: remote address
  * @rem_port: remote port, compared only if @match_port
- * @match_port: false for the address-dependent filter
+ * @match_port: false for the address-dependent filter: then any session
+ *	with @rem_addr that has not expired (an expired one the sweeper has
+ *	not reached yet must not hide a live one behind it)
  */
 struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 				   __be32 rem_addr, __be16 rem_port,
@@ -390,7 +392,8 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 	hlist_for_each_entry_rcu(s, &nn->sess.buckets[h & nn->sess.mask],
 				 node) {
 		if (s->map == m && s->rem_addr == rem_addr &&
-		    (!match_port || s->rem_port == rem_port))
+		    (match_port ? s->rem_port == rem_port :
+		     !napt_expired(READ_ONCE(s->expires), napt_now())))
 			return s;
 	}
 	return NULL;
@@ -408,7 +411,7 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 	struct napt_sess *s, *o;
 	unsigned int len = 0;
 
-	if (atomic_inc_return(&nn->nsess) > cfg->max_sess) {
+	if ((u32)atomic_inc_return(&nn->nsess) > cfg->max_sess) {
 		*drop_reason = NAPT_STAT_DROP_SESS_LIMIT;
 		goto err_count;
 	}

@@ -28,8 +28,7 @@ struct napt_pkt {
 	__be32 saddr, daddr;
 	__be16 sport, dport;	/* ICMP echo: the identifier in both */
 	u8 proto;
-	u8 tcpflags;		/* NAPT_TCP_SYN_OUT... set for this packet */
-	bool tcp_syn, tcp_fin, tcp_rst;
+	bool tcp_syn, tcp_ack, tcp_fin, tcp_rst;
 };
 
 bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr)
@@ -74,7 +73,7 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 	p->daddr = iph->daddr;
 	p->proto = iph->protocol;
 	p->l4off = ip_hdrlen(skb);
-	p->tcp_syn = p->tcp_fin = p->tcp_rst = false;
+	p->tcp_syn = p->tcp_ack = p->tcp_fin = p->tcp_rst = false;
 
 	switch (p->proto) {
 	case IPPROTO_UDP:
@@ -109,6 +108,7 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 		p->sport = th->source;
 		p->dport = th->dest;
 		p->tcp_syn = th->syn;
+		p->tcp_ack = th->ack;
 		p->tcp_fin = th->fin;
 		p->tcp_rst = th->rst;
 		break;
@@ -191,10 +191,19 @@ static void napt_tcp_track(struct napt_sess *s, const struct napt_pkt *p,
 	if (p->tcp_rst)
 		new |= NAPT_TCP_RST;
 	if (p->tcp_syn) {
-		new |= out ? NAPT_TCP_SYN_OUT : NAPT_TCP_SYN_IN;
+		u32 syn = out ? NAPT_TCP_SYN_OUT : NAPT_TCP_SYN_IN;
+
+		/*
+		 * A SYN-ACK answers a SYN of the other end, which may have
+		 * passed before this session existed (EIF/ADF let it in).
+		 */
+		if (p->tcp_ack)
+			syn |= out ? NAPT_TCP_SYN_IN : NAPT_TCP_SYN_OUT;
 		/* a new connection on the same endpoints starts afresh */
 		if (old & (NAPT_TCP_RST | NAPT_TCP_FIN_OUT | NAPT_TCP_FIN_IN))
-			new = out ? NAPT_TCP_SYN_OUT : NAPT_TCP_SYN_IN;
+			new = syn;
+		else
+			new |= syn;
 	}
 	if ((new & (NAPT_TCP_SYN_OUT | NAPT_TCP_SYN_IN)) ==
 	    (NAPT_TCP_SYN_OUT | NAPT_TCP_SYN_IN))
