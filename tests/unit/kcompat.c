@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcompat.c: the userspace stand-ins for the kernel (see kcompat.h) and the
+ * environment functions napt.h leaves to its host: local sockets and the
+ * allocation of mappings and sessions.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "napt.h"
+
+unsigned long kc_errors;
+bool kc_quiet;
+int kc_locks_held;
+int kc_rcu_depth;
+unsigned long jiffies = INITIAL_JIFFIES;
+
+long kc_live_maps, kc_live_sess, kc_live_kv;
+long kc_rcu_pending;
+unsigned long kc_socket_calls;
+unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
+	kc_fail_pull;
+
+void kc_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	kc_errors++;
+	if (kc_quiet)
+		return;
+	fputs("    kcompat: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Whether the call that a countdown of failure injection is at fails. */
+static bool kc_inject(unsigned int *countdown)
+{
+	return *countdown && --*countdown == 0;
+}
+
+/* ---- memory ---------------------------------------------------------- */
+
+void *kvcalloc(size_t n, size_t size, unsigned int gfp)
+{
+	void *p;
+
+	(void)gfp;
+	if (kc_inject(&kc_fail_kvcalloc))
+		return NULL;
+	p = calloc(n, size);
+	if (p)
+		kc_live_kv++;
+	return p;
+}
+
+void kvfree(const void *p)
+{
+	if (!p)
+		return;
+	kc_live_kv--;
+	free((void *)p);
+}
+
+/* ---- time and randomness --------------------------------------------- */
+
+static u64 kc_rng;
+
+void kc_seed(u64 seed)
+{
+	kc_rng = seed;
+}
+
+/* splitmix64: a Weyl sequence through a 64-bit mixer */
+static u64 kc_rand64(void)
+{
+	u64 z = (kc_rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void get_random_bytes(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len) {
+		u64 r = kc_rand64();
+		size_t n = len < sizeof(r) ? len : sizeof(r);
+
+		memcpy(p, &r, n);
+		p += n;
+		len -= n;
+	}
+}
+
+u32 get_random_u32(void)
+{
+	return (u32)(kc_rand64() >> 32);
+}
+
+/* uniform in [0, ceil): multiply, and reject the biased low products */
+u32 get_random_u32_below(u32 ceil)
+{
+	u64 m;
+
+	if (!ceil) {
+		kc_error("get_random_u32_below(0)");
+		return 0;
+	}
+	for (;;) {
+		m = (u64)get_random_u32() * ceil;
+		if ((u32)m >= (u32)-ceil % ceil)
+			return (u32)(m >> 32);
+	}
+}
+
+void kc_advance(u32 seconds)
+{
+	jiffies += (unsigned long)seconds * HZ;
+}
+
+/* ---- RCU: callbacks wait for an explicit grace period ----------------- */
+
+static struct rcu_head *kc_rcu_first, **kc_rcu_last = &kc_rcu_first;
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	head->next = NULL;
+	head->func = func;
+	*kc_rcu_last = head;
+	kc_rcu_last = &head->next;
+	kc_rcu_pending++;
+}
+
+void rcu_barrier(void)
+{
+	if (kc_rcu_depth)
+		kc_error("grace period waited for inside rcu_read_lock()");
+	while (kc_rcu_first) {
+		struct rcu_head *h = kc_rcu_first;
+
+		kc_rcu_first = h->next;
+		if (!kc_rcu_first)
+			kc_rcu_last = &kc_rcu_first;
+		kc_rcu_pending--;
+		h->func(h);
+	}
+}
+
+/* ---- siphash: SipHash-2-4 as the paper defines it -------------------- */
+
+static inline u64 kc_rotl64(u64 x, unsigned int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define KC_SIPROUND(v0, v1, v2, v3) do {				\
+	v0 += v1; v1 = kc_rotl64(v1, 13); v1 ^= v0; v0 = kc_rotl64(v0, 32); \
+	v2 += v3; v3 = kc_rotl64(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = kc_rotl64(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = kc_rotl64(v1, 17); v1 ^= v2; v2 = kc_rotl64(v2, 32); \
+} while (0)
+
+static u64 kc_le64(const unsigned char *p, size_t n)
+{
+	u64 w = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		w |= (u64)p[i] << (8 * i);
+	return w;
+}
+
+u64 siphash(const void *data, size_t len, const siphash_key_t *key)
+{
+	const unsigned char *p = data;
+	u64 k0 = key->key[0], k1 = key->key[1];
+	u64 v0 = k0 ^ 0x736f6d6570736575ULL;
+	u64 v1 = k1 ^ 0x646f72616e646f6dULL;
+	u64 v2 = k0 ^ 0x6c7967656e657261ULL;
+	u64 v3 = k1 ^ 0x7465646279746573ULL;
+	size_t left = len;
+	u64 m;
+
+	/* full 8-byte words, then the last one with the length on top */
+	for (; left >= 8; left -= 8, p += 8) {
+		m = kc_le64(p, 8);
+		v3 ^= m;
+		KC_SIPROUND(v0, v1, v2, v3);
+		KC_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	m = kc_le64(p, left) | ((u64)(len & 0xff) << 56);
+	v3 ^= m;
+	KC_SIPROUND(v0, v1, v2, v3);
+	KC_SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+	v2 ^= 0xff;
+	KC_SIPROUND(v0, v1, v2, v3);
+	KC_SIPROUND(v0, v1, v2, v3);
+	KC_SIPROUND(v0, v1, v2, v3);
+	KC_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static u64 kc_siphash_words(const u32 *w, unsigned int n,
+			    const siphash_key_t *key)
+{
+	unsigned char buf[16];
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 4; j++)
+			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
+	return siphash(buf, 4 * n, key);
+}
+
+u64 siphash_1u32(u32 a, const siphash_key_t *key)
+{
+	const u32 w[] = { a };
+
+	return kc_siphash_words(w, 1, key);
+}
+
+u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key)
+{
+	const u32 w[] = { a, b };
+
+	return kc_siphash_words(w, 2, key);
+}
+
+u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key)
+{
+	const u32 w[] = { a, b, c };
+
+	return kc_siphash_words(w, 3, key);
+}
+
+u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
+{
+	const u32 w[] = { a, b, c, d };
+
+	return kc_siphash_words(w, 4, key);
+}
+
+/* ---- checksums ------------------------------------------------------- */
+
+/*
+ * As net/core/utils.c: with CHECKSUM_PARTIAL the field holds the folded
+ * pseudo-header sum (the device adds the rest), so only a pseudo-header
+ * field changes it; otherwise the field is updated and, for
+ * CHECKSUM_COMPLETE, so is skb->csum by what the field changed.
+ */
+void inet_proto_csum_replace4(__sum16 *sum, struct sk_buff *skb,
+			      __be32 from, __be32 to, bool pseudohdr)
+{
+	if (skb->ip_summed != CHECKSUM_PARTIAL) {
+		csum_replace4(sum, from, to);
+		if (skb->ip_summed == CHECKSUM_COMPLETE && pseudohdr)
+			skb->csum = (__force __wsum)~(__force u32)csum_add(
+				csum_sub((__force __wsum)~(__force u32)skb->csum,
+					 (__force __wsum)from),
+				(__force __wsum)to);
+	} else if (pseudohdr) {
+		*sum = (__force __sum16)(u16)~(__force u16)csum_fold(
+			csum_add(csum_sub(csum_unfold(*sum),
+					  (__force __wsum)from),
+				 (__force __wsum)to));
+	}
+}
+
+/* ---- sk_buff --------------------------------------------------------- */
+
+static void *kc_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fputs("kcompat: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+struct sk_buff *kc_skb_new(const void *pkt, unsigned int len,
+			   unsigned int headlen)
+{
+	struct sk_buff *skb = kc_xmalloc(sizeof(*skb));
+
+	if (headlen > len)
+		headlen = len;
+	memset(skb, 0, sizeof(*skb));
+	skb->head = kc_xmalloc(headlen);
+	skb->data = skb->head;
+	skb->len = len;
+	skb->data_len = len - headlen;
+	skb->network_header = 0;
+	skb->ip_summed = CHECKSUM_NONE;
+	memcpy(skb->head, pkt, headlen);
+	skb->kc_frag = kc_xmalloc(skb->data_len);
+	memcpy(skb->kc_frag, (const unsigned char *)pkt + headlen,
+	       skb->data_len);
+	return skb;
+}
+
+unsigned int kc_skb_read(const struct sk_buff *skb, void *buf,
+			 unsigned int max)
+{
+	unsigned int hl = skb_headlen(skb), n;
+
+	n = hl < max ? hl : max;
+	memcpy(buf, skb->data, n);
+	if (max > hl) {
+		unsigned int m = max - hl < skb->data_len ? max - hl :
+							   skb->data_len;
+
+		memcpy((unsigned char *)buf + hl, skb->kc_frag, m);
+	}
+	return skb->len;
+}
+
+void kc_skb_free(struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	free(skb->head);
+	free(skb->kc_frag);
+	free(skb);
+}
+
+int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
+{
+	int hl = (int)skb_headlen(skb), copy;
+	unsigned char *out = to;
+
+	if (offset < 0) {
+		kc_error("skb_copy_bits: negative offset %d", offset);
+		return -EFAULT;
+	}
+	if (len < 0 || offset > (int)skb->len - len)
+		return -EFAULT;
+	copy = hl - offset;
+	if (copy > 0) {
+		if (copy > len)
+			copy = len;
+		memcpy(out, skb->data + offset, copy);
+		out += copy;
+		offset += copy;
+		len -= copy;
+	}
+	if (len > 0)
+		memcpy(out, skb->kc_frag + (offset - hl), len);
+	return 0;
+}
+
+/* Make the first @len bytes linear; the old head goes away (ASan sees
+ * any pointer into it used afterwards). */
+bool pskb_may_pull(struct sk_buff *skb, unsigned int len)
+{
+	unsigned int hl = skb_headlen(skb), room = skb->data - skb->head;
+	unsigned char *head, *frag;
+	unsigned int pull;
+
+	if (len <= hl)
+		return true;
+	if (len > skb->len)
+		return false;
+	if (kc_inject(&kc_fail_pull))
+		return false;
+	pull = len - hl;
+	head = kc_xmalloc(room + len);
+	memcpy(head, skb->head, room + hl);
+	memcpy(head + room + hl, skb->kc_frag, pull);
+	frag = kc_xmalloc(skb->data_len - pull);
+	memcpy(frag, skb->kc_frag + pull, skb->data_len - pull);
+	free(skb->head);
+	free(skb->kc_frag);
+	skb->head = head;
+	skb->data = head + room;
+	skb->kc_frag = frag;
+	skb->data_len -= pull;
+	return true;
+}
+
+int skb_ensure_writable(struct sk_buff *skb, unsigned int write_len)
+{
+	if (!pskb_may_pull(skb, write_len))
+		return -ENOMEM;
+	return 0;	/* never cloned here */
+}
+
+/* ---- the environment of table.c: sockets and object allocation ------- */
+
+static bool kc_busy[2][65536];
+
+void kc_socket_set(u8 proto, u16 port, bool busy)
+{
+	if (proto == IPPROTO_UDP)
+		kc_busy[0][port] = busy;
+	else if (proto == IPPROTO_TCP)
+		kc_busy[1][port] = busy;
+}
+
+bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
+			  __be16 port, __be32 rem_addr, __be16 rem_port)
+{
+	(void)nn;
+	(void)addr;
+	(void)rem_addr;
+	(void)rem_port;
+	kc_socket_calls++;
+	switch (proto) {
+	case IPPROTO_UDP:
+		return kc_busy[0][ntohs(port)];
+	case IPPROTO_TCP:
+		return kc_busy[1][ntohs(port)];
+	}
+	return false;
+}
+
+/*
+ * Objects carry a header that tells whether they were handed to RCU:
+ * a second free is reported instead of corrupting the callback list.
+ * Fresh objects are filled with garbage, as a slab object would be.
+ */
+#define KC_OBJ_LIVE	0x4c495645UL
+#define KC_OBJ_QUEUED	0x51554555UL
+#define KC_POISON_ALLOC	0xa5
+#define KC_POISON_FREE	0x6b
+
+struct kc_obj {
+	unsigned long state;
+	unsigned long size;	/* keeps the object 16-byte aligned */
+};
+
+static void *kc_obj_alloc(size_t size)
+{
+	struct kc_obj *o = kc_xmalloc(sizeof(*o) + size);
+
+	o->state = KC_OBJ_LIVE;
+	o->size = size;
+	memset(o + 1, KC_POISON_ALLOC, size);
+	return o + 1;
+}
+
+static bool kc_obj_queue(void *p, const char *what)
+{
+	struct kc_obj *o = (struct kc_obj *)p - 1;
+
+	if (o->state != KC_OBJ_LIVE) {
+		kc_error("%s freed twice", what);
+		return false;
+	}
+	o->state = KC_OBJ_QUEUED;
+	return true;
+}
+
+static void kc_obj_free(void *p)
+{
+	struct kc_obj *o = (struct kc_obj *)p - 1;
+
+	memset(o, KC_POISON_FREE, sizeof(*o) + o->size);
+	free(o);
+}
+
+struct napt_map *napt_map_alloc(void)
+{
+	if (kc_inject(&kc_fail_map_alloc))
+		return NULL;
+	kc_live_maps++;
+	return kc_obj_alloc(sizeof(struct napt_map));
+}
+
+static void kc_map_free_cb(struct rcu_head *h)
+{
+	kc_live_maps--;
+	kc_obj_free(container_of(h, struct napt_map, rcu));
+}
+
+void napt_map_free_rcu(struct napt_map *m)
+{
+	if (kc_obj_queue(m, "mapping"))
+		call_rcu(&m->rcu, kc_map_free_cb);
+}
+
+struct napt_sess *napt_sess_alloc(void)
+{
+	if (kc_inject(&kc_fail_sess_alloc))
+		return NULL;
+	kc_live_sess++;
+	return kc_obj_alloc(sizeof(struct napt_sess));
+}
+
+static void kc_sess_free_cb(struct rcu_head *h)
+{
+	kc_live_sess--;
+	kc_obj_free(container_of(h, struct napt_sess, rcu));
+}
+
+void napt_sess_free_rcu(struct napt_sess *s)
+{
+	if (kc_obj_queue(s, "session"))
+		call_rcu(&s->rcu, kc_sess_free_cb);
+}
+
+/* ---- reset ----------------------------------------------------------- */
+
+void kc_reset(u64 seed)
+{
+	rcu_barrier();
+	kc_seed(seed);
+	jiffies = INITIAL_JIFFIES;
+	memset(kc_busy, 0, sizeof(kc_busy));
+	kc_socket_calls = 0;
+	kc_fail_map_alloc = kc_fail_sess_alloc = kc_fail_kvcalloc = 0;
+	kc_fail_pull = 0;
+	kc_errors = 0;
+	kc_quiet = false;
+	kc_locks_held = 0;
+	kc_rcu_depth = 0;
+}

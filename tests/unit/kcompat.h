@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kcompat.h: the kernel interfaces that kmod/table.c and kmod/xlate.c use,
+ * for a single-threaded userspace build (tests/unit/).
+ *
+ * The semantics follow the kernel's where the code under test can tell the
+ * difference (list poisoning, refcount misuse, checksum arithmetic, the
+ * linear/paged split of an skb, RCU-deferred frees); concurrency is absent.
+ * Misuse the kernel would warn about (or crash on) is counted in kc_errors
+ * with a message, and every test fails if that counter moves.
+ *
+ * Everything named kc_* is test control, not a kernel interface.
+ */
+#ifndef _NAPT_KCOMPAT_H
+#define _NAPT_KCOMPAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <errno.h>
+
+/* uapi headers of the system: types, IPPROTO_*, and the protocol headers */
+#include <linux/types.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <linux/tcp.h>
+#include <linux/icmp.h>
+
+/* ---- types and annotations ------------------------------------------- */
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
+
+#ifndef __force
+#define __force
+#endif
+#define __rcu
+#define __percpu
+#define __read_mostly
+#define __must_check __attribute__((warn_unused_result))
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define __aligned(x) __attribute__((aligned(x)))
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val) \
+	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+
+/* Like the kernel's: both operands must have the same type. */
+#define __kc_cmp(x, y, op) ({				\
+	__typeof__(x) __kc_x = (x);			\
+	__typeof__(y) __kc_y = (y);			\
+	(void)(&__kc_x == &__kc_y);			\
+	__kc_x op __kc_y ? __kc_x : __kc_y; })
+#define min(x, y) __kc_cmp(x, y, <)
+#define max(x, y) __kc_cmp(x, y, >)
+#define min_t(type, x, y) ({ type __kc_a = (x), __kc_b = (y); \
+			     __kc_a < __kc_b ? __kc_a : __kc_b; })
+#define max_t(type, x, y) ({ type __kc_a = (x), __kc_b = (y); \
+			     __kc_a > __kc_b ? __kc_a : __kc_b; })
+
+/* ---- test control: misuse counter ------------------------------------ */
+
+extern unsigned long kc_errors;
+extern bool kc_quiet;	/* a test that provokes misuse on purpose */
+void kc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- byte order (the build host is little- or big-endian) ------------ */
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline __be16 htons(u16 x) { return (__force __be16)__builtin_bswap16(x); }
+static inline u16 ntohs(__be16 x) { return __builtin_bswap16((__force u16)x); }
+static inline __be32 htonl(u32 x) { return (__force __be32)__builtin_bswap32(x); }
+static inline u32 ntohl(__be32 x) { return __builtin_bswap32((__force u32)x); }
+#else
+static inline __be16 htons(u16 x) { return (__force __be16)x; }
+static inline u16 ntohs(__be16 x) { return (__force u16)x; }
+static inline __be32 htonl(u32 x) { return (__force __be32)x; }
+static inline u32 ntohl(__be32 x) { return (__force u32)x; }
+#endif
+
+/* ---- misc kernel helpers --------------------------------------------- */
+
+#define GFP_KERNEL 0x1u
+#define GFP_ATOMIC 0x2u
+
+void *kvcalloc(size_t n, size_t size, unsigned int gfp);
+void kvfree(const void *p);
+
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	unsigned long r = 1;
+
+	if (n == 0)
+		kc_error("roundup_pow_of_two(0) is undefined");
+	while (r < n)
+		r <<= 1;
+	return r;
+}
+
+/* "per-CPU" data is one plain copy */
+#define this_cpu_add(pcp, val) ((void)((pcp) += (val)))
+
+/* ---- time ------------------------------------------------------------ */
+
+#define HZ 250
+/* The kernel starts jiffies 5 minutes before a 32-bit wrap; so do we. */
+#define INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300 * HZ))
+extern unsigned long jiffies;
+
+/* ---- randomness (deterministic, seeded by kc_seed()) ----------------- */
+
+void get_random_bytes(void *buf, size_t len);
+u32 get_random_u32(void);
+u32 get_random_u32_below(u32 ceil);
+
+/* ---- atomics and refcounts ------------------------------------------- */
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+static inline int atomic_read(const atomic_t *v) { return READ_ONCE(v->counter); }
+static inline void atomic_set(atomic_t *v, int i) { WRITE_ONCE(v->counter, i); }
+static inline void atomic_inc(atomic_t *v) { v->counter++; }
+static inline void atomic_dec(atomic_t *v) { v->counter--; }
+static inline int atomic_inc_return(atomic_t *v) { return ++v->counter; }
+static inline int atomic_dec_return(atomic_t *v) { return --v->counter; }
+static inline bool atomic_dec_and_test(atomic_t *v) { return --v->counter == 0; }
+
+#define cmpxchg(ptr, old, new) __sync_val_compare_and_swap(ptr, old, new)
+
+typedef struct {
+	atomic_t refs;
+} refcount_t;
+
+static inline void refcount_set(refcount_t *r, int n) { atomic_set(&r->refs, n); }
+static inline unsigned int refcount_read(const refcount_t *r)
+{
+	return atomic_read(&r->refs);
+}
+
+static inline bool refcount_inc_not_zero(refcount_t *r)
+{
+	if (r->refs.counter <= 0) {
+		if (r->refs.counter < 0)
+			kc_error("refcount_inc_not_zero on saturated/underflowed refcount");
+		return false;
+	}
+	r->refs.counter++;
+	return true;
+}
+
+static inline void refcount_inc(refcount_t *r)
+{
+	if (r->refs.counter <= 0)
+		kc_error("refcount_inc on %d: use-after-free", r->refs.counter);
+	r->refs.counter++;
+}
+
+static inline bool __must_check refcount_dec_and_test(refcount_t *r)
+{
+	if (r->refs.counter <= 0) {
+		kc_error("refcount_dec_and_test on %d: underflow",
+			 r->refs.counter);
+		return false;
+	}
+	return --r->refs.counter == 0;
+}
+
+/* ---- locks (a self-deadlock or unbalanced unlock counts as an error) - */
+
+#define KC_SPIN_MAGIC 0xdead4eadu
+#define SINGLE_DEPTH_NESTING 1
+
+typedef struct {
+	unsigned int magic;
+	int locked;
+} spinlock_t;
+
+extern int kc_locks_held;
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->magic = KC_SPIN_MAGIC;
+	l->locked = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	if (l->magic != KC_SPIN_MAGIC)
+		kc_error("spin_lock: bad magic (uninitialized lock)");
+	if (l->locked)
+		kc_error("spin_lock: recursion (self-deadlock)");
+	l->locked = 1;
+	kc_locks_held++;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	if (l->magic != KC_SPIN_MAGIC)
+		kc_error("spin_unlock: bad magic (uninitialized lock)");
+	if (!l->locked)
+		kc_error("spin_unlock: lock not held");
+	l->locked = 0;
+	kc_locks_held--;
+}
+
+static inline void spin_lock_bh(spinlock_t *l) { spin_lock(l); }
+static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); }
+static inline void spin_lock_nested(spinlock_t *l, int subclass)
+{
+	(void)subclass;
+	spin_lock(l);
+}
+
+struct mutex {
+	int locked;
+};
+
+/* ---- RCU ------------------------------------------------------------- */
+
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
+
+extern int kc_rcu_depth;
+
+static inline void rcu_read_lock(void) { kc_rcu_depth++; }
+static inline void rcu_read_unlock(void)
+{
+	if (--kc_rcu_depth < 0)
+		kc_error("rcu_read_unlock without rcu_read_lock");
+}
+
+#define rcu_dereference(p) READ_ONCE(p)
+#define rcu_access_pointer(p) READ_ONCE(p)
+#define rcu_assign_pointer(p, v) WRITE_ONCE(p, v)
+
+/* Callbacks run at the next rcu_barrier()/synchronize_rcu(), in order. */
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+void rcu_barrier(void);
+static inline void synchronize_rcu(void) { rcu_barrier(); }
+
+/* ---- hash lists ------------------------------------------------------ */
+
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
+#define LIST_POISON1 ((void *)0x100)
+#define LIST_POISON2 ((void *)0x122)
+
+static inline void INIT_HLIST_HEAD(struct hlist_head *h) { h->first = NULL; }
+static inline bool hlist_empty(const struct hlist_head *h)
+{
+	return !READ_ONCE(h->first);
+}
+static inline bool hlist_unhashed(const struct hlist_node *n) { return !n->pprev; }
+
+static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+{
+	struct hlist_node *first = h->first;
+
+	n->next = first;
+	if (first)
+		first->pprev = &n->next;
+	n->pprev = &h->first;
+	WRITE_ONCE(h->first, n);
+}
+
+/* Single-threaded: the publication order does not matter here. */
+static inline void hlist_add_head_rcu(struct hlist_node *n,
+				      struct hlist_head *h)
+{
+	hlist_add_head(n, h);
+}
+
+static inline void hlist_del_rcu(struct hlist_node *n)
+{
+	if (n->pprev == LIST_POISON2 || !n->pprev) {
+		kc_error("hlist_del_rcu of a node that is not linked");
+		return;
+	}
+	*n->pprev = n->next;
+	if (n->next)
+		n->next->pprev = n->pprev;
+	/* like the kernel: ->next stays for readers walking past it */
+	n->pprev = LIST_POISON2;
+}
+
+static inline void hlist_del(struct hlist_node *n)
+{
+	hlist_del_rcu(n);
+	n->next = LIST_POISON1;
+}
+
+#define hlist_entry(ptr, type, member) container_of(ptr, type, member)
+#define hlist_entry_safe(ptr, type, member) ({			\
+	struct hlist_node *__kc_p = (ptr);			\
+	__kc_p ? hlist_entry(__kc_p, type, member) : NULL; })
+
+#define hlist_for_each_entry(pos, head, member)				\
+	for ((pos) = hlist_entry_safe((head)->first,			\
+				      __typeof__(*(pos)), member);	\
+	     (pos);							\
+	     (pos) = hlist_entry_safe((pos)->member.next,		\
+				      __typeof__(*(pos)), member))
+
+/* the optional lockdep condition of the kernel's version is ignored */
+#define hlist_for_each_entry_rcu(pos, head, member, ...)		\
+	for ((pos) = hlist_entry_safe(READ_ONCE((head)->first),		\
+				      __typeof__(*(pos)), member);	\
+	     (pos);							\
+	     (pos) = hlist_entry_safe(READ_ONCE((pos)->member.next),	\
+				      __typeof__(*(pos)), member))
+
+#define hlist_for_each_entry_safe(pos, n, head, member)			\
+	for ((pos) = hlist_entry_safe((head)->first,			\
+				      __typeof__(*(pos)), member);	\
+	     (pos) && ({ (n) = (pos)->member.next; 1; });		\
+	     (pos) = hlist_entry_safe((n), __typeof__(*(pos)), member))
+
+/* ---- siphash (SipHash-2-4) ------------------------------------------- */
+
+typedef struct {
+	u64 key[2];
+} siphash_key_t;
+
+/* SipHash-2-4 of a byte string; key->key[0] is k0, read little-endian. */
+u64 siphash(const void *data, size_t len, const siphash_key_t *key);
+/* The kernel's packing: the words, little-endian, as one byte string. */
+u64 siphash_1u32(u32 a, const siphash_key_t *key);
+u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key);
+u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key);
+u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key);
+
+/* ---- workqueue, netns: only named by struct napt_net ----------------- */
+
+struct delayed_work {
+	int pending;
+};
+struct net;
+
+/* ---- checksums (include/net/checksum.h, net/core/utils.c) ------------ */
+
+#define CSUM_MANGLED_0 ((__force __sum16)0xffff)
+
+static inline __wsum csum_add(__wsum csum, __wsum addend)
+{
+	u32 res = (__force u32)csum + (__force u32)addend;
+
+	return (__force __wsum)(res + (res < (__force u32)addend));
+}
+
+static inline __wsum csum_sub(__wsum csum, __wsum addend)
+{
+	return csum_add(csum, (__force __wsum)~(__force u32)addend);
+}
+
+static inline __wsum csum_unfold(__sum16 n)
+{
+	return (__force __wsum)(__force u16)n;
+}
+
+/* one's complement sum of the two halves, complemented */
+static inline __sum16 csum_fold(__wsum csum)
+{
+	u32 s = (__force u32)csum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__force __sum16)(u16)~s;
+}
+
+static inline void csum_replace4(__sum16 *sum, __be32 from, __be32 to)
+{
+	__wsum t = csum_sub((__force __wsum)~(__force u32)csum_unfold(*sum),
+			    (__force __wsum)from);
+
+	*sum = csum_fold(csum_add(t, (__force __wsum)to));
+}
+
+struct sk_buff;
+void inet_proto_csum_replace4(__sum16 *sum, struct sk_buff *skb,
+			      __be32 from, __be32 to, bool pseudohdr);
+
+static inline void inet_proto_csum_replace2(__sum16 *sum,
+					    struct sk_buff *skb, __be16 from,
+					    __be16 to, bool pseudohdr)
+{
+	inet_proto_csum_replace4(sum, skb, (__force __be32)(__force u32)from,
+				 (__force __be32)(__force u32)to, pseudohdr);
+}
+
+/* ---- sk_buff: the subset xlate.c uses -------------------------------- */
+
+#define CHECKSUM_NONE		0
+#define CHECKSUM_UNNECESSARY	1
+#define CHECKSUM_COMPLETE	2
+#define CHECKSUM_PARTIAL	3
+
+#define NF_DROP		0
+#define NF_ACCEPT	1
+
+/* include/net/ip.h */
+#define IP_CE		0x8000
+#define IP_DF		0x4000
+#define IP_MF		0x2000
+#define IP_OFFSET	0x1FFF
+
+/*
+ * The first len - data_len bytes are linear at ->data (an allocation of
+ * exactly that size, so ASan sees any access past the head); the rest is
+ * "paged": held apart in ->kc_frag, reachable only through
+ * skb_header_pointer() or after a pull (skb_ensure_writable()).
+ */
+struct sk_buff {
+	unsigned char *head;
+	unsigned char *data;
+	unsigned int len;
+	unsigned int data_len;
+	u16 network_header;	/* offset from head */
+	u8 ip_summed;
+	__wsum csum;
+	unsigned char *kc_frag;	/* the paged bytes, data_len of them */
+};
+
+static inline unsigned int skb_headlen(const struct sk_buff *skb)
+{
+	return skb->len - skb->data_len;
+}
+
+static inline unsigned char *skb_network_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->network_header;
+}
+
+static inline int skb_network_offset(const struct sk_buff *skb)
+{
+	return skb_network_header(skb) - skb->data;
+}
+
+static inline struct iphdr *ip_hdr(const struct sk_buff *skb)
+{
+	return (struct iphdr *)skb_network_header(skb);
+}
+
+static inline unsigned int ip_hdrlen(const struct sk_buff *skb)
+{
+	return ip_hdr(skb)->ihl * 4;
+}
+
+static inline bool ip_is_fragment(const struct iphdr *iph)
+{
+	return (iph->frag_off & htons(IP_MF | IP_OFFSET)) != 0;
+}
+
+int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
+
+static inline void *__must_check skb_header_pointer(const struct sk_buff *skb,
+						    int offset, int len,
+						    void *buffer)
+{
+	if ((int)skb_headlen(skb) - offset >= len)
+		return skb->data + offset;
+	if (skb_copy_bits(skb, offset, buffer, len) < 0)
+		return NULL;
+	return buffer;
+}
+
+bool pskb_may_pull(struct sk_buff *skb, unsigned int len);
+int skb_ensure_writable(struct sk_buff *skb, unsigned int write_len);
+
+/* ---- test control ---------------------------------------------------- */
+
+/* Reset every fake: clock, PRNG (seeded), sockets, counters, injections. */
+void kc_reset(u64 seed);
+void kc_seed(u64 seed);
+void kc_advance(u32 seconds);
+
+/* live objects: allocated and not yet really freed */
+extern long kc_live_maps, kc_live_sess, kc_live_kv;
+extern long kc_rcu_pending;
+/* calls of napt_port_has_socket(): one per port candidate tried */
+extern unsigned long kc_socket_calls;
+/* failure injection: the n-th next call fails (0: never) */
+extern unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
+	kc_fail_pull;
+
+/* the gateway's sockets: (proto, port) busy on every address */
+void kc_socket_set(u8 proto, u16 port, bool busy);
+
+/* skb made from @len bytes of which the first @headlen are linear */
+struct sk_buff *kc_skb_new(const void *pkt, unsigned int len,
+			   unsigned int headlen);
+/* copy the whole packet out (at most @max bytes); returns skb->len */
+unsigned int kc_skb_read(const struct sk_buff *skb, void *buf,
+			 unsigned int max);
+void kc_skb_free(struct sk_buff *skb);
+
+#endif /* _NAPT_KCOMPAT_H */

@@ -1,0 +1,1079 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_table.c: kmod/table.c, the mapping and session tables.
+ */
+#include "ut.h"
+
+/* A mapping for proto host:port, made as napt_xlate_out() makes it (EIM). */
+static struct napt_map *mk(struct ut_nat *t, u8 proto, __be32 host, u16 port,
+			   int *reason)
+{
+	struct napt_okey k = ut_key(proto, host, port);
+	int dummy = -1;
+
+	return napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+			       htons(53), reason ? reason : &dummy);
+}
+
+static struct napt_sess *mks(struct ut_nat *t, struct napt_map *m,
+			     __be32 rem, u16 port, int *reason)
+{
+	int dummy = -1;
+
+	return napt_sess_create(&t->nn, &t->cfg, m, rem, htons(port),
+				reason ? reason : &dummy);
+}
+
+static int nmaps(struct ut_nat *t)
+{
+	return atomic_read(&t->nn.nmaps);
+}
+
+static int nsess(struct ut_nat *t)
+{
+	return atomic_read(&t->nn.nsess);
+}
+
+/* mappings and sessions really allocated (after a grace period) */
+static long live_maps(void)
+{
+	rcu_barrier();
+	return kc_live_maps;
+}
+
+static long live_sess(void)
+{
+	rcu_barrier();
+	return kc_live_sess;
+}
+
+static void gc_all(struct ut_nat *t)
+{
+	napt_gc_step(&t->nn, napt_now(), 1U << 30);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void table_create_lookup(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(10), 5000);
+	struct napt_okey k2 = ut_key(IPPROTO_UDP, HOST(10), 5001);
+	struct napt_map *m, *m2;
+	int reason = -1;
+
+	REQUIRE(t);
+	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, &reason);
+	REQUIRE(m);
+	CHECK_EQ(reason, -1);
+	CHECK_EQX(m->key.int_addr, HOST(10));
+	CHECK_EQ(ntohs(m->key.int_port), 5000);
+	CHECK_EQ(m->key.rem_addr, 0);
+	CHECK_EQ(m->key.rem_port, 0);
+	CHECK_EQ(m->key.proto, IPPROTO_UDP);
+	CHECK_EQX(m->ext_addr, EXT1);
+	CHECK_EQ(ntohs(m->ext_port), 5000);	/* preserved */
+	CHECK_EQ(m->type, NAPT_MAP_DYNAMIC);
+	CHECK_EQ(m->mapping, NAPT_MAPPING_EIM);
+	CHECK(!m->dead);
+	CHECK_EQ(atomic_read(&m->nsess), 0);
+	CHECK_EQ(refcount_read(&m->ref), 1);
+	CHECK_EQ(m->expires, napt_now() + 300);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
+
+	CHECK(napt_map_lookup_out(&t->nn, &k) == m);
+	CHECK(napt_map_lookup_out(&t->nn, &k2) == NULL);
+	k2 = k;
+	k2.proto = IPPROTO_TCP;
+	CHECK(napt_map_lookup_out(&t->nn, &k2) == NULL);
+	k2 = k;
+	k2.rem_addr = REM1;			/* an ADM key is another key */
+	CHECK(napt_map_lookup_out(&t->nn, &k2) == NULL);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) == m);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, htons(5000)) == NULL);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT2, htons(5000)) == NULL);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5001)) == NULL);
+
+	/* creating an existing key gives the published mapping back */
+	m2 = mk(t, IPPROTO_UDP, HOST(10), 5000, &reason);
+	CHECK(m2 == m);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(live_maps(), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) == m);
+
+	/* the same port number in another protocol is another mapping */
+	m2 = mk(t, IPPROTO_TCP, HOST(10), 5000, NULL);
+	REQUIRE(m2);
+	CHECK(m2 != m);
+	CHECK_EQ(ntohs(m2->ext_port), 5000);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, htons(5000)) == m2);
+	CHECK_EQ(nmaps(t), 2);
+	ut_nat_free(t);
+}
+
+static void table_distinct_hosts_same_port(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_okey k1 = ut_key(IPPROTO_UDP, HOST(10), 5000);
+	struct napt_okey k2 = ut_key(IPPROTO_UDP, HOST(11), 5000);
+	struct napt_map *m1, *m2;
+
+	REQUIRE(t);
+	m1 = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	m2 = mk(t, IPPROTO_UDP, HOST(11), 5000, NULL);
+	REQUIRE(m1 && m2);
+	CHECK(m1 != m2);
+	CHECK_EQ(ntohs(m1->ext_port), 5000);
+	CHECK_NE(m2->ext_port, m1->ext_port);
+	CHECK_RANGE(ntohs(m2->ext_port), 1024, 65535);
+	CHECK_EQX(m2->ext_addr, EXT1);
+	CHECK(napt_map_lookup_out(&t->nn, &k1) == m1);
+	CHECK(napt_map_lookup_out(&t->nn, &k2) == m2);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, m1->ext_port) == m1);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, m2->ext_port) == m2);
+	ut_nat_free(t);
+}
+
+static void table_port_preservation(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int i, kept = 0;
+
+	REQUIRE(t);
+	/* on by default */
+	CHECK(t->cfg.flags & NAPT_F_PORT_PRESERVE);
+	for (i = 0; i < 20; i++) {
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(10), 2000 + i, NULL);
+
+		REQUIRE(m);
+		CHECK_EQ(ntohs(m->ext_port), 2000 + i);
+	}
+	/* off by flag */
+	t->cfg.flags &= ~NAPT_F_PORT_PRESERVE;
+	for (i = 0; i < 20; i++) {
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(20), 3000 + i, NULL);
+
+		REQUIRE(m);
+		CHECK_RANGE(ntohs(m->ext_port), 1024, 65535);
+		kept += ntohs(m->ext_port) == 3000 + i;
+	}
+	CHECK(kept <= 1);	/* 20 draws in 64512 ports */
+	ut_nat_free(t);
+}
+
+static void table_port_parity(void)
+{
+	struct ut_nat *t = ut_nat_new(4096, 4096);
+	unsigned int i;
+
+	REQUIRE(t);
+	t->cfg.flags = NAPT_F_PORT_PARITY;	/* no preservation */
+	for (i = 0; i < 400; i++) {
+		u16 want = 1024 + (u16)get_random_u32_below(60000);
+		struct napt_map *m = mk(t, i % 2 ? IPPROTO_UDP : IPPROTO_TCP,
+					HOST(1 + i % 200), want, NULL);
+
+		REQUIRE(m);
+		if (!CHECK_EQ(ntohs(m->ext_port) & 1, want & 1))
+			break;
+	}
+	/* a range that starts odd, full of odd ports used up */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->cfg.port_min = 40001;
+	t->cfg.port_max = 40010;
+	for (i = 0; i < 5; i++) {
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(1 + i), 5001, NULL);
+		struct napt_map *e = mk(t, IPPROTO_UDP, HOST(1 + i), 5002, NULL);
+
+		REQUIRE(m && e);
+		CHECK_EQ(ntohs(m->ext_port) & 1, 1);
+		CHECK_EQ(ntohs(e->ext_port) & 1, 0);
+		CHECK_RANGE(ntohs(m->ext_port), 40001, 40010);
+		CHECK_RANGE(ntohs(e->ext_port), 40001, 40010);
+	}
+	/* with preservation too: a wanted port that is taken keeps parity */
+	t->cfg.flags = NAPT_F_PORT_PRESERVE | NAPT_F_PORT_PARITY;
+	t->cfg.port_min = 1024;
+	t->cfg.port_max = 65535;
+	for (i = 0; i < 50; i++) {
+		struct napt_map *m = mk(t, IPPROTO_TCP, HOST(100 + i), 7777, NULL);
+
+		REQUIRE(m);
+		if (i == 0)
+			CHECK_EQ(ntohs(m->ext_port), 7777);
+		CHECK_EQ(ntohs(m->ext_port) & 1, 1);
+	}
+	ut_nat_free(t);
+}
+
+/* RFC 4787 REQ-3: ports below 1024 for ports below 1024, where possible */
+static void table_port_range_class(void)
+{
+	struct ut_nat *t = ut_nat_new(4096, 4096);
+	unsigned int i;
+
+	REQUIRE(t);
+	t->cfg.flags &= ~NAPT_F_PORT_PRESERVE;
+	t->cfg.port_min = 500;
+	t->cfg.port_max = 2000;
+	for (i = 0; i < 200; i++) {
+		struct napt_map *lo = mk(t, IPPROTO_UDP, HOST(1 + i), 80, NULL);
+		struct napt_map *hi = mk(t, IPPROTO_UDP, HOST(1 + i), 5000, NULL);
+
+		REQUIRE(lo && hi);
+		CHECK_RANGE(ntohs(lo->ext_port), 500, 1023);
+		CHECK_RANGE(ntohs(hi->ext_port), 1024, 2000);
+	}
+	/* the range has no port below 1024: a low port gets a high one */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->cfg.port_min = 30000;
+	t->cfg.port_max = 30099;
+	for (i = 0; i < 50; i++) {
+		struct napt_map *m = mk(t, IPPROTO_TCP, HOST(1 + i), 22, NULL);
+
+		REQUIRE(m);
+		CHECK_RANGE(ntohs(m->ext_port), 30000, 30099);
+	}
+	/* ... and vice versa */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->cfg.port_min = 100;
+	t->cfg.port_max = 199;
+	for (i = 0; i < 50; i++) {
+		struct napt_map *m = mk(t, IPPROTO_TCP, HOST(1 + i), 40000, NULL);
+
+		REQUIRE(m);
+		CHECK_RANGE(ntohs(m->ext_port), 100, 199);
+	}
+	/* preservation of a low port when the range holds it */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->cfg.flags |= NAPT_F_PORT_PRESERVE;
+	t->cfg.port_min = 1;
+	t->cfg.port_max = 65535;
+	{
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(9), 123, NULL);
+
+		REQUIRE(m);
+		CHECK_EQ(ntohs(m->ext_port), 123);
+		m = mk(t, IPPROTO_UDP, HOST(10), 123, NULL);
+		REQUIRE(m);
+		CHECK_RANGE(ntohs(m->ext_port), 1, 1023);
+	}
+	ut_nat_free(t);
+}
+
+static void table_port_range_respected(void)
+{
+	struct ut_nat *t = ut_nat_new(4096, 4096);
+	static bool used[100];
+	unsigned int i;
+
+	REQUIRE(t);
+	memset(used, 0, sizeof(used));
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40099;
+	for (i = 0; i < 100; i++) {
+		u8 proto = i % 2 ? IPPROTO_UDP : IPPROTO_ICMP;
+		struct napt_map *m = mk(t, proto, HOST(1 + i), 1000 + i, NULL);
+		u16 p;
+
+		REQUIRE(m);
+		p = ntohs(m->ext_port);
+		if (!CHECK_RANGE(p, 40000, 40099))
+			continue;
+		/* one port per protocol: UDP and ICMP may share numbers */
+		if (proto == IPPROTO_UDP) {
+			CHECK(!used[p - 40000]);
+			used[p - 40000] = true;
+		}
+	}
+	ut_nat_free(t);
+}
+
+static void table_busy_socket_port(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int i;
+	int reason = -1;
+	struct napt_map *m;
+
+	REQUIRE(t);
+	/* preservation gives way to a local socket */
+	kc_socket_set(IPPROTO_UDP, 5000, true);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	CHECK_NE(ntohs(m->ext_port), 5000);
+	/* a socket of another protocol does not matter */
+	m = mk(t, IPPROTO_TCP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(ntohs(m->ext_port), 5000);
+
+	/* a small range with two busy ports */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40009;
+	kc_socket_set(IPPROTO_UDP, 40003, true);
+	kc_socket_set(IPPROTO_UDP, 40007, true);
+	for (i = 0; i < 8; i++) {
+		m = mk(t, IPPROTO_UDP, HOST(1 + i), 40003, NULL);
+		REQUIRE(m);
+		CHECK_NE(ntohs(m->ext_port), 40003);
+		CHECK_NE(ntohs(m->ext_port), 40007);
+		CHECK_RANGE(ntohs(m->ext_port), 40000, 40009);
+	}
+	CHECK(mk(t, IPPROTO_UDP, HOST(99), 40007, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	ut_nat_free(t);
+}
+
+static void table_exhaustion(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(200), 6000);
+	unsigned int i;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40009;
+	for (i = 0; i < 10; i++)
+		REQUIRE(mk(t, IPPROTO_UDP, HOST(1 + i), 6000, NULL));
+	CHECK_EQ(live_maps(), 10);
+	CHECK(mk(t, IPPROTO_UDP, HOST(200), 6000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	CHECK_EQ(nmaps(t), 10);
+	CHECK_EQ(live_maps(), 10);		/* the failed one is freed */
+	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
+	/* the other protocols have their own ports */
+	CHECK(mk(t, IPPROTO_TCP, HOST(200), 6000, NULL) != NULL);
+	CHECK(mk(t, IPPROTO_ICMP, HOST(200), 6000, NULL) != NULL);
+	ut_nat_free(t);
+}
+
+static void table_max_maps(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	int reason = -1;
+
+	REQUIRE(t);
+	t->cfg.max_maps = 3;
+	REQUIRE(mk(t, IPPROTO_UDP, HOST(1), 1111, NULL));
+	REQUIRE(mk(t, IPPROTO_TCP, HOST(2), 1111, NULL));
+	REQUIRE(mk(t, IPPROTO_ICMP, HOST(3), 1111, NULL));
+	CHECK(mk(t, IPPROTO_UDP, HOST(4), 1111, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_MAP_LIMIT);
+	CHECK_EQ(nmaps(t), 3);
+	CHECK_EQ(live_maps(), 3);
+	/* room again once one expires (ICMP: 60 s; UDP 300, TCP 240) */
+	kc_advance(60);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 2);
+	REQUIRE(mk(t, IPPROTO_UDP, HOST(4), 1111, NULL));
+	CHECK_EQ(nmaps(t), 3);
+	CHECK(mk(t, IPPROTO_UDP, HOST(5), 1111, &reason) == NULL);
+	ut_nat_free(t);
+}
+
+/*
+ * With 95% of a 1000-port range in use, a new mapping is still found, and
+ * no allocation tries more than 1 + NAPT_RAND_PROBES + NAPT_LINEAR_PROBES
+ * candidates.
+ */
+static void table_alloc_95pct_full(void)
+{
+	struct ut_nat *t = ut_nat_new(4096, 4096);
+	unsigned long most = 0, calls;
+	unsigned int i, fails = 0;
+
+	REQUIRE(t);
+	t->cfg.port_min = 10000;
+	t->cfg.port_max = 10999;
+	for (i = 0; i < 950; i++) {
+		calls = kc_socket_calls;
+		if (!mk(t, IPPROTO_UDP, HOST(1 + i % 250), 20000 + i, NULL))
+			fails++;
+		calls = kc_socket_calls - calls;
+		if (calls > most)
+			most = calls;
+	}
+	CHECK_EQ(fails, 0);
+	CHECK_EQ(nmaps(t), 950);
+	for (i = 0; i < 20; i++) {
+		calls = kc_socket_calls;
+		if (!mk(t, IPPROTO_UDP, HOST(1 + i), 30000 + i, NULL))
+			fails++;
+		calls = kc_socket_calls - calls;
+		if (calls > most)
+			most = calls;
+	}
+	CHECK_EQ(fails, 0);
+	CHECK_EQ(nmaps(t), 970);
+	CHECK(most <= 1 + NAPT_RAND_PROBES + NAPT_LINEAR_PROBES);
+	printf("    (up to 97%% full: at most %lu candidates for one mapping)\n",
+	       most);
+	ut_nat_free(t);
+}
+
+/* The bound, exactly: nothing free at all. */
+static void table_alloc_probe_bound(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned long calls;
+	unsigned int p;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->cfg.port_min = 10000;
+	t->cfg.port_max = 10999;
+	for (p = 10000; p <= 10999; p++)
+		kc_socket_set(IPPROTO_TCP, p, true);
+	calls = kc_socket_calls;
+	CHECK(mk(t, IPPROTO_TCP, HOST(1), 10500, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	/* preserved port + random probes + a linear scan of at most 512 */
+	CHECK_EQ(kc_socket_calls - calls,
+		 1 + NAPT_RAND_PROBES + NAPT_LINEAR_PROBES);
+	ut_nat_free(t);
+}
+
+/* A span within the linear scan is scanned whole: one free port is found. */
+static void table_alloc_last_free_port(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int free_port, p;
+
+	REQUIRE(t);
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40299;
+	for (free_port = 40000; free_port <= 40299; free_port += 23) {
+		struct napt_map *m;
+
+		for (p = 40000; p <= 40299; p++)
+			kc_socket_set(IPPROTO_UDP, p, p != free_port);
+		m = mk(t, IPPROTO_UDP, HOST(1), (u16)free_port + 1000, NULL);
+		if (!CHECK(m))
+			break;
+		CHECK_EQ(ntohs(m->ext_port), free_port);
+		napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	}
+	ut_nat_free(t);
+}
+
+static void table_sessions(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m, *m2;
+	struct napt_sess *s, *s2, *x;
+	int reason = -1;
+
+	REQUIRE(t);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	m2 = mk(t, IPPROTO_UDP, HOST(11), 5000, NULL);
+	REQUIRE(m && m2);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == NULL);
+	s = mks(t, m, REM1, 53, &reason);
+	REQUIRE(s);
+	CHECK_EQ(reason, -1);
+	CHECK(s->map == m);
+	CHECK_EQ(s->proto, IPPROTO_UDP);
+	CHECK_EQX(s->ext_addr, m->ext_addr);
+	CHECK_EQ(s->ext_port, m->ext_port);
+	CHECK_EQX(s->rem_addr, REM1);
+	CHECK_EQ(ntohs(s->rem_port), 53);
+	CHECK_EQ(s->tcp, 0);
+	CHECK_EQ(s->expires, napt_now() + 300);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(atomic_read(&m->nsess), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_CREATED), 1);
+
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(54), true) == NULL);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(54), false) == s);
+	CHECK(napt_sess_lookup(&t->nn, m, REM2, htons(53), false) == NULL);
+	CHECK(napt_sess_lookup(&t->nn, m2, REM1, htons(53), false) == NULL);
+
+	/* the same endpoint again: the existing session */
+	x = mks(t, m, REM1, 53, NULL);
+	CHECK(x == s);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(live_sess(), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+
+	s2 = mks(t, m, REM1, 54, NULL);
+	REQUIRE(s2);
+	CHECK(s2 != s);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(54), true) == s2);
+	x = napt_sess_lookup(&t->nn, m, REM1, 0, false);
+	CHECK(x == s || x == s2);
+	CHECK_EQ(atomic_read(&m->nsess), 2);
+	CHECK_EQ(refcount_read(&m->ref), 3);
+	/* another mapping, same remote */
+	x = mks(t, m2, REM1, 53, NULL);
+	REQUIRE(x);
+	CHECK(napt_sess_lookup(&t->nn, m2, REM1, htons(53), true) == x);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
+	CHECK_EQ(nsess(t), 3);
+	ut_nat_free(t);
+}
+
+static void table_session_limit(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->cfg.max_sess = 2;
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	REQUIRE(mks(t, m, REM1, 1, NULL));
+	REQUIRE(mks(t, m, REM1, 2, NULL));
+	CHECK(mks(t, m, REM1, 3, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_SESS_LIMIT);
+	CHECK_EQ(nsess(t), 2);
+	CHECK_EQ(atomic_read(&m->nsess), 2);
+	CHECK_EQ(refcount_read(&m->ref), 3);
+	CHECK_EQ(live_sess(), 2);
+	/* the existing ones still work at the limit (xlate looks up first) */
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(2), true) != NULL);
+	/* and a freed slot can be used again */
+	kc_advance(300);
+	m->expires = napt_now() + 300;	/* as traffic would refresh it */
+	gc_all(t);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK(mks(t, m, REM1, 3, NULL) != NULL);
+	ut_nat_free(t);
+}
+
+static void table_alloc_failures(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m;
+	int reason = -1;
+
+	REQUIRE(t);
+	kc_fail_map_alloc = 1;
+	CHECK(mk(t, IPPROTO_UDP, HOST(10), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
+	CHECK_EQ(nmaps(t), 0);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(ntohs(m->ext_port), 5000);	/* nothing was left claimed */
+	kc_fail_sess_alloc = 1;
+	reason = -1;
+	CHECK(mks(t, m, REM1, 53, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(refcount_read(&m->ref), 1);
+	ut_nat_free(t);
+}
+
+static void table_init_failures(void)
+{
+	struct napt_net *nn = calloc(1, sizeof(*nn));
+	long kv = kc_live_kv;
+	unsigned int n;
+
+	REQUIRE(nn);
+	for (n = 1; n <= 3; n++) {
+		kc_fail_kvcalloc = n;
+		CHECK_EQ(napt_table_init(nn, 100, 100), -ENOMEM);
+		CHECK_EQ(kc_live_kv, kv);
+	}
+	kc_fail_kvcalloc = 0;
+	REQUIRE_EQ(napt_table_init(nn, 100, 1000), 0);
+	CHECK_EQ(nn->out.mask, 255);		/* at least NAPT_LOCKS */
+	CHECK_EQ(nn->in.mask, 255);
+	CHECK_EQ(nn->sess.mask, 1023);
+	napt_table_free(nn);
+	REQUIRE_EQ(napt_table_init(nn, 65536, 4 * 65536), 0);
+	CHECK_EQ(nn->out.mask, 65535);
+	CHECK_EQ(nn->sess.mask, 4 * 65536 - 1);
+	napt_table_free(nn);
+	free(nn);
+}
+
+static void table_timeouts(void)
+{
+	struct napt_cfg c;
+	const u32 both = NAPT_TCP_SYN_OUT | NAPT_TCP_SYN_IN | NAPT_TCP_EST;
+
+	ut_cfg_defaults(&c);
+	CHECK_EQ(napt_map_timeout(&c, IPPROTO_UDP), 300);
+	CHECK_EQ(napt_map_timeout(&c, IPPROTO_TCP), 240);
+	CHECK_EQ(napt_map_timeout(&c, IPPROTO_ICMP), 60);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_UDP, 0), 300);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_ICMP, 0), 60);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, 0), 240);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, NAPT_TCP_SYN_OUT), 240);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, both), 7440);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, both | NAPT_TCP_FIN_OUT),
+		 7440);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, both | NAPT_TCP_FIN_IN),
+		 7440);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP,
+				   both | NAPT_TCP_FIN_IN | NAPT_TCP_FIN_OUT),
+		 240);
+	CHECK_EQ(napt_sess_timeout(&c, IPPROTO_TCP, both | NAPT_TCP_RST), 240);
+}
+
+static void table_pick_ext_addr(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int i, hits[3] = {};
+
+	REQUIRE(t);
+	CHECK_EQX(napt_pick_ext_addr(&t->nn, &t->cfg, HOST(1)), EXT1);
+	t->cfg.n_ext = 0;
+	t->nn.if_addr = ip4(203, 0, 113, 77);
+	CHECK_EQX(napt_pick_ext_addr(&t->nn, &t->cfg, HOST(1)),
+		  ip4(203, 0, 113, 77));
+	t->cfg.n_ext = 3;
+	t->cfg.ext[1] = EXT2;
+	t->cfg.ext[2] = ip4(203, 0, 113, 3);
+	for (i = 1; i < 255; i++) {
+		__be32 a = napt_pick_ext_addr(&t->nn, &t->cfg, HOST(i));
+		unsigned int j;
+
+		/* paired: the same one every time */
+		CHECK_EQX(napt_pick_ext_addr(&t->nn, &t->cfg, HOST(i)), a);
+		for (j = 0; j < 3; j++)
+			hits[j] += a == t->cfg.ext[j];
+	}
+	CHECK_EQ(hits[0] + hits[1] + hits[2], 254);
+	CHECK(hits[0] > 40 && hits[1] > 40 && hits[2] > 40);
+	/* no address at all: no mapping */
+	{
+		int reason = -1;
+
+		t->cfg.n_ext = 0;
+		t->nn.if_addr = 0;
+		CHECK(mk(t, IPPROTO_UDP, HOST(1), 5000, &reason) == NULL);
+		CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+		CHECK_EQ(nmaps(t), 0);
+	}
+	ut_nat_free(t);
+}
+
+static void table_gc_expiry(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(10), 5000);
+	struct napt_map *m;
+
+	REQUIRE(t);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	REQUIRE(mks(t, m, REM1, 53, NULL));
+	kc_advance(299);
+	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 0);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(nsess(t), 1);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) != NULL);
+	kc_advance(1);				/* 300 s: time is up */
+	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_EXPIRED), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 1);
+	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) ==
+	      NULL);
+	CHECK_EQ(live_maps(), 0);
+	CHECK_EQ(live_sess(), 0);
+	ut_nat_free(t);
+}
+
+/* A mapping whose own time is up stays while a session lives. */
+static void table_gc_map_kept_by_session(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	const u32 est = NAPT_TCP_SYN_OUT | NAPT_TCP_SYN_IN | NAPT_TCP_EST;
+	struct napt_map *m, *lone;
+	struct napt_sess *s;
+
+	REQUIRE(t);
+	m = mk(t, IPPROTO_TCP, HOST(10), 5000, NULL);
+	lone = mk(t, IPPROTO_TCP, HOST(11), 5000, NULL);
+	REQUIRE(m && lone);
+	s = mks(t, m, REM1, 443, NULL);
+	REQUIRE(s);
+	s->tcp = est;
+	s->expires = napt_now() + napt_sess_timeout(&t->cfg, IPPROTO_TCP, est);
+	kc_advance(241);	/* both mappings' 240 s are over */
+	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, m->ext_port) == m);
+	CHECK_EQ(nsess(t), 1);
+	kc_advance(7440 - 241 - 1);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 1);
+	kc_advance(1);
+	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(nsess(t), 0);
+	ut_nat_free(t);
+}
+
+/* A small budget sweeps the tables piecewise and covers them all. */
+static void table_gc_budget(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 256);
+	unsigned int i, freed = 0;
+
+	REQUIRE(t);
+	for (i = 0; i < 100; i++) {
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(1 + i), 5000, NULL);
+
+		REQUIRE(m);
+		REQUIRE(mks(t, m, REM1, 53, NULL));
+	}
+	kc_advance(300);
+	/*
+	 * A mapping's bucket may come before its session's: the first round
+	 * frees the sessions, the second the rest.
+	 */
+	for (i = 0; i < 2 * 256 / 16; i++)
+		freed += napt_gc_step(&t->nn, napt_now(), 16);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(freed, 100);
+	CHECK_EQ(nmaps(t), 0);
+	ut_nat_free(t);
+}
+
+/* Expiry across the wrap of napt_now()'s u32 seconds. */
+static void table_gc_clock_wrap(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m;
+
+	REQUIRE(t);
+	jiffies = (unsigned long)(0xffffffffUL - 100) * HZ;
+	CHECK_EQX(napt_now(), 0xffffffffU - 100);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	REQUIRE(mks(t, m, REM1, 53, NULL));
+	CHECK_EQ(m->expires, 199);		/* wrapped */
+	gc_all(t);				/* 0xffffff9b is before 199 */
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(nsess(t), 1);
+	kc_advance(150);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(nsess(t), 1);
+	kc_advance(149);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 1);
+	kc_advance(1);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(nsess(t), 0);
+	ut_nat_free(t);
+}
+
+static void table_flush_by_type(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *d1, *d2, *st;
+
+	REQUIRE(t);
+	d1 = mk(t, IPPROTO_UDP, HOST(1), 1111, NULL);
+	d2 = mk(t, IPPROTO_TCP, HOST(2), 2222, NULL);
+	st = mk(t, IPPROTO_UDP, HOST(3), 3333, NULL);
+	REQUIRE(d1 && d2 && st);
+	st->type = NAPT_MAP_STATIC;	/* as a static mapping would be */
+	REQUIRE(mks(t, d1, REM1, 53, NULL));
+	REQUIRE(mks(t, st, REM1, 53, NULL));
+	REQUIRE(mks(t, st, REM2, 53, NULL));
+
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, EXT2), 0);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 2);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(nsess(t), 2);		/* the static one's */
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, st->ext_port) == st);
+	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(1111)) == NULL);
+	CHECK(napt_sess_lookup(&t->nn, st, REM2, htons(53), true) != NULL);
+	CHECK_EQ(live_maps(), 1);
+	CHECK_EQ(live_sess(), 2);
+	/* the sweeper never expires a static mapping */
+	kc_advance(100000);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(nsess(t), 0);		/* its sessions do expire */
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, 0), 1);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, 0), 0);
+	ut_nat_free(t);
+}
+
+static void table_flush_by_addr(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *maps[40];
+	unsigned int i, on1 = 0, on2 = 0;
+
+	REQUIRE(t);
+	t->cfg.n_ext = 2;
+	t->cfg.ext[1] = EXT2;
+	for (i = 0; i < 40; i++) {
+		maps[i] = mk(t, IPPROTO_UDP, HOST(1 + i / 2), 4000 + i, NULL);
+		REQUIRE(maps[i]);
+		REQUIRE(mks(t, maps[i], REM1, 53, NULL));
+		REQUIRE(mks(t, maps[i], REM2, 53, NULL));
+		if (maps[i]->ext_addr == EXT1)
+			on1++;
+		else if (CHECK_EQX(maps[i]->ext_addr, EXT2))
+			on2++;
+		/* paired pooling: one host, one address */
+		if (i % 2)
+			CHECK_EQX(maps[i]->ext_addr, maps[i - 1]->ext_addr);
+	}
+	REQUIRE(on1 > 0 && on2 > 0);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, EXT1), on1);
+	CHECK_EQ(nmaps(t), on2);
+	CHECK_EQ(nsess(t), 2 * on2);
+	CHECK_EQ(live_maps(), on2);
+	CHECK_EQ(live_sess(), 2 * on2);
+	for (i = 0; i < 40; i++) {
+		struct napt_okey k = ut_key(IPPROTO_UDP, HOST(1 + i / 2),
+					    4000 + i);
+		struct napt_map *m = napt_map_lookup_out(&t->nn, &k);
+
+		if (m) {
+			CHECK_EQX(m->ext_addr, EXT2);
+			CHECK(napt_sess_lookup(&t->nn, m, REM2, htons(53),
+					       true) != NULL);
+		}
+	}
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, EXT2), on2);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(nsess(t), 0);
+	ut_nat_free(t);
+}
+
+/* Force every entry of one table into bucket 0. */
+static void table_chain_bound_out(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 4096);
+	unsigned int i, made = 0;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->nn.out.mask = 0;
+	for (i = 0; i < NAPT_CHAIN_MAX; i++)
+		made += mk(t, IPPROTO_UDP, HOST(1 + i), 5000, NULL) != NULL;
+	CHECK_EQ(made, NAPT_CHAIN_MAX);
+	CHECK(mk(t, IPPROTO_UDP, HOST(200), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_CHAIN);
+	CHECK_EQ(nmaps(t), NAPT_CHAIN_MAX);
+	CHECK_EQ(live_maps(), NAPT_CHAIN_MAX);
+	/* the refused one left no port claimed */
+	for (i = 0; i < NAPT_CHAIN_MAX; i++) {
+		struct napt_okey k = ut_key(IPPROTO_UDP, HOST(1 + i), 5000);
+		struct napt_map *m = napt_map_lookup_out(&t->nn, &k);
+
+		REQUIRE(m);
+		CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1,
+					 m->ext_port) == m);
+	}
+	/* an existing key is still found at the bound */
+	CHECK(mk(t, IPPROTO_UDP, HOST(1), 5000, NULL) != NULL);
+	ut_nat_free(t);
+}
+
+static void table_chain_bound_in(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 4096);
+	unsigned int i, made = 0;
+	unsigned long calls;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->nn.in.mask = 0;
+	for (i = 0; i < NAPT_CHAIN_MAX; i++)
+		made += mk(t, IPPROTO_UDP, HOST(1 + i), 6000 + i, NULL) != NULL;
+	CHECK_EQ(made, NAPT_CHAIN_MAX);
+	calls = kc_socket_calls;
+	CHECK(mk(t, IPPROTO_UDP, HOST(200), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	CHECK(kc_socket_calls - calls <= 1 + NAPT_RAND_PROBES +
+	      NAPT_LINEAR_PROBES);
+	CHECK_EQ(nmaps(t), NAPT_CHAIN_MAX);
+	CHECK_EQ(live_maps(), NAPT_CHAIN_MAX);
+	ut_nat_free(t);
+}
+
+static void table_chain_bound_sess(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 256);
+	struct napt_map *m;
+	unsigned int i, made = 0;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->nn.sess.mask = 0;
+	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
+	REQUIRE(m);
+	for (i = 0; i < NAPT_CHAIN_MAX; i++)
+		made += mks(t, m, REM1, 1 + i, NULL) != NULL;
+	CHECK_EQ(made, NAPT_CHAIN_MAX);
+	CHECK(mks(t, m, REM2, 1, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_CHAIN);
+	CHECK_EQ(nsess(t), NAPT_CHAIN_MAX);
+	CHECK_EQ(atomic_read(&m->nsess), NAPT_CHAIN_MAX);
+	CHECK_EQ(refcount_read(&m->ref), 1 + NAPT_CHAIN_MAX);
+	CHECK_EQ(live_sess(), NAPT_CHAIN_MAX);
+	ut_nat_free(t);
+}
+
+struct walk {
+	struct napt_map *seen[512];
+	unsigned int n, budget, calls;
+};
+
+static int walk_fn(struct napt_map *m, void *arg)
+{
+	struct walk *w = arg;
+
+	w->calls++;
+	if (!w->budget)
+		return -EMSGSIZE;	/* "message full": stop before @m */
+	w->budget--;
+	if (w->n < ARRAY_SIZE(w->seen))
+		w->seen[w->n++] = m;
+	return 0;
+}
+
+/* A dump in pieces of @per visits each mapping exactly once. */
+static void walk_check(struct ut_nat *t, struct napt_map **maps,
+		       unsigned int n, unsigned int per)
+{
+	static struct walk w;
+	u32 bucket = 0, skip = 0;
+	unsigned int rounds = 0, i, j;
+	int ret;
+
+	memset(&w, 0, sizeof(w));
+	do {
+		w.budget = per;
+		ret = napt_map_walk(&t->nn, &bucket, &skip, walk_fn, &w);
+		if (!CHECK(ret == 0 || ret == -EMSGSIZE))
+			return;
+		if (!CHECK(++rounds <= n / per + 2))
+			return;
+	} while (ret);
+	CHECK_EQ(w.n, n);
+	for (i = 0; i < n; i++) {
+		unsigned int hits = 0;
+
+		for (j = 0; j < w.n; j++)
+			hits += w.seen[j] == maps[i];
+		if (!CHECK_EQ(hits, 1))
+			break;
+	}
+	/* a finished walk stays finished */
+	w.budget = 100;
+	CHECK_EQ(napt_map_walk(&t->nn, &bucket, &skip, walk_fn, &w), 0);
+	CHECK_EQ(w.n, n);
+}
+
+static void table_map_walk_resume(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 256);
+	struct napt_map *maps[120];
+	unsigned int i, n = 0;
+
+	REQUIRE(t);
+	t->nn.out.mask = 7;		/* ~15 per bucket: skips matter */
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		struct napt_map *m = mk(t, IPPROTO_UDP, HOST(1 + i), 5000, NULL);
+
+		if (m)
+			maps[n++] = m;
+	}
+	CHECK(n >= 100);
+	walk_check(t, maps, n, 1);
+	walk_check(t, maps, n, 3);
+	walk_check(t, maps, n, 16);
+	walk_check(t, maps, n, 1000);
+	/* a table with one mapping per bucket at most */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	t->nn.out.mask = 255;
+	maps[0] = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
+	REQUIRE(maps[0]);
+	walk_check(t, maps, 1, 1);
+	ut_nat_free(t);
+}
+
+/* Everything at once, then nothing may be left. */
+static void table_no_leak_after_all(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int i;
+
+	REQUIRE(t);
+	for (i = 0; i < 300; i++) {
+		u8 proto = i % 3 == 0 ? IPPROTO_UDP :
+			   i % 3 == 1 ? IPPROTO_TCP : IPPROTO_ICMP;
+		struct napt_map *m = mk(t, proto, HOST(1 + i % 100),
+					1000 + i, NULL);
+
+		REQUIRE(m);
+		if (i % 4)
+			REQUIRE(mks(t, m, REM1, i, NULL));
+		if (i % 5 == 0)
+			REQUIRE(mks(t, m, REM2, i, NULL));
+		if (i % 50 == 0) {
+			kc_advance(30);
+			gc_all(t);
+		}
+	}
+	CHECK(nmaps(t) > 0);
+	CHECK(nsess(t) > 0);
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(nsess(t), 0);
+	rcu_barrier();
+	napt_table_free(&t->nn);
+	CHECK_EQ(kc_live_maps, 0);
+	CHECK_EQ(kc_live_sess, 0);
+	CHECK_EQ(kc_live_kv, 0);
+	free(t);
+}
+
+const struct ut_case ut_table_cases[] = {
+	UT_CASE(table_create_lookup),
+	UT_CASE(table_distinct_hosts_same_port),
+	UT_CASE(table_port_preservation),
+	UT_CASE(table_port_parity),
+	UT_CASE(table_port_range_class),
+	UT_CASE(table_port_range_respected),
+	UT_CASE(table_busy_socket_port),
+	UT_CASE(table_exhaustion),
+	UT_CASE(table_max_maps),
+	UT_CASE(table_alloc_95pct_full),
+	UT_CASE(table_alloc_probe_bound),
+	UT_CASE(table_alloc_last_free_port),
+	UT_CASE(table_sessions),
+	UT_CASE(table_session_limit),
+	UT_CASE(table_alloc_failures),
+	UT_CASE(table_init_failures),
+	UT_CASE(table_timeouts),
+	UT_CASE(table_pick_ext_addr),
+	UT_CASE(table_gc_expiry),
+	UT_CASE(table_gc_map_kept_by_session),
+	UT_CASE(table_gc_budget),
+	UT_CASE(table_gc_clock_wrap),
+	UT_CASE(table_flush_by_type),
+	UT_CASE(table_flush_by_addr),
+	UT_CASE(table_chain_bound_out),
+	UT_CASE(table_chain_bound_in),
+	UT_CASE(table_chain_bound_sess),
+	UT_CASE(table_map_walk_resume),
+	UT_CASE(table_no_leak_after_all),
+	UT_END
+};

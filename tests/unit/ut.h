@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ut.h: a tiny test framework and the helpers the napt unit tests share.
+ *
+ * A test case is a void function listed in its file's case table. CHECK*
+ * record a failure and go on; REQUIRE* also leave the case. After every
+ * case the runner waits for RCU and fails the case if it leaked a mapping,
+ * a session or a table, left a lock or an RCU read section open, or made
+ * the kernel stand-ins report misuse.
+ */
+#ifndef _NAPT_UT_H
+#define _NAPT_UT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "napt.h"
+
+struct ut_case {
+	const char *name;
+	void (*fn)(void);
+};
+#define UT_CASE(f) { #f, f }
+#define UT_END { NULL, NULL }
+
+extern const struct ut_case ut_kcompat_cases[], ut_table_cases[],
+	ut_xlate_cases[], ut_fuzz_cases[];
+
+extern unsigned int ut_case_failures;
+void ut_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define CHECK(cond) ({							\
+	bool __ut_ok = !!(cond);					\
+	if (!__ut_ok)							\
+		ut_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);	\
+	__ut_ok; })
+
+#define CHECK_EQ(a, b) ({						\
+	long long __ut_a = (long long)(a), __ut_b = (long long)(b);	\
+	bool __ut_ok = __ut_a == __ut_b;				\
+	if (!__ut_ok)							\
+		ut_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld",	\
+			#a, #b, __ut_a, __ut_b);			\
+	__ut_ok; })
+
+#define CHECK_NE(a, b) ({						\
+	long long __ut_a = (long long)(a), __ut_b = (long long)(b);	\
+	bool __ut_ok = __ut_a != __ut_b;				\
+	if (!__ut_ok)							\
+		ut_fail(__FILE__, __LINE__, "%s != %s: both %lld",	\
+			#a, #b, __ut_a);				\
+	__ut_ok; })
+
+/* hex, for checksums, addresses and hashes */
+#define CHECK_EQX(a, b) ({						\
+	unsigned long long __ut_a = (unsigned long long)(a),		\
+			   __ut_b = (unsigned long long)(b);		\
+	bool __ut_ok = __ut_a == __ut_b;				\
+	if (!__ut_ok)							\
+		ut_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
+			#a, #b, __ut_a, __ut_b);			\
+	__ut_ok; })
+
+#define CHECK_RANGE(v, lo, hi) ({					\
+	long long __ut_v = (long long)(v);				\
+	bool __ut_ok = __ut_v >= (long long)(lo) &&			\
+		       __ut_v <= (long long)(hi);			\
+	if (!__ut_ok)							\
+		ut_fail(__FILE__, __LINE__, "%s = %lld not in [%s, %s]", \
+			#v, __ut_v, #lo, #hi);				\
+	__ut_ok; })
+
+#define REQUIRE(cond) do { if (!CHECK(cond)) return; } while (0)
+#define REQUIRE_EQ(a, b) do { if (!CHECK_EQ(a, b)) return; } while (0)
+
+/* ---- addresses ------------------------------------------------------- */
+
+static inline __be32 ip4(u8 a, u8 b, u8 c, u8 d)
+{
+	return htonl((u32)a << 24 | (u32)b << 16 | (u32)c << 8 | d);
+}
+
+#define EXT1 ip4(203, 0, 113, 1)
+#define EXT2 ip4(203, 0, 113, 2)
+#define HOST(n) ip4(192, 168, 1, (n))
+#define REM1 ip4(198, 51, 100, 7)
+#define REM2 ip4(198, 51, 100, 8)
+
+/* ---- an instance ----------------------------------------------------- */
+
+struct ut_nat {
+	struct napt_net nn;
+	struct napt_cfg cfg;
+	struct napt_stats stats;
+};
+
+/* The values kmod/main.c's napt_cfg_defaults() sets. */
+void ut_cfg_defaults(struct napt_cfg *cfg);
+/*
+ * Defaults plus ext 203.0.113.1 and int net 192.168.1.0/24; tables for
+ * @max_maps / @max_sess (0: the defaults). Calloc'ed; NULL on failure.
+ */
+struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess);
+/* napt_flush(ANY) + napt_table_free(), and checks nothing is left. */
+void ut_nat_free(struct ut_nat *t);
+static inline u64 ut_stat(const struct ut_nat *t, int idx)
+{
+	return t->stats.c[idx];
+}
+
+/* a key as napt_xlate_out() builds it under EIM */
+static inline struct napt_okey ut_key(u8 proto, __be32 addr, u16 port)
+{
+	struct napt_okey k = {};
+
+	k.proto = proto;
+	k.int_addr = addr;
+	k.int_port = htons(port);
+	return k;
+}
+
+/* ---- packets --------------------------------------------------------- */
+
+#define UT_PKT_MAX 2048
+
+/* TCP flag bits as in byte 13 of the header */
+#define UT_FIN 0x01
+#define UT_SYN 0x02
+#define UT_RST 0x04
+#define UT_PSH 0x08
+#define UT_ACK 0x10
+
+/* Build a packet with valid checksums into @buf; return its length. */
+unsigned int ut_udp(u8 *buf, __be32 src, u16 sport, __be32 dst, u16 dport,
+		    unsigned int paylen);
+unsigned int ut_tcp(u8 *buf, __be32 src, u16 sport, __be32 dst, u16 dport,
+		    u8 flags, unsigned int paylen);
+unsigned int ut_icmp(u8 *buf, __be32 src, __be32 dst, u8 type, u8 code,
+		     u16 id, u16 seq, unsigned int paylen);
+unsigned int ut_rawip(u8 *buf, __be32 src, __be32 dst, u8 proto,
+		      unsigned int paylen);
+
+/* Field access (host byte order for ports; network order for addrs). */
+u16 ut_get16(const u8 *p, unsigned int off);
+void ut_put16(u8 *p, unsigned int off, u16 v);
+__be32 ut_saddr(const u8 *pkt);
+__be32 ut_daddr(const u8 *pkt);
+unsigned int ut_l4off(const u8 *pkt);
+u16 ut_sport(const u8 *pkt);	/* ICMP: the identifier */
+u16 ut_dport(const u8 *pkt);	/* ICMP: the identifier */
+u16 ut_l4check(const u8 *pkt);
+unsigned int ut_l4check_off(const u8 *pkt);
+/* after editing the IP header by hand */
+void ut_fix_ipcsum(u8 *pkt);
+/* recompute the L4 checksum of a packet (after editing it by hand) */
+void ut_fix_l4csum(u8 *pkt);
+
+/*
+ * Checksums recomputed from scratch (RFC 1071, big-endian words), with no
+ * use of the code under test or of kcompat's helpers.
+ */
+u32 ut_sum16(const u8 *p, unsigned int len, u32 sum);
+u16 ut_fold(u32 sum);			/* not complemented */
+bool ut_ip_csum_ok(const u8 *pkt);
+/* UDP with checksum 0 counts as valid only if @zero_ok */
+bool ut_l4_csum_ok(const u8 *pkt, bool zero_ok);
+/* folded pseudo-header sum (not complemented), host order */
+u16 ut_pseudo(const u8 *pkt);
+/* all checksums of a translated packet verify */
+bool ut_pkt_ok(const u8 *pkt);
+/* the 32-bit sum over @len bytes in memory order, as skb->csum holds */
+__wsum ut_wsum(const u8 *p, unsigned int len);
+
+/*
+ * Run one packet through napt_xlate_out (@out) or napt_xlate_in, in an
+ * RCU read section as the hooks do. The packet is copied into an skb with
+ * @headlen linear bytes (0: all) and the given ip_summed; *@csum is the
+ * skb->csum in and out (for CHECKSUM_COMPLETE; may be NULL). The result
+ * is copied back into @pkt. Returns the verdict.
+ */
+unsigned int ut_xlate_skb(struct ut_nat *t, bool out, u8 *pkt,
+			  unsigned int len, unsigned int headlen,
+			  u8 ip_summed, __wsum *csum);
+static inline unsigned int ut_out(struct ut_nat *t, u8 *pkt, unsigned int len)
+{
+	return ut_xlate_skb(t, true, pkt, len, 0, CHECKSUM_NONE, NULL);
+}
+static inline unsigned int ut_in(struct ut_nat *t, u8 *pkt, unsigned int len)
+{
+	return ut_xlate_skb(t, false, pkt, len, 0, CHECKSUM_NONE, NULL);
+}
+
+#endif /* _NAPT_UT_H */
