@@ -70,7 +70,8 @@ in_ns "$LAN1" timeout 6 socat -u UDP4-RECV:42000 OPEN:/tmp/napt_basic.recv,creat
 wait_local_port_listen "$LAN1" 42000 udp
 before=$(napt_stat drop_no_mapping)
 echo intruder | in_ns "$INET" socat -u - UDP4:$GW_EXT:42000
-busywait 3000 test "$(napt_stat drop_no_mapping)" -gt "$before"
+stat_over() { [[ $(napt_stat "$1") -gt $2 ]]; }
+busywait 3000 stat_over drop_no_mapping "$before"
 check_err $? "drop_no_mapping did not count the unsolicited datagram"
 log_test "unsolicited inbound dropped and counted"
 
@@ -79,7 +80,7 @@ log_test "unsolicited inbound dropped and counted"
 before=$(napt_stat drop_filtered)
 napt_udp_ask "$LAN1" 40000 $INET_ADDR 5000 >/dev/null
 echo intruder | in_ns "$INET" socat -u - UDP4:$GW_EXT:40000,sourceport=6000
-busywait 3000 test "$(napt_stat drop_filtered)" -gt "$before"
+busywait 3000 stat_over drop_filtered "$before"
 check_err $? "drop_filtered did not count the datagram from another port"
 sleep 0.5
 [[ ! -s /tmp/napt_basic.recv ]]

@@ -23,19 +23,19 @@ no_objs() {
 	[[ $(slab_objs napt_map) == 0 && $(slab_objs napt_sess) == 0 ]]
 }
 
-# flood NS: many short UDP flows (new mappings) in the background
+# flood NS: 500 UDP flows, each sending again and again, in the background
+FLOODS=()
 flood() {
-	ip netns exec "$1" bash -c '
-		for p in $(seq 20000 20600); do
-			echo x | socat -u - UDP4:203.0.113.2:5000,sourceport=$p
-		done' >/dev/null 2>&1 &
+	ip netns exec "$1" /usr/bin/python3 "$TOPDIR/selftests/napt_flood.py" \
+		$INET_ADDR 5999 20000 20499 60 &
+	FLOODS+=($!)
 }
+maps_over() { [[ $(napt_map_count) -gt $1 ]]; }
 
 napt_topo_setup
-napt_udp_server "$INET" $INET_ADDR 5000
 flood "$LAN1"
 flood "$LAN2"
-slowwait 10 test "$(napt_map_count)" -gt 50
+slowwait 20 maps_over 200
 check_err $? "no mappings made by the flood"
 [[ $(slab_objs napt_map) -gt 0 ]]
 check_err $? "slabinfo shows no napt_map objects while mappings exist"
@@ -46,18 +46,20 @@ log_test "namespace deleted under traffic: every object freed"
 
 cleanup_all_ns
 napt_topo_setup
-napt_udp_server "$INET" $INET_ADDR 5000
 flood "$LAN1"
-slowwait 10 test "$(napt_map_count)" -gt 50
+slowwait 20 maps_over 200
 check_err $? "no mappings made by the flood"
 rmmod napt
 check_err $? "rmmod napt under traffic failed"
 ! napt_loaded
 check_err $? "napt still loaded"
 log_test "module unloaded under traffic"
+kill "${FLOODS[@]}" 2>/dev/null
+wait "${FLOODS[@]}" 2>/dev/null
 
 napt_load
 natctl -n "$GW" up ext-if wan0 int-net 192.168.1.0/24
+napt_udp_server "$INET" $INET_ADDR 5000
 seen=$(napt_udp_ask "$LAN1" 40000 $INET_ADDR 5000)
 [[ $seen == "$GW_EXT:40000" ]]
 check_err $? "after reload: got '$seen'"

@@ -138,6 +138,7 @@ def expect(name, got, want_err, want_msg=None):
 
 
 def main():
+    global FAILED
     ifindex = int(sys.argv[1])
     g = Genl()
     good_if = u32(A_EXT_IFINDEX, ifindex)
@@ -176,7 +177,7 @@ def main():
            errno.EINVAL)
     expect("u32 attribute too short",
            g.req(CMD_UP, attr(A_EXT_IFINDEX, b"\1\0") + good_net),
-           errno.ERANGE)
+           errno.EINVAL, "invalid attribute length")
     expect("unknown flag bit",
            g.req(CMD_UP, good_if + good_net +
                  attr(A_FLAGS, struct.pack("=II", 1 << 20, 1 << 20))),
