@@ -74,6 +74,12 @@
  *      INBOUND_REFRESH | ICMP_UNREACH.
  *    NAPT_A_MAX_MAPS: NLA_U32, most mappings in the instance, 1..
  *      NAPT_MAX_MAPS_LIMIT, default 65536. Fixed while the instance runs.
+ *    NAPT_A_MAX_MAPS_PER_HOST: NLA_U32, most mappings of one inside
+ *      address (RFC 6888 REQ-4), 0 for no limit beyond max-maps; default 0.
+ *    NAPT_A_PORT_REUSE_DELAY: NLA_U32 seconds, 0..NAPT_MAX_TIMEOUT: a
+ *      dynamic mapping's external port is not given to another inside
+ *      endpoint for this long after the mapping went (RFC 6888 REQ-8);
+ *      default 120. The same inside endpoint may have it back at once.
  *    NAPT_A_MAX_SESSIONS: NLA_U32, most remote-endpoint sessions, 1..
  *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps (at most
  *      NAPT_MAX_MAPS_LIMIT). Fixed while it runs.
@@ -106,13 +112,15 @@
  *
  *    NAPT_A_NMAPS: NLA_U32, mappings now
  *    NAPT_A_NSESSIONS: NLA_U32, sessions now
+ *    NAPT_A_EXT_FROM_IF: NLA_U8, 1 when NAPT_A_EXT_ADDRS is the external
+ *      interface's address (none configured)
  *
  * NAPT_CMD_GET_MAPS
  * -----------------
  *
  * Dump (NLM_F_DUMP). The request may hold one NAPT_A_MAP whose
- * NAPT_MAP_A_PROTO, NAPT_MAP_A_TYPE and NAPT_MAP_A_INT_ADDR select
- * mappings. Each reply message holds one NAPT_A_MAP:
+ * NAPT_MAP_A_PROTO, NAPT_MAP_A_TYPE, NAPT_MAP_A_INT_ADDR and
+ * NAPT_MAP_A_EXT_PORT select mappings. Each reply message holds one NAPT_A_MAP:
  *
  *    NAPT_A_MAP: NLA_NESTED
  *        NAPT_MAP_A_PROTO: NLA_U8
@@ -125,8 +133,49 @@
  *            address-dependent or address-and-port-dependent mapping
  *        NAPT_MAP_A_REM_PORT: NLA_BE16, only with NAPT_MAPPING_APDM
  *        NAPT_MAP_A_MAPPING: NLA_U8, the mapping behaviour it was made under
- *        NAPT_MAP_A_EXPIRES: NLA_U32, seconds until it expires
+ *        NAPT_MAP_A_EXPIRES: NLA_U32, seconds until it expires (a static
+ *            mapping: until its lease ends; absent when permanent)
  *        NAPT_MAP_A_SESSIONS: NLA_U32, remote endpoints it has sent to
+ *        NAPT_MAP_A_LEASE: NLA_U32, static only: the lease granted (s)
+ *        NAPT_MAP_A_DESC: NLA_NUL_STRING, static only, if one was given
+ *
+ * A static mapping's NAPT_MAP_A_REM_ADDR is the only remote it accepts
+ * inbound traffic from (absent: any).
+ *
+ * NAPT_CMD_ADD_MAP
+ * ----------------
+ *
+ * Adds a static mapping (port forwarding). NAPT_A_MAP holds:
+ *
+ *    NAPT_MAP_A_PROTO: NLA_U8, IPPROTO_UDP or IPPROTO_TCP (required)
+ *    NAPT_MAP_A_INT_ADDR: NLA_BE32, an address in an internal prefix
+ *        (required)
+ *    NAPT_MAP_A_INT_PORT: NLA_BE16, not 0 (required)
+ *    NAPT_MAP_A_EXT_PORT: NLA_BE16, not 0; absent: the inside port if it
+ *        is free, else one is allocated as for a dynamic mapping
+ *    NAPT_MAP_A_EXT_ADDR: NLA_BE32, one of the external addresses;
+ *        absent: the one the inside host's dynamic mappings use
+ *    NAPT_MAP_A_REM_ADDR: NLA_BE32, accept inbound from this remote only
+ *    NAPT_MAP_A_LEASE: NLA_U32 seconds, 1..NAPT_MAX_TIMEOUT; absent or 0:
+ *        permanent. The kernel removes the mapping when the lease ends.
+ *    NAPT_MAP_A_DESC: NLA_NUL_STRING, at most NAPT_DESC_MAX - 1 bytes
+ *
+ * The reply holds the mapping as NAPT_CMD_GET_MAPS shows it (with the
+ * external port chosen). Errors: EEXIST, a static mapping holds that
+ * external port for that remote (with NLM_F_REPLACE and the same inside
+ * endpoint, its lease and description are renewed instead); EADDRINUSE,
+ * a dynamic mapping or a socket of the gateway holds the port; ENOSPC, no
+ * free port or a limit reached. Inbound packets from any remote (or the
+ * one named) reach the inside endpoint, and its packets leave from the
+ * mapped port, whatever the mapping and filtering behaviours.
+ *
+ * NAPT_CMD_DEL_MAP
+ * ----------------
+ *
+ * Removes a static mapping named by NAPT_A_MAP's NAPT_MAP_A_PROTO,
+ * NAPT_MAP_A_EXT_PORT, and NAPT_MAP_A_EXT_ADDR and NAPT_MAP_A_REM_ADDR as
+ * given at its creation (absent: default address, any remote). ENOENT if
+ * there is none.
  *
  * NAPT_CMD_FLUSH_MAPS
  * -------------------
@@ -140,6 +189,22 @@
  * Returns one message with NAPT_A_STATS: NLA_NESTED holding one NLA_U64 per
  * counter, the attribute type being the enum napt_stat index (counters
  * summed over CPUs since the instance came up; NAPT_STAT_A_PAD pads).
+ *
+ * NAPT_CMD_MAP_EVENT (multicast group NAPT_MCGRP_EVENTS)
+ * ------------------------------------------------------
+ *
+ * Sent to the group's listeners of the namespace when a mapping is made,
+ * removed, or could not be made. No remote address is ever sent (RFC 6888
+ * REQ-12). NAPT_A_MAP holds NAPT_MAP_A_PROTO, _TYPE, _INT_ADDR, _INT_PORT,
+ * _EXT_ADDR, _EXT_PORT (the last two absent for NAPT_EVENT_REFUSED), and:
+ *
+ *    NAPT_MAP_A_EVENT: NLA_U8, enum napt_event
+ *    NAPT_MAP_A_REASON: NLA_U8, enum napt_reason
+ *    NAPT_MAP_A_TIME: NLA_U64, CLOCK_REALTIME nanoseconds
+ *
+ * Listening needs CAP_NET_ADMIN. Under a storm of events the group's
+ * socket buffer may overrun (ENOBUFS on receive); mappings are not
+ * affected.
  */
 
 #ifndef _UAPI_LINUX_NAPT_H
@@ -152,6 +217,8 @@
 #define NAPT_MAX_EXT_ADDRS 16
 #define NAPT_MAX_TIMEOUT (7 * 24 * 3600)
 #define NAPT_MAX_MAPS_LIMIT (1U << 24)
+#define NAPT_DESC_MAX 128
+#define NAPT_MCGRP_EVENTS "events"
 
 enum napt_cmd {
 	NAPT_CMD_UNSPEC,
@@ -162,6 +229,9 @@ enum napt_cmd {
 	NAPT_CMD_GET_MAPS,
 	NAPT_CMD_FLUSH_MAPS,
 	NAPT_CMD_GET_STATS,
+	NAPT_CMD_ADD_MAP,
+	NAPT_CMD_DEL_MAP,
+	NAPT_CMD_MAP_EVENT,
 	__NAPT_CMD_MAX
 };
 #define NAPT_CMD_MAX (__NAPT_CMD_MAX - 1)
@@ -186,6 +256,9 @@ enum napt_attr {
 	NAPT_A_NSESSIONS,
 	NAPT_A_MAP,
 	NAPT_A_STATS,
+	NAPT_A_MAX_MAPS_PER_HOST,
+	NAPT_A_PORT_REUSE_DELAY,
+	NAPT_A_EXT_FROM_IF,
 	__NAPT_A_MAX
 };
 #define NAPT_A_MAX (__NAPT_A_MAX - 1)
@@ -260,9 +333,33 @@ enum napt_map_attr {
 	NAPT_MAP_A_MAPPING,
 	NAPT_MAP_A_EXPIRES,
 	NAPT_MAP_A_SESSIONS,
+	NAPT_MAP_A_LEASE,
+	NAPT_MAP_A_DESC,
+	NAPT_MAP_A_EVENT,
+	NAPT_MAP_A_REASON,
+	NAPT_MAP_A_TIME,
+	NAPT_MAP_A_PAD,
 	__NAPT_MAP_A_MAX
 };
 #define NAPT_MAP_A_MAX (__NAPT_MAP_A_MAX - 1)
+
+enum napt_event {
+	NAPT_EVENT_UNSPEC,
+	NAPT_EVENT_CREATED,
+	NAPT_EVENT_REMOVED,
+	NAPT_EVENT_REFUSED,	/* a new flow could not get a mapping */
+	__NAPT_EVENT_MAX
+};
+
+enum napt_reason {
+	NAPT_REASON_NONE,
+	NAPT_REASON_EXPIRED,	/* timeout or end of lease */
+	NAPT_REASON_DELETED,	/* NAPT_CMD_DEL_MAP */
+	NAPT_REASON_FLUSHED,	/* flush, down, or a configuration change */
+	NAPT_REASON_LIMIT,	/* max-maps, max-maps-per-host, max-sessions */
+	NAPT_REASON_NO_PORT,	/* the port range is used up */
+	__NAPT_REASON_MAX
+};
 
 /* Counters of NAPT_A_STATS; the attribute type is the index. */
 enum napt_stat {
@@ -285,6 +382,12 @@ enum napt_stat {
 	NAPT_STAT_DROP_MALFORMED,	/* truncated or bad header */
 	NAPT_STAT_PASS_LOCAL,		/* inbound left to a local socket */
 	NAPT_STAT_DROP_PROTO,		/* inside source, untranslatable proto */
+	NAPT_STAT_DROP_HOST_LIMIT,	/* max-maps-per-host reached */
+	NAPT_STAT_HAIRPIN_PKTS,		/* inside -> inside via an ext address */
+	NAPT_STAT_ICMP_ERR_OUT,		/* ICMP errors translated outbound */
+	NAPT_STAT_ICMP_ERR_IN,		/* ICMP errors translated inbound */
+	NAPT_STAT_ICMP_UNREACH_SENT,	/* 3/13 answers to refused flows */
+	NAPT_STAT_DROP_ICMP_ERR,	/* ICMP errors matching no mapping */
 	__NAPT_STAT_MAX
 };
 #define NAPT_STAT_MAX (__NAPT_STAT_MAX - 1)
