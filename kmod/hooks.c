@@ -21,6 +21,9 @@
 #include <net/inet_hashtables.h>
 #include <net/udp.h>
 #include <net/sock.h>
+#include <net/icmp.h>
+#include <net/route.h>
+#include <net/ip.h>
 
 #include "napt.h"
 #include "kernel.h"
@@ -34,9 +37,15 @@ static unsigned int napt_nf_in(void *priv, struct sk_buff *skb,
 	struct napt_net *nn = napt_pernet(state->net);
 	const struct napt_cfg *cfg = rcu_dereference(nn->cfg);
 
-	if (!cfg || state->in->ifindex != cfg->ext_ifindex)
+	if (!cfg)
 		return NF_ACCEPT;
-	return napt_xlate_in(nn, cfg, skb);
+	if (state->in->ifindex == cfg->ext_ifindex)
+		return napt_xlate_in(nn, cfg, skb);
+	if ((cfg->flags & NAPT_F_HAIRPIN) &&
+	    napt_is_ext_addr(nn, cfg, ip_hdr(skb)->daddr) &&
+	    napt_in_int_nets(cfg, ip_hdr(skb)->saddr))
+		return napt_xlate_hairpin(nn, cfg, skb);
+	return NF_ACCEPT;
 }
 
 static unsigned int napt_nf_out(void *priv, struct sk_buff *skb,
@@ -128,4 +137,32 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 		return false;
 	sock_gen_put(sk);
 	return true;
+}
+
+/* Refuse a new flow the NAT cannot map (RFC 5508 REQ-8, RFC 6888 REQ-11). */
+void napt_icmp_unreach(struct sk_buff *skb)
+{
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
+}
+
+/**
+ * napt_reroute() - route a packet at PRE_ROUTING to a new destination
+ * @skb: the packet, its source still the one it arrived with
+ * @daddr: where it is to go
+ *
+ * For hairpinning: routed now, before napt gives it the gateway's own
+ * address as source (which input routing refuses as martian). No ICMP
+ * redirect is sent for it: the sender must keep using the gateway.
+ *
+ * Return: 0 or the routing error.
+ */
+int napt_reroute(struct sk_buff *skb, __be32 daddr)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	int ret;
+
+	skb_dst_drop(skb);
+	ret = ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev);
+	IPCB(skb)->flags &= ~IPSKB_DOREDIRECT;
+	return ret;
 }

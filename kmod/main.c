@@ -21,7 +21,10 @@ struct napt_map *napt_map_alloc(void)
 
 static void napt_map_free_cb(struct rcu_head *rcu)
 {
-	kmem_cache_free(napt_map_cache, container_of(rcu, struct napt_map, rcu));
+	struct napt_map *m = container_of(rcu, struct napt_map, rcu);
+
+	kfree(rcu_dereference_protected(m->st, true));
+	kmem_cache_free(napt_map_cache, m);
 }
 
 void napt_map_free_rcu(struct napt_map *m)
@@ -45,6 +48,16 @@ void napt_sess_free_rcu(struct napt_sess *s)
 	call_rcu(&s->rcu, napt_sess_free_cb);
 }
 
+struct napt_static *napt_static_alloc(void)
+{
+	return kmalloc(sizeof(struct napt_static), GFP_KERNEL);
+}
+
+void napt_static_free_rcu(struct napt_static *st)
+{
+	kfree_rcu(st, rcu);
+}
+
 void napt_cfg_defaults(struct napt_cfg *cfg)
 {
 	int i;
@@ -63,6 +76,8 @@ void napt_cfg_defaults(struct napt_cfg *cfg)
 	cfg->flags = NAPT_F_DEFAULT;
 	cfg->max_maps = 65536;
 	cfg->max_sess = 4 * 65536;
+	cfg->max_per_host = 0;
+	cfg->reuse_delay = 120;
 }
 
 /**

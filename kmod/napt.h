@@ -60,6 +60,8 @@ struct napt_cfg {
 	u8 filtering[NAPT_NPROTO];	/* enum napt_filtering */
 	u32 flags;			/* enum napt_flags */
 	u32 max_maps, max_sess;
+	u32 max_per_host;		/* 0: no limit */
+	u32 reuse_delay;		/* seconds a freed port rests */
 	struct rcu_head rcu;
 };
 
@@ -71,6 +73,20 @@ struct napt_okey {
 	__be16 rem_port;	/* 0 unless APDM */
 	u8 proto;
 	u8 pad[3];
+};
+
+/**
+ * struct napt_static - what a static mapping has beyond a dynamic one
+ * @rem: the only remote allowed in, 0 for any
+ * @lease: seconds granted, 0 for permanent
+ * @rcu: freed by RCU when replaced or with the mapping
+ * @desc: its description, NUL terminated
+ */
+struct napt_static {
+	__be32 rem;
+	u32 lease;
+	struct rcu_head rcu;
+	char desc[NAPT_DESC_MAX];
 };
 
 /**
@@ -88,7 +104,9 @@ struct napt_map {
 	__be16 ext_port;
 	u8 type;		/* enum napt_map_type */
 	u8 mapping;		/* enum napt_mapping it was made under */
-	u32 expires;		/* napt_now() seconds; refreshed locklessly */
+	/* napt_now() seconds, refreshed locklessly; static: lease end */
+	u32 expires;
+	struct napt_static __rcu *st;	/* static mappings only */
 	atomic_t nsess;
 	refcount_t ref;
 	bool dead;		/* unlinked from the tables */
@@ -194,7 +212,11 @@ void napt_table_free(struct napt_net *nn);
 struct napt_map *napt_map_lookup_out(struct napt_net *nn,
 				     const struct napt_okey *key);
 struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
-				    __be32 ext_addr, __be16 ext_port);
+				    __be32 ext_addr, __be16 ext_port,
+				    __be32 rem_addr);
+struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
+					__be32 int_addr, __be16 int_port,
+					__be32 rem_addr);
 struct napt_map *napt_map_create(struct napt_net *nn,
 				 const struct napt_cfg *cfg,
 				 const struct napt_okey *key, u8 mapping,
@@ -211,6 +233,22 @@ __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 			  __be32 int_addr);
 unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget);
 unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr);
+
+/* A request for a static mapping (NAPT_CMD_ADD_MAP). */
+struct napt_static_req {
+	u8 proto;
+	bool replace;
+	__be32 int_addr, ext_addr, rem;
+	__be16 int_port, ext_port;	/* ext_port 0: choose one */
+	u32 lease;
+	const char *desc;		/* NULL: none */
+};
+
+int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
+		    const struct napt_static_req *r, struct napt_map **res,
+		    const char **why);
+int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
+		    __be16 ext_port, __be32 rem);
 u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp);
 u32 napt_map_timeout(const struct napt_cfg *cfg, u8 proto);
 int napt_map_walk(struct napt_net *nn, u32 *bucket, u32 *skip,
@@ -223,12 +261,21 @@ struct napt_map *napt_map_alloc(void);
 void napt_map_free_rcu(struct napt_map *m);
 struct napt_sess *napt_sess_alloc(void);
 void napt_sess_free_rcu(struct napt_sess *s);
+struct napt_static *napt_static_alloc(void);
+void napt_static_free_rcu(struct napt_static *st);
+void napt_event(struct napt_net *nn, const struct napt_map *m,
+		const struct napt_okey *key, u8 event, u8 reason);
+void napt_icmp_unreach(struct sk_buff *skb);
+int napt_reroute(struct sk_buff *skb, __be32 daddr);
 
 /* xlate.c */
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 			    struct sk_buff *skb);
 unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 			   struct sk_buff *skb);
+unsigned int napt_xlate_hairpin(struct napt_net *nn,
+				const struct napt_cfg *cfg,
+				struct sk_buff *skb);
 bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr);
 bool napt_is_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 		      __be32 addr);

@@ -32,6 +32,16 @@ static const struct nla_policy napt_behav_policy[NAPT_BEHAV_A_MAX + 1] = {
 						    NAPT_FILTER_MAX),
 };
 
+static struct netlink_range_validation napt_lease_range = {
+	.min = 0,
+	.max = NAPT_MAX_TIMEOUT,
+};
+
+static struct netlink_range_validation napt_host_range = {
+	.min = 0,
+	.max = NAPT_MAX_MAPS_LIMIT,
+};
+
 static const struct nla_policy napt_map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_PROTO] = { .type = NLA_U8 },
 	[NAPT_MAP_A_TYPE] = NLA_POLICY_MAX(NLA_U8, NAPT_MAP_TYPE_MAX),
@@ -43,8 +53,14 @@ static const struct nla_policy napt_map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_REM_PORT] = { .type = NLA_BE16 },
 	[NAPT_MAP_A_MAPPING] = NLA_POLICY_RANGE(NLA_U8, NAPT_MAPPING_EIM,
 						NAPT_MAPPING_MAX),
-	[NAPT_MAP_A_EXPIRES] = { .type = NLA_U32 },
-	[NAPT_MAP_A_SESSIONS] = { .type = NLA_U32 },
+	[NAPT_MAP_A_EXPIRES] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_SESSIONS] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_LEASE] = NLA_POLICY_FULL_RANGE(NLA_U32, &napt_lease_range),
+	[NAPT_MAP_A_DESC] = { .type = NLA_NUL_STRING, .len = NAPT_DESC_MAX - 1 },
+	[NAPT_MAP_A_EVENT] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_REASON] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_TIME] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_PAD] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
@@ -71,6 +87,11 @@ static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_NSESSIONS] = { .type = NLA_REJECT },
 	[NAPT_A_MAP] = NLA_POLICY_NESTED(napt_map_policy),
 	[NAPT_A_STATS] = { .type = NLA_REJECT },
+	[NAPT_A_MAX_MAPS_PER_HOST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &napt_host_range),
+	[NAPT_A_PORT_REUSE_DELAY] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &napt_lease_range),
+	[NAPT_A_EXT_FROM_IF] = { .type = NLA_REJECT },
 };
 
 static struct genl_family napt_genl_family;
@@ -239,6 +260,8 @@ static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
 	napt_nl_u32(tb, NAPT_A_TIMEOUT_TCP_EST, &cfg->timeout_tcp_est);
 	napt_nl_u32(tb, NAPT_A_TIMEOUT_TCP_TRANS, &cfg->timeout_tcp_trans);
 	napt_nl_u32(tb, NAPT_A_TIMEOUT_ICMP, &cfg->timeout_icmp);
+	napt_nl_u32(tb, NAPT_A_MAX_MAPS_PER_HOST, &cfg->max_per_host);
+	napt_nl_u32(tb, NAPT_A_PORT_REUSE_DELAY, &cfg->reuse_delay);
 	if (tb[NAPT_A_BEHAVIOURS]) {
 		ret = napt_nl_behaviours(cfg, tb[NAPT_A_BEHAVIOURS], extack);
 		if (ret)
@@ -380,6 +403,9 @@ static int napt_nl_put_cfg(struct sk_buff *msg, struct napt_net *nn,
 	    nla_put(msg, NAPT_A_FLAGS, sizeof(flags), &flags) ||
 	    nla_put_u32(msg, NAPT_A_MAX_MAPS, cfg->max_maps) ||
 	    nla_put_u32(msg, NAPT_A_MAX_SESSIONS, cfg->max_sess) ||
+	    nla_put_u32(msg, NAPT_A_MAX_MAPS_PER_HOST, cfg->max_per_host) ||
+	    nla_put_u32(msg, NAPT_A_PORT_REUSE_DELAY, cfg->reuse_delay) ||
+	    nla_put_u8(msg, NAPT_A_EXT_FROM_IF, !cfg->n_ext) ||
 	    nla_put_u32(msg, NAPT_A_NMAPS, atomic_read(&nn->nmaps)) ||
 	    nla_put_u32(msg, NAPT_A_NSESSIONS, atomic_read(&nn->nsess)))
 		return -EMSGSIZE;
@@ -517,21 +543,77 @@ struct napt_dump {
 	bool started;
 	u8 proto, type;
 	__be32 int_addr;
+	__be16 ext_port;
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 };
+
+/* Put @m as NAPT_A_MAP (the remote endpoint only if @rem). */
+static int napt_nl_fill_map(struct sk_buff *skb, const struct napt_map *m,
+			    bool rem)
+{
+	const struct napt_static *st;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, NAPT_A_MAP);
+	if (!nest ||
+	    nla_put_u8(skb, NAPT_MAP_A_PROTO, m->key.proto) ||
+	    nla_put_u8(skb, NAPT_MAP_A_TYPE, READ_ONCE(m->type)) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, m->key.int_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, m->key.int_port) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, m->ext_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, m->ext_port))
+		return -EMSGSIZE;
+	if (!rem)
+		goto out;
+	rcu_read_lock();
+	st = rcu_dereference(m->st);
+	if (st) {
+		s32 left = (s32)(READ_ONCE(m->expires) - napt_now());
+
+		if ((st->lease &&
+		     nla_put_u32(skb, NAPT_MAP_A_EXPIRES, max(left, 0))) ||
+		    nla_put_u32(skb, NAPT_MAP_A_LEASE, st->lease) ||
+		    (st->desc[0] &&
+		     nla_put_string(skb, NAPT_MAP_A_DESC, st->desc)) ||
+		    (st->rem &&
+		     nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, st->rem))) {
+			rcu_read_unlock();
+			return -EMSGSIZE;
+		}
+	}
+	rcu_read_unlock();
+	if (!st) {
+		s32 left = (s32)(READ_ONCE(m->expires) - napt_now());
+
+		if (nla_put_u32(skb, NAPT_MAP_A_EXPIRES, max(left, 0)))
+			return -EMSGSIZE;
+		if (m->mapping != NAPT_MAPPING_EIM &&
+		    nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, m->key.rem_addr))
+			return -EMSGSIZE;
+		if (m->mapping == NAPT_MAPPING_APDM &&
+		    m->key.proto != IPPROTO_ICMP &&
+		    nla_put_be16(skb, NAPT_MAP_A_REM_PORT, m->key.rem_port))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u8(skb, NAPT_MAP_A_MAPPING, m->mapping) ||
+	    nla_put_u32(skb, NAPT_MAP_A_SESSIONS, atomic_read(&m->nsess)))
+		return -EMSGSIZE;
+out:
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 static int napt_nl_put_map(struct napt_map *m, void *arg)
 {
 	struct napt_dump *d = arg;
 	struct sk_buff *skb = d->skb;
-	s32 left = (s32)(READ_ONCE(m->expires) - napt_now());
-	struct nlattr *nest;
 	void *hdr;
 
 	if ((d->proto && m->key.proto != d->proto) ||
-	    (d->type && m->type != d->type) ||
-	    (d->int_addr && m->key.int_addr != d->int_addr))
+	    (d->type && READ_ONCE(m->type) != d->type) ||
+	    (d->int_addr && m->key.int_addr != d->int_addr) ||
+	    (d->ext_port && m->ext_port != d->ext_port))
 		return 0;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
@@ -539,30 +621,12 @@ static int napt_nl_put_map(struct napt_map *m, void *arg)
 			  NLM_F_MULTI, NAPT_CMD_GET_MAPS);
 	if (!hdr)
 		return -EMSGSIZE;
-	nest = nla_nest_start(skb, NAPT_A_MAP);
-	if (!nest ||
-	    nla_put_u8(skb, NAPT_MAP_A_PROTO, m->key.proto) ||
-	    nla_put_u8(skb, NAPT_MAP_A_TYPE, m->type) ||
-	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, m->key.int_addr) ||
-	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, m->key.int_port) ||
-	    nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, m->ext_addr) ||
-	    nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, m->ext_port) ||
-	    nla_put_u8(skb, NAPT_MAP_A_MAPPING, m->mapping) ||
-	    nla_put_u32(skb, NAPT_MAP_A_EXPIRES, max(left, 0)) ||
-	    nla_put_u32(skb, NAPT_MAP_A_SESSIONS, atomic_read(&m->nsess)))
-		goto cancel;
-	if (m->mapping != NAPT_MAPPING_EIM &&
-	    nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, m->key.rem_addr))
-		goto cancel;
-	if (m->mapping == NAPT_MAPPING_APDM && m->key.proto != IPPROTO_ICMP &&
-	    nla_put_be16(skb, NAPT_MAP_A_REM_PORT, m->key.rem_port))
-		goto cancel;
-	nla_nest_end(skb, nest);
+	if (napt_nl_fill_map(skb, m, true)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
 static int napt_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
@@ -595,6 +659,8 @@ static int napt_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
 			  nla_get_u8(mtb[NAPT_MAP_A_TYPE]) : 0;
 		d->int_addr = mtb[NAPT_MAP_A_INT_ADDR] ?
 			      nla_get_in_addr(mtb[NAPT_MAP_A_INT_ADDR]) : 0;
+		d->ext_port = mtb[NAPT_MAP_A_EXT_PORT] ?
+			      nla_get_be16(mtb[NAPT_MAP_A_EXT_PORT]) : 0;
 		d->gen = nn->gen;
 		d->started = true;
 	}
@@ -609,6 +675,239 @@ static int napt_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
 out:
 	mutex_unlock(&nn->lock);
 	return ret;
+}
+
+/* The external addresses in force: configured ones or the interface's. */
+static unsigned int napt_nl_ext_list(struct napt_net *nn,
+				     const struct napt_cfg *cfg, __be32 *out)
+{
+	if (cfg->n_ext) {
+		memcpy(out, cfg->ext, cfg->n_ext * sizeof(*out));
+		return cfg->n_ext;
+	}
+	out[0] = READ_ONCE(nn->if_addr);
+	return out[0] ? 1 : 0;
+}
+
+static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	struct nlattr *tb[NAPT_MAP_A_MAX + 1];
+	__be32 addrs[NAPT_MAX_EXT_ADDRS];
+	struct napt_static_req r = {};
+	const char *why = NULL;
+	const struct napt_cfg *cfg;
+	struct napt_map *m;
+	struct sk_buff *msg;
+	unsigned int n, i;
+	void *hdr;
+	int ret;
+
+	if (!info->attrs[NAPT_A_MAP]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "NAPT_A_MAP is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NAPT_MAP_A_MAX, info->attrs[NAPT_A_MAP],
+			       napt_map_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[NAPT_MAP_A_PROTO] || !tb[NAPT_MAP_A_INT_ADDR] ||
+	    !tb[NAPT_MAP_A_INT_PORT]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "protocol, inside address and port are required");
+		return -EINVAL;
+	}
+	r.proto = nla_get_u8(tb[NAPT_MAP_A_PROTO]);
+	if (r.proto != IPPROTO_UDP && r.proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAPT_MAP_A_PROTO],
+				    "static mappings are for udp or tcp");
+		return -EINVAL;
+	}
+	r.int_addr = nla_get_in_addr(tb[NAPT_MAP_A_INT_ADDR]);
+	r.int_port = nla_get_be16(tb[NAPT_MAP_A_INT_PORT]);
+	if (!r.int_port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAPT_MAP_A_INT_PORT],
+				    "inside port 0");
+		return -EINVAL;
+	}
+	if (tb[NAPT_MAP_A_EXT_PORT]) {
+		r.ext_port = nla_get_be16(tb[NAPT_MAP_A_EXT_PORT]);
+		if (!r.ext_port) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[NAPT_MAP_A_EXT_PORT],
+					    "external port 0");
+			return -EINVAL;
+		}
+	}
+	if (tb[NAPT_MAP_A_EXT_ADDR])
+		r.ext_addr = nla_get_in_addr(tb[NAPT_MAP_A_EXT_ADDR]);
+	if (tb[NAPT_MAP_A_REM_ADDR])
+		r.rem = nla_get_in_addr(tb[NAPT_MAP_A_REM_ADDR]);
+	if (tb[NAPT_MAP_A_LEASE])
+		r.lease = nla_get_u32(tb[NAPT_MAP_A_LEASE]);
+	if (tb[NAPT_MAP_A_DESC])
+		r.desc = nla_data(tb[NAPT_MAP_A_DESC]);
+	r.replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&nn->lock);
+	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (!cfg) {
+		NL_SET_ERR_MSG_MOD(info->extack, "napt is down");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (!napt_in_int_nets(cfg, r.int_addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAPT_MAP_A_INT_ADDR],
+				    "inside address not in an internal prefix");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (r.ext_addr) {
+		n = napt_nl_ext_list(nn, cfg, addrs);
+		for (i = 0; i < n && addrs[i] != r.ext_addr; i++)
+			;
+		if (i == n) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NAPT_MAP_A_EXT_ADDR],
+					    "not an external address");
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	ret = napt_static_add(nn, cfg, &r, &m, &why);
+	if (ret) {
+		/* @why is a string literal of table.c */
+		if (info->extack)
+			info->extack->_msg = why;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &napt_genl_family, 0,
+				NAPT_CMD_ADD_MAP);
+	if (!hdr || napt_nl_fill_map(msg, m, true)) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_unlock(&nn->lock);
+	return genlmsg_reply(msg, info);
+out:
+	mutex_unlock(&nn->lock);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int napt_nl_del_map(struct sk_buff *skb, struct genl_info *info)
+{
+	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	struct nlattr *tb[NAPT_MAP_A_MAX + 1];
+	__be32 addrs[NAPT_MAX_EXT_ADDRS], rem = 0;
+	const struct napt_cfg *cfg;
+	unsigned int n, i;
+	__be16 port;
+	int ret;
+	u8 proto;
+
+	if (!info->attrs[NAPT_A_MAP]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "NAPT_A_MAP is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NAPT_MAP_A_MAX, info->attrs[NAPT_A_MAP],
+			       napt_map_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[NAPT_MAP_A_PROTO] || !tb[NAPT_MAP_A_EXT_PORT]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "protocol and external port are required");
+		return -EINVAL;
+	}
+	proto = nla_get_u8(tb[NAPT_MAP_A_PROTO]);
+	port = nla_get_be16(tb[NAPT_MAP_A_EXT_PORT]);
+	if (tb[NAPT_MAP_A_REM_ADDR])
+		rem = nla_get_in_addr(tb[NAPT_MAP_A_REM_ADDR]);
+
+	mutex_lock(&nn->lock);
+	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (!cfg) {
+		NL_SET_ERR_MSG_MOD(info->extack, "napt is down");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (tb[NAPT_MAP_A_EXT_ADDR]) {
+		addrs[0] = nla_get_in_addr(tb[NAPT_MAP_A_EXT_ADDR]);
+		n = 1;
+	} else {
+		n = napt_nl_ext_list(nn, cfg, addrs);
+	}
+	ret = -ENOENT;
+	for (i = 0; i < n && ret; i++)
+		ret = napt_static_del(nn, proto, addrs[i], port, rem);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(info->extack, "no such static mapping");
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+enum napt_mcgrp { NAPT_MCGRP_EV };
+
+static const struct genl_multicast_group napt_mcgrps[] = {
+	[NAPT_MCGRP_EV] = {
+		.name = NAPT_MCGRP_EVENTS,
+#ifdef NAPT_HAVE_GENL_MCAST_CAP
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+/**
+ * napt_event() - tell the event group about a mapping
+ * @nn: the instance
+ * @m: the mapping, NULL for a refused one
+ * @key: its key (the inside endpoint)
+ * @event: enum napt_event
+ * @reason: enum napt_reason
+ *
+ * Costs nothing without listeners. Never names a remote endpoint.
+ * Context: any, including softirq with a table lock held.
+ */
+void napt_event(struct napt_net *nn, const struct napt_map *m,
+		const struct napt_okey *key, u8 event, u8 reason)
+{
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&napt_genl_family, nn->net, NAPT_MCGRP_EV))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE / 8, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &napt_genl_family, 0, NAPT_CMD_MAP_EVENT);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(skb, NAPT_A_MAP);
+	if (!nest ||
+	    nla_put_u8(skb, NAPT_MAP_A_PROTO, key->proto) ||
+	    nla_put_u8(skb, NAPT_MAP_A_TYPE,
+		       m ? READ_ONCE(m->type) : NAPT_MAP_DYNAMIC) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, key->int_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, key->int_port) ||
+	    (m && (nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, m->ext_addr) ||
+		   nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, m->ext_port))) ||
+	    nla_put_u8(skb, NAPT_MAP_A_EVENT, event) ||
+	    nla_put_u8(skb, NAPT_MAP_A_REASON, reason) ||
+	    nla_put_u64_64bit(skb, NAPT_MAP_A_TIME, ktime_get_real_ns(),
+			      NAPT_MAP_A_PAD))
+		goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&napt_genl_family, nn->net, skb, 0,
+				NAPT_MCGRP_EV, GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(skb);
 }
 
 static const struct genl_small_ops napt_genl_ops[] = {
@@ -645,6 +944,16 @@ static const struct genl_small_ops napt_genl_ops[] = {
 		.cmd = NAPT_CMD_GET_STATS,
 		.doit = napt_nl_get_stats,
 	},
+	{
+		.cmd = NAPT_CMD_ADD_MAP,
+		.doit = napt_nl_add_map,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NAPT_CMD_DEL_MAP,
+		.doit = napt_nl_del_map,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family napt_genl_family __ro_after_init = {
@@ -656,6 +965,8 @@ static struct genl_family napt_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = napt_genl_ops,
 	.n_small_ops = ARRAY_SIZE(napt_genl_ops),
+	.mcgrps = napt_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(napt_mcgrps),
 	.resv_start_op = NAPT_CMD_UP,
 };
 

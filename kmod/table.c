@@ -137,19 +137,61 @@ struct napt_map *napt_map_lookup_out(struct napt_net *nn,
 	return NULL;
 }
 
+/**
+ * napt_map_lookup_in() - the mapping an inbound packet belongs to
+ * @nn: the instance
+ * @proto: its protocol
+ * @ext_addr: its destination address
+ * @ext_port: its destination port (ICMP: the echo identifier)
+ * @rem_addr: its source address
+ *
+ * A dynamic mapping is alone on its external port; static ones may share
+ * one if their remotes differ, and one naming @rem_addr beats one for any.
+ */
 struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
-				    __be32 ext_addr, __be16 ext_port)
+				    __be32 ext_addr, __be16 ext_port,
+				    __be32 rem_addr)
 {
 	u32 h = napt_hash_in(nn, proto, ext_addr, ext_port);
-	struct napt_map *m;
+	struct napt_map *m, *any = NULL;
 
 	hlist_for_each_entry_rcu(m, &nn->in.buckets[h & nn->in.mask],
 				 in_node) {
-		if (m->ext_port == ext_port && m->ext_addr == ext_addr &&
-		    m->key.proto == proto)
+		const struct napt_static *st;
+
+		if (m->ext_port != ext_port || m->ext_addr != ext_addr ||
+		    m->key.proto != proto)
+			continue;
+		st = rcu_dereference(m->st);
+		if (!st || st->rem == rem_addr)
 			return m;
+		if (!st->rem)
+			any = m;
 	}
-	return NULL;
+	return any;
+}
+
+/**
+ * napt_static_lookup_out() - a static mapping of an inside endpoint
+ * @nn: the instance
+ * @proto: protocol
+ * @int_addr: inside address
+ * @int_port: inside port
+ * @rem_addr: the remote it is restricted to, 0 for one open to all
+ */
+struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
+					__be32 int_addr, __be16 int_port,
+					__be32 rem_addr)
+{
+	struct napt_okey key = {
+		.int_addr = int_addr,
+		.rem_addr = rem_addr,
+		.int_port = int_port,
+		.proto = proto,
+	};
+	struct napt_map *m = napt_map_lookup_out(nn, &key);
+
+	return m && rcu_access_pointer(m->st) ? m : NULL;
 }
 
 static void napt_map_put(struct napt_map *m)
@@ -329,6 +371,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		goto err_count;
 	}
 	m->key = *key;
+	RCU_INIT_POINTER(m->st, NULL);
 	m->type = NAPT_MAP_DYNAMIC;
 	m->mapping = mapping;
 	m->dead = false;
@@ -362,12 +405,16 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	hlist_add_head_rcu(&m->out_node, b);
 	spin_unlock_bh(lock);
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
+	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	return m;
 
 err_free:
 	napt_map_free_rcu(m);
 err_count:
 	atomic_dec(&nn->nmaps);
+	napt_event(nn, NULL, key, NAPT_EVENT_REFUSED,
+		   *drop_reason == NAPT_STAT_DROP_NO_PORT ?
+		   NAPT_REASON_NO_PORT : NAPT_REASON_LIMIT);
 	return NULL;
 }
 
@@ -498,13 +545,26 @@ static void napt_sess_unlink(struct napt_net *nn, struct napt_sess *s)
 }
 
 /* Caller holds the out-table lock of @m's bucket. */
-static void napt_map_unlink(struct napt_net *nn, struct napt_map *m)
+static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
+			    u8 reason)
 {
 	hlist_del_rcu(&m->out_node);
 	napt_unlink_in(nn, m, true);
 	WRITE_ONCE(m->dead, true);
 	atomic_dec(&nn->nmaps);
+	napt_event(nn, m, &m->key, NAPT_EVENT_REMOVED, reason);
 	napt_map_put(m);
+}
+
+/* Whether the sweeper may take @m now. */
+static bool napt_map_done(struct napt_map *m, u32 now)
+{
+	const struct napt_static *st = rcu_dereference_check(m->st, true);
+
+	if (st)
+		return st->lease && napt_expired(READ_ONCE(m->expires), now);
+	return !atomic_read(&m->nsess) &&
+	       napt_expired(READ_ONCE(m->expires), now);
 }
 
 /* Sweep @n session buckets from *@pos; all sessions if @all. */
@@ -540,7 +600,8 @@ static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
 /*
  * Sweep @n out buckets from *@pos, unlinking the mappings that @type
  * selects (ANY: all) and whose @ext_addr matches (0: any); with
- * @expired_only, only dynamic mappings without sessions whose time is up.
+ * @expired_only, only those whose time is up: dynamic ones without
+ * sessions, static ones at the end of their lease.
  */
 static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				    u32 n, u8 type, __be32 ext_addr,
@@ -564,12 +625,11 @@ static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				continue;
 			if (ext_addr && m->ext_addr != ext_addr)
 				continue;
-			if (expired_only &&
-			    (m->type != NAPT_MAP_DYNAMIC ||
-			     atomic_read(&m->nsess) ||
-			     !napt_expired(READ_ONCE(m->expires), now)))
+			if (expired_only && !napt_map_done(m, now))
 				continue;
-			napt_map_unlink(nn, m);
+			napt_map_unlink(nn, m, expired_only ?
+					NAPT_REASON_EXPIRED :
+					NAPT_REASON_FLUSHED);
 			freed++;
 		}
 		spin_unlock_bh(lock);
@@ -652,6 +712,272 @@ int napt_map_walk(struct napt_net *nn, u32 *bucket, u32 *skip,
 		}
 	}
 out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Claim @port for the static mapping @m (key, ext_addr and st set). An
+ * existing static mapping for the same remote is renewed (r->replace, same
+ * inside endpoint) or a conflict; a dynamic mapping of the same inside
+ * endpoint is promoted to static in place (it keeps its sessions); any
+ * other holder is a conflict. *@res is set to the mapping that now stands:
+ * @m, or the renewed or promoted one (then m->st was handed over).
+ */
+static int napt_static_claim(struct napt_net *nn,
+			     const struct napt_static_req *r,
+			     struct napt_map *m, u16 port,
+			     struct napt_map **res, const char **why)
+{
+	struct napt_static *st = rcu_dereference_protected(m->st, true);
+	__be16 p = htons(port);
+	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, p);
+	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
+	spinlock_t *lock = napt_lock(&nn->in, h);
+	struct napt_map *o, *promote = NULL;
+	unsigned int len = 0;
+	int ret = 0;
+
+	if (napt_port_has_socket(nn, m->key.proto, m->ext_addr, p, 0, 0)) {
+		*why = "a socket of the gateway holds the external port";
+		return -EADDRINUSE;
+	}
+	spin_lock_bh(lock);
+	hlist_for_each_entry(o, b, in_node) {
+		struct napt_static *ost;
+		bool same_int = o->key.int_addr == r->int_addr &&
+				o->key.int_port == r->int_port;
+
+		len++;
+		if (o->ext_port != p || o->ext_addr != m->ext_addr ||
+		    o->key.proto != m->key.proto)
+			continue;
+		ost = rcu_dereference_protected(o->st, lockdep_is_held(lock));
+		if (!ost) {
+			if (same_int && !r->rem && !o->key.rem_addr) {
+				promote = o;
+				continue;
+			}
+			*why = "a dynamic mapping holds the external port";
+			ret = -EADDRINUSE;
+			goto out;
+		}
+		if (ost->rem != r->rem)
+			continue;
+		if (r->replace && same_int) {
+			rcu_assign_pointer(o->st, st);
+			RCU_INIT_POINTER(m->st, NULL);
+			WRITE_ONCE(o->expires, m->expires);
+			napt_static_free_rcu(ost);
+			*res = o;
+			goto out;
+		}
+		*why = "the external port is already forwarded";
+		ret = -EEXIST;
+		goto out;
+	}
+	if (promote) {
+		rcu_assign_pointer(promote->st, st);
+		RCU_INIT_POINTER(m->st, NULL);
+		WRITE_ONCE(promote->expires, m->expires);
+		WRITE_ONCE(promote->type, NAPT_MAP_STATIC);
+		*res = promote;
+	} else if (len >= NAPT_CHAIN_MAX) {
+		*why = "hash chain full";
+		ret = -ENOSPC;
+	} else {
+		m->ext_port = p;
+		hlist_add_head_rcu(&m->in_node, b);
+		*res = m;
+	}
+out:
+	spin_unlock_bh(lock);
+	return ret;
+}
+
+/*
+ * Link the static mapping @m, already in the in table, in the out table.
+ * A dynamic mapping with the same key (the inside endpoint talked out
+ * before) gives way; a static one is a conflict.
+ */
+static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
+			       const char **why)
+{
+	u32 h = napt_hash_out(nn, &m->key);
+	struct hlist_head *b = &nn->out.buckets[h & nn->out.mask];
+	spinlock_t *lock = napt_lock(&nn->out, h);
+	struct hlist_node *tmp;
+	struct napt_map *o;
+	unsigned int len = 0;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry_safe(o, tmp, b, out_node) {
+		if (!napt_okey_eq(&o->key, &m->key)) {
+			len++;
+			continue;
+		}
+		if (rcu_access_pointer(o->st)) {
+			spin_unlock_bh(lock);
+			*why = "the inside endpoint is already forwarded";
+			return -EEXIST;
+		}
+		napt_map_unlink(nn, o, NAPT_REASON_FLUSHED);
+	}
+	if (len >= NAPT_CHAIN_MAX) {
+		spin_unlock_bh(lock);
+		*why = "hash chain full";
+		return -ENOSPC;
+	}
+	hlist_add_head_rcu(&m->out_node, b);
+	spin_unlock_bh(lock);
+	return 0;
+}
+
+/**
+ * napt_static_add() - add (or renew) a static mapping
+ * @nn: the instance
+ * @cfg: its configuration
+ * @r: what is asked
+ * @res: the mapping that stands on success
+ * @why: a message for the caller on failure
+ *
+ * Without an external port, the inside port is taken if free, else one is
+ * allocated as for a dynamic mapping. Context: process.
+ *
+ * Return: 0, or -EEXIST, -EADDRINUSE, -ENOSPC, -EADDRNOTAVAIL, -ENOMEM.
+ */
+int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
+		    const struct napt_static_req *r, struct napt_map **res,
+		    const char **why)
+{
+	struct napt_static *st;
+	struct napt_map *m;
+	int ret;
+
+	*res = NULL;
+	st = napt_static_alloc();
+	m = napt_map_alloc();
+	if (!st || !m) {
+		if (st)
+			napt_static_free_rcu(st);
+		if (m) {
+			RCU_INIT_POINTER(m->st, NULL);
+			napt_map_free_rcu(m);
+		}
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	memset(st->desc, 0, sizeof(st->desc));
+	if (r->desc)
+		memcpy(st->desc, r->desc,
+		       strnlen(r->desc, sizeof(st->desc) - 1));
+	st->rem = r->rem;
+	st->lease = r->lease;
+
+	memset(&m->key, 0, sizeof(m->key));
+	m->key.proto = r->proto;
+	m->key.int_addr = r->int_addr;
+	m->key.int_port = r->int_port;
+	m->key.rem_addr = r->rem;
+	RCU_INIT_POINTER(m->st, st);
+	m->type = NAPT_MAP_STATIC;
+	m->mapping = NAPT_MAPPING_EIM;
+	m->dead = false;
+	atomic_set(&m->nsess, 0);
+	refcount_set(&m->ref, 1);
+	m->expires = r->lease ? napt_now() + r->lease : 0;
+
+	rcu_read_lock();
+	m->ext_addr = r->ext_addr ?: napt_pick_ext_addr(nn, cfg, r->int_addr);
+	if (!m->ext_addr) {
+		*why = "no external address";
+		ret = -EADDRNOTAVAIL;
+		goto err;
+	}
+	if ((u32)atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
+		*why = "max-maps reached";
+		ret = -ENOSPC;
+		goto err_count;
+	}
+	if (r->ext_port) {
+		ret = napt_static_claim(nn, r, m, ntohs(r->ext_port), res, why);
+	} else {
+		ret = napt_static_claim(nn, r, m, ntohs(r->int_port), res, why);
+		if (ret == -EEXIST || ret == -EADDRINUSE) {
+			ret = 0;
+			if (napt_alloc_port(nn, cfg, m, 0, 0)) {
+				*res = m;
+			} else {
+				*why = "no free external port";
+				ret = -ENOSPC;
+			}
+		}
+	}
+	if (ret)
+		goto err_count;
+	if (*res != m) {		/* renewed or promoted */
+		atomic_dec(&nn->nmaps);
+		rcu_read_unlock();
+		napt_map_free_rcu(m);
+		return 0;
+	}
+	ret = napt_static_publish(nn, m, why);
+	if (ret) {
+		napt_unlink_in(nn, m, false);
+		*res = NULL;
+		goto err_count;
+	}
+	rcu_read_unlock();
+	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
+	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
+	return 0;
+
+err_count:
+	atomic_dec(&nn->nmaps);
+err:
+	rcu_read_unlock();
+	napt_map_free_rcu(m);
+	return ret;
+}
+
+/**
+ * napt_static_del() - remove a static mapping
+ * @nn: the instance
+ * @proto: its protocol
+ * @ext_addr: its external address
+ * @ext_port: its external port
+ * @rem: the remote it is restricted to (0: the one open to all)
+ *
+ * Return: 0, or -ENOENT if there is no such mapping.
+ */
+int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
+		    __be16 ext_port, __be32 rem)
+{
+	u32 h = napt_hash_in(nn, proto, ext_addr, ext_port);
+	struct napt_map *m, *found = NULL;
+	spinlock_t *lock;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(m, &nn->in.buckets[h & nn->in.mask],
+				 in_node) {
+		const struct napt_static *st = rcu_dereference(m->st);
+
+		if (m->ext_port == ext_port && m->ext_addr == ext_addr &&
+		    m->key.proto == proto && st && st->rem == rem) {
+			found = m;
+			break;
+		}
+	}
+	if (found) {
+		lock = napt_lock(&nn->out, napt_hash_out(nn, &found->key));
+		spin_lock_bh(lock);
+		if (!READ_ONCE(found->dead)) {
+			napt_map_unlink(nn, found, NAPT_REASON_DELETED);
+			ret = 0;
+		}
+		spin_unlock_bh(lock);
+	}
 	rcu_read_unlock();
 	return ret;
 }

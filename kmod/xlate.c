@@ -28,6 +28,7 @@ struct napt_pkt {
 	__be32 saddr, daddr;
 	__be16 sport, dport;	/* ICMP echo: the identifier in both */
 	u8 proto;
+	u8 icmp_type;		/* ICMP: the type, echo or not */
 	bool tcp_syn, tcp_ack, tcp_fin, tcp_rst;
 };
 
@@ -73,6 +74,7 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 	p->daddr = iph->daddr;
 	p->proto = iph->protocol;
 	p->l4off = ip_hdrlen(skb);
+	p->icmp_type = 0;
 	p->tcp_syn = p->tcp_ack = p->tcp_fin = p->tcp_rst = false;
 
 	switch (p->proto) {
@@ -116,6 +118,7 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 	case IPPROTO_ICMP: {
 		const struct icmphdr *ih = h;
 
+		p->icmp_type = ih->type;
 		if (ih->type != echo_type)
 			return 0;
 		p->sport = ih->un.echo.id;
@@ -234,18 +237,297 @@ static void napt_refresh_sess(const struct napt_cfg *cfg, struct napt_sess *s,
 			     now + napt_map_timeout(cfg, m->key.proto));
 }
 
+/* ICMP errors (RFC 5508) */
+
+static bool napt_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB;
+}
+
+/* The packet an ICMP error quotes. */
+struct napt_emb {
+	unsigned int ipoff;	/* its IP header, from the network header */
+	struct napt_pkt e;	/* its addresses and ports; l4off from ipoff */
+	unsigned int l4have;	/* bytes of its L4 header present */
+};
+
+/*
+ * Parse the packet quoted by the ICMP error @p. It must be UDP, TCP or an
+ * ICMP echo (request if @echo_type is ICMP_ECHO), unfragmented, with at
+ * least the 8 bytes of L4 header RFC 792 guarantees.
+ * Return: 1 parsed, -1 not translatable.
+ */
+static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			  struct napt_emb *q, u8 echo_type)
+{
+	unsigned int off = skb_network_offset(skb) + p->l4off + 8;
+	struct iphdr _iph;
+	const struct iphdr *iph;
+	u8 _l4[8];
+	const u8 *l4;
+
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	if (!iph || iph->ihl < 5 || iph->version != 4 ||
+	    (iph->frag_off & htons(IP_OFFSET)))
+		return -1;
+	q->ipoff = p->l4off + 8;
+	q->e.l4off = iph->ihl * 4;
+	q->e.proto = iph->protocol;
+	q->e.saddr = iph->saddr;
+	q->e.daddr = iph->daddr;
+	l4 = skb_header_pointer(skb, off + q->e.l4off, sizeof(_l4), _l4);
+	if (!l4)
+		return -1;
+	q->l4have = skb->len - (off + q->e.l4off);
+	switch (q->e.proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		memcpy(&q->e.sport, l4, 2);
+		memcpy(&q->e.dport, l4 + 2, 2);
+		return 1;
+	case IPPROTO_ICMP:
+		if (l4[0] != echo_type)
+			return -1;
+		memcpy(&q->e.sport, l4 + 4, 2);
+		q->e.dport = q->e.sport;
+		return 1;
+	}
+	return -1;
+}
+
+/*
+ * In the quoted packet, set the source (@src) or destination address and
+ * port to @addr:@port, fixing its IP and L4 checksums where present and the
+ * ICMP checksum that covers them all.
+ */
+static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			    const struct napt_emb *q, bool src, __be32 addr,
+			    __be16 port)
+{
+	unsigned int ioff = skb_network_offset(skb) + q->ipoff;
+	unsigned int loff = ioff + q->e.l4off;
+	unsigned int want = q->e.proto == IPPROTO_TCP && q->l4have >= 18 ?
+			    18 : 8;
+	struct icmphdr *ih;
+	struct iphdr *eip;
+	__sum16 *l4sum = NULL, old;
+	__be32 *ap;
+	__be16 *pp;
+	u8 *l4;
+
+	if (skb_ensure_writable(skb, loff + want))
+		return -ENOMEM;
+	ih = (struct icmphdr *)(skb_network_header(skb) + p->l4off);
+	eip = (struct iphdr *)(skb->data + ioff);
+	l4 = skb->data + loff;
+	ap = src ? &eip->saddr : &eip->daddr;
+	pp = (__be16 *)(l4 + (src || q->e.proto == IPPROTO_ICMP ? 0 : 2));
+
+	switch (q->e.proto) {
+	case IPPROTO_UDP:
+		l4sum = (__sum16 *)(l4 + 6);
+		if (!*l4sum)
+			l4sum = NULL;	/* no checksum stays none */
+		break;
+	case IPPROTO_TCP:
+		if (want == 18)
+			l4sum = (__sum16 *)(l4 + 16);
+		break;
+	default:
+		pp = (__be16 *)(l4 + 4);
+		l4sum = (__sum16 *)(l4 + 2);
+		break;
+	}
+	if (l4sum) {
+		old = *l4sum;
+		if (q->e.proto != IPPROTO_ICMP)
+			csum_replace4(l4sum, *ap, addr);
+		csum_replace2(l4sum, *pp, port);
+		if (q->e.proto == IPPROTO_UDP && !*l4sum)
+			*l4sum = CSUM_MANGLED_0;
+		inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
+					 (__force __be16)*l4sum, false);
+	}
+	inet_proto_csum_replace2(&ih->checksum, skb, *pp, port, false);
+	*pp = port;
+	old = eip->check;
+	csum_replace4(&eip->check, *ap, addr);
+	inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
+				 (__force __be16)eip->check, false);
+	inet_proto_csum_replace4(&ih->checksum, skb, *ap, addr, false);
+	*ap = addr;
+	return 0;
+}
+
+/* Set the outer source (@src) or destination address to @addr. */
+static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	__be32 *ap = src ? &iph->saddr : &iph->daddr;
+
+	csum_replace4(&iph->check, *ap, addr);
+	*ap = addr;
+}
+
+/*
+ * An ICMP error arriving from outside about a packet napt translated: the
+ * quoted packet left as ext_addr:ext_port -> remote. Errors never create,
+ * refresh or remove a mapping (RFC 5508 REQ-6, RFC 4787 REQ-12).
+ */
+static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
+				    const struct napt_pkt *p)
+{
+	struct napt_emb q;
+	struct napt_map *m;
+
+	/* what quotes no translated packet is for the gateway itself */
+	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
+	    q.e.saddr != p->daddr)
+		return NF_ACCEPT;
+	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
+	if (!m)
+		return NF_ACCEPT;
+	/* only about a remote the inside endpoint has sent to */
+	if ((!rcu_access_pointer(m->st) &&
+	     !napt_sess_lookup(nn, m, q.e.daddr,
+			       q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport,
+			       true)) ||
+	    napt_rewrite_emb(skb, p, &q, true, m->key.int_addr,
+			     m->key.int_port)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
+		return NF_DROP;
+	}
+	napt_rewrite_outer(skb, false, m->key.int_addr);
+	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_IN);
+	return NF_ACCEPT;
+}
+
+static struct napt_map *napt_find_out(struct napt_net *nn,
+				      const struct napt_cfg *cfg,
+				      const struct napt_pkt *p,
+				      struct napt_okey *key);
+
+/*
+ * An ICMP error leaving through the external interface about a packet that
+ * came in translated: the quoted packet is remote -> inside endpoint. From
+ * an inside host (@outer: its address is translated too) or from the
+ * gateway itself (a hop limit or MTU error for a packet it forwarded in).
+ */
+static unsigned int napt_icmperr_out(struct napt_net *nn,
+				     const struct napt_cfg *cfg,
+				     struct sk_buff *skb,
+				     const struct napt_pkt *p, bool outer)
+{
+	struct napt_okey key = {};
+	struct napt_pkt r;
+	struct napt_emb q;
+	struct napt_map *m;
+
+	/*
+	 * From the gateway itself, an error that quotes no inside endpoint
+	 * is none of napt's business; from an inside host it cannot leave
+	 * untranslated.
+	 */
+	if (napt_parse_emb(skb, p, &q, ICMP_ECHOREPLY) < 0 ||
+	    !napt_in_int_nets(cfg, q.e.daddr))
+		goto none;
+	/* look it up as the reply the inside endpoint would send */
+	r.proto = q.e.proto;
+	r.saddr = q.e.daddr;
+	r.sport = q.e.dport;
+	r.daddr = q.e.saddr;
+	r.dport = q.e.proto == IPPROTO_ICMP ? 0 : q.e.sport;
+	m = napt_find_out(nn, cfg, &r, &key);
+	if (!m)
+		goto none;
+	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
+		goto drop;
+	if (outer)
+		napt_rewrite_outer(skb, true, m->ext_addr);
+	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_OUT);
+	return NF_ACCEPT;
+none:
+	if (!outer)
+		return NF_ACCEPT;
+drop:
+	napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
+	return NF_DROP;
+}
+
+/*
+ * The outbound key of @p under the behaviour in force, and the mapping it
+ * finds: a static mapping of the inside endpoint wins over a dynamic one
+ * (its replies leave from the forwarded port whatever the behaviour).
+ */
+static struct napt_map *napt_find_out(struct napt_net *nn,
+				      const struct napt_cfg *cfg,
+				      const struct napt_pkt *p,
+				      struct napt_okey *key)
+{
+	int pidx = napt_pidx(p->proto);
+	struct napt_map *m;
+
+	key->proto = p->proto;
+	key->int_addr = p->saddr;
+	key->int_port = p->sport;
+	if (cfg->mapping[pidx] != NAPT_MAPPING_EIM)
+		key->rem_addr = p->daddr;
+	if (cfg->mapping[pidx] == NAPT_MAPPING_APDM)
+		key->rem_port = p->dport;
+
+	m = napt_map_lookup_out(nn, key);
+	if (likely(m) || p->proto == IPPROTO_ICMP)
+		return m;
+	return napt_static_lookup_out(nn, p->proto, p->saddr, p->sport, 0) ?:
+	       napt_static_lookup_out(nn, p->proto, p->saddr, p->sport,
+				      p->daddr);
+}
+
+/*
+ * The mapping and session for outbound packet @p, made if need be.
+ * Return: the session, or NULL with *@reason set.
+ */
+static struct napt_sess *napt_out_state(struct napt_net *nn,
+					const struct napt_cfg *cfg,
+					const struct napt_pkt *p,
+					struct napt_map **mp, int *reason)
+{
+	struct napt_okey key = {};
+	struct napt_map *m;
+	struct napt_sess *s;
+
+	m = napt_find_out(nn, cfg, p, &key);
+	if (unlikely(!m)) {
+		m = napt_map_create(nn, cfg, &key, cfg->mapping[napt_pidx(p->proto)],
+				    p->daddr, p->dport, reason);
+		if (!m)
+			return NULL;
+	}
+	s = napt_sess_lookup(nn, m, p->daddr, p->dport, true);
+	if (unlikely(!s))
+		s = napt_sess_create(nn, cfg, m, p->daddr, p->dport, reason);
+	*mp = m;
+	return s;
+}
+
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 			    struct sk_buff *skb)
 {
-	struct napt_okey key = {};
+	bool inside = napt_in_int_nets(cfg, ip_hdr(skb)->saddr);
 	struct napt_pkt p;
 	struct napt_map *m;
 	struct napt_sess *s;
-	int reason, pidx, ret;
+	int reason, ret;
 
-	if (!napt_in_int_nets(cfg, ip_hdr(skb)->saddr))
+	if (!inside && ip_hdr(skb)->protocol != IPPROTO_ICMP)
 		return NF_ACCEPT;
 	ret = napt_parse(skb, &p, ICMP_ECHO);
+	if (ret == 0 && p.proto == IPPROTO_ICMP &&
+	    napt_icmp_is_error(p.icmp_type))
+		return napt_icmperr_out(nn, cfg, skb, &p, inside);
+	if (!inside)
+		return NF_ACCEPT;
 	if (ret <= 0) {
 		/*
 		 * An inside source must not leave untranslated: what cannot
@@ -254,30 +536,17 @@ unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 		reason = ret ? NAPT_STAT_DROP_MALFORMED : NAPT_STAT_DROP_PROTO;
 		goto drop;
 	}
-	pidx = napt_pidx(p.proto);
 	if (p.proto == IPPROTO_ICMP)
 		p.dport = 0;	/* the remote has no port */
 
-	key.proto = p.proto;
-	key.int_addr = p.saddr;
-	key.int_port = p.sport;
-	if (cfg->mapping[pidx] != NAPT_MAPPING_EIM)
-		key.rem_addr = p.daddr;
-	if (cfg->mapping[pidx] == NAPT_MAPPING_APDM)
-		key.rem_port = p.dport;
-
-	m = napt_map_lookup_out(nn, &key);
-	if (unlikely(!m)) {
-		m = napt_map_create(nn, cfg, &key, cfg->mapping[pidx], p.daddr,
-				    p.dport, &reason);
-		if (!m)
-			goto drop;
-	}
-	s = napt_sess_lookup(nn, m, p.daddr, p.dport, true);
+	s = napt_out_state(nn, cfg, &p, &m, &reason);
 	if (unlikely(!s)) {
-		s = napt_sess_create(nn, cfg, m, p.daddr, p.dport, &reason);
-		if (!s)
-			goto drop;
+		if ((cfg->flags & NAPT_F_ICMP_UNREACH) &&
+		    reason != NAPT_STAT_DROP_NOMEM) {
+			napt_icmp_unreach(skb);
+			napt_stat_inc(nn, NAPT_STAT_ICMP_UNREACH_SENT);
+		}
+		goto drop;
 	}
 	if (p.proto == IPPROTO_TCP)
 		napt_tcp_track(s, &p, true);
@@ -297,27 +566,28 @@ drop:
 }
 
 /*
- * Whether the filtering behaviour in force lets @p into mapping @m;
- * *@sp is set to the exact session if there is one.
+ * Whether @m lets in a packet from @saddr:@sport; *@sp is set to the exact
+ * session if there is one. Static mappings take any remote (their remote
+ * restriction was applied by the lookup); dynamic ones filter by the
+ * behaviour in force for the protocol.
  */
 static bool napt_filter_ok(struct napt_net *nn, const struct napt_cfg *cfg,
-			   struct napt_map *m, const struct napt_pkt *p,
-			   struct napt_sess **sp, u32 now)
+			   struct napt_map *m, u8 proto, __be32 saddr,
+			   __be16 sport, struct napt_sess **sp, u32 now)
 {
 	struct napt_sess *s;
 
-	s = napt_sess_lookup(nn, m, p->saddr, p->sport, true);
+	s = napt_sess_lookup(nn, m, saddr, sport, true);
 	if (s && napt_expired(READ_ONCE(s->expires), now))
 		s = NULL;
 	*sp = s;
-	switch (cfg->filtering[napt_pidx(p->proto)]) {
+	if (rcu_access_pointer(m->st))
+		return true;
+	switch (cfg->filtering[napt_pidx(proto)]) {
 	case NAPT_FILTER_EIF:
 		return true;
 	case NAPT_FILTER_ADF:
-		if (s)
-			return true;
-		s = napt_sess_lookup(nn, m, p->saddr, 0, false);
-		return s && !napt_expired(READ_ONCE(s->expires), now);
+		return s || napt_sess_lookup(nn, m, saddr, 0, false);
 	default:
 		return s;
 	}
@@ -335,12 +605,15 @@ unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 	if (!napt_is_ext_addr(nn, cfg, ip_hdr(skb)->daddr))
 		return NF_ACCEPT;
 	ret = napt_parse(skb, &p, ICMP_ECHOREPLY);
+	if (ret == 0 && p.proto == IPPROTO_ICMP &&
+	    napt_icmp_is_error(p.icmp_type))
+		return napt_icmperr_in(nn, skb, &p);
 	if (ret <= 0)
 		return NF_ACCEPT;	/* not translated: the host's own */
 	if (p.proto == IPPROTO_ICMP)
 		p.sport = 0;
 
-	m = napt_map_lookup_in(nn, p.proto, p.daddr, p.dport);
+	m = napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, p.saddr);
 	if (unlikely(!m)) {
 		u16 port = ntohs(p.dport);
 
@@ -357,7 +630,7 @@ unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 		goto drop;
 	}
 	now = napt_now();
-	if (!napt_filter_ok(nn, cfg, m, &p, &s, now)) {
+	if (!napt_filter_ok(nn, cfg, m, p.proto, p.saddr, p.sport, &s, now)) {
 		if (p.proto != IPPROTO_ICMP &&
 		    napt_port_has_socket(nn, p.proto, p.daddr, p.dport,
 					 p.saddr, p.sport)) {
@@ -380,6 +653,68 @@ unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 	}
 	napt_stat_inc(nn, NAPT_STAT_IN_PKTS);
 	napt_stat_add(nn, NAPT_STAT_IN_BYTES, skb->len);
+	return NF_ACCEPT;
+
+drop:
+	napt_stat_inc(nn, reason);
+	return NF_DROP;
+}
+
+/**
+ * napt_xlate_hairpin() - an inside host to another's external endpoint
+ * @nn: the instance
+ * @cfg: its configuration
+ * @skb: the packet, at PRE_ROUTING from an inside interface
+ *
+ * The packet is translated both ways at once (RFC 4787 REQ-9, RFC 5382
+ * REQ-8): its destination to the inside endpoint of the mapping it
+ * targets, its source to the sender's own mapping, made or refreshed as
+ * for an outbound packet; the target mapping's filtering sees the
+ * sender's external endpoint. It is routed before its source becomes the
+ * gateway's own address, which input routing would refuse.
+ */
+unsigned int napt_xlate_hairpin(struct napt_net *nn,
+				const struct napt_cfg *cfg,
+				struct sk_buff *skb)
+{
+	struct napt_map *m1, *m2;
+	struct napt_sess *s1, *s2;
+	struct napt_pkt p;
+	int reason;
+	u32 now;
+
+	if (napt_parse(skb, &p, ICMP_ECHO) <= 0 || p.proto == IPPROTO_ICMP)
+		return NF_ACCEPT;
+	if (!napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, 0) &&
+	    !napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, p.daddr))
+		return NF_ACCEPT;	/* for the gateway itself */
+
+	s1 = napt_out_state(nn, cfg, &p, &m1, &reason);
+	if (!s1)
+		goto drop;
+	m2 = napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, m1->ext_addr);
+	now = napt_now();
+	if (!m2 || !napt_filter_ok(nn, cfg, m2, p.proto, m1->ext_addr,
+				   m1->ext_port, &s2, now)) {
+		reason = NAPT_STAT_DROP_FILTERED;
+		goto drop;
+	}
+	if (p.proto == IPPROTO_TCP) {
+		napt_tcp_track(s1, &p, true);
+		if (s2)
+			napt_tcp_track(s2, &p, false);
+	}
+	napt_refresh_sess(cfg, s1, m1, now);
+	if (s2 && (cfg->flags & NAPT_F_INBOUND_REFRESH))
+		napt_refresh_sess(cfg, s2, m2, now);
+
+	if (napt_reroute(skb, m2->key.int_addr) ||
+	    napt_rewrite(skb, &p, false, m2->key.int_addr, m2->key.int_port) ||
+	    napt_rewrite(skb, &p, true, m1->ext_addr, m1->ext_port)) {
+		reason = NAPT_STAT_DROP_NOMEM;
+		goto drop;
+	}
+	napt_stat_inc(nn, NAPT_STAT_HAIRPIN_PKTS);
 	return NF_ACCEPT;
 
 drop:

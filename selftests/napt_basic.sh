@@ -139,12 +139,12 @@ check_err $? "bulk TCP data corrupted"
 log_test "bulk TCP (GSO, offloaded checksums) intact"
 
 # Fragmented UDP both ways: the gateway reassembles, translates, refragments.
-in_ns "$INET" timeout 10 socat -b 65000 UDP4-RECVFROM:5003,bind=$INET_ADDR \
+in_ns "$INET" timeout 20 socat -b 65000 UDP4-RECVFROM:5003,bind=$INET_ADDR \
 	SYSTEM:'cat' &
 wait_local_port_listen "$INET" 5003 udp
 head -c 4000 /dev/urandom | base64 -w0 >/tmp/napt_basic.big
 r=$(in_ns "$LAN1" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" \
-	-s 44000 -f /tmp/napt_basic.big $INET_ADDR 5003)
+	-t 10 -s 44000 -f /tmp/napt_basic.big $INET_ADDR 5003)
 [[ $r == "$(cat /tmp/napt_basic.big)" ]]
 check_err $? "fragmented UDP echo lost or corrupted (${#r} bytes back)"
 log_test "fragmented UDP translated both ways"

@@ -29,14 +29,18 @@ check_err $? "mappings did not expire: $(napt_maps_json)"
 check_err $? "maps_expired is $(napt_stat maps_expired)"
 log_test "UDP and ICMP mappings expire after the timeout"
 
-# Kept alive by traffic: 6 s of a packet per second outlive a 3 s timeout.
-for _ in 1 2 3 4 5 6; do
+# Kept alive by traffic: 10 s of a packet every 2 s outlive a 6 s timeout.
+natctl -n "$GW" set udp-timeout 6
+for _ in 1 2 3 4 5; do
 	napt_udp_ask "$LAN1" 40001 $INET_ADDR 5000 >/dev/null
-	sleep 1
+	sleep 2
 done
+napt_udp_ask "$LAN1" 40001 $INET_ADDR 5000 >/dev/null
+[[ $(napt_stat maps_created) == 3 ]]
+check_err $? "the mapping was made again: maps_created $(napt_stat maps_created)"
 napt_has_map udp 192.168.1.2 40001 $GW_EXT 40001 dynamic
 check_err $? "a mapping in use expired"
-slowwait 15 no_maps
+slowwait 25 no_maps
 check_err $? "it did not expire once idle"
 log_test "a mapping in use is refreshed, then expires when idle"
 
