@@ -142,6 +142,7 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	WRITE_ONCE(nn->if_addr, napt_if_primary_addr(nn->net,
 						      cfg->ext_ifindex));
 	nn->gen++;
+	nn->reuse_delay = cfg->reuse_delay;
 	rcu_assign_pointer(nn->cfg, cfg);
 	ret = napt_hooks_register(nn);
 	if (ret) {
@@ -184,6 +185,7 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	if (old->ext_ifindex != cfg->ext_ifindex)
 		WRITE_ONCE(nn->if_addr,
 			   napt_if_primary_addr(nn->net, cfg->ext_ifindex));
+	WRITE_ONCE(nn->reuse_delay, cfg->reuse_delay);
 	rcu_assign_pointer(nn->cfg, cfg);
 	if (napt_cfg_moves_maps(old, cfg)) {
 		/* packets under the old configuration must be done */

@@ -109,7 +109,8 @@ struct napt_map {
 	struct napt_static __rcu *st;	/* static mappings only */
 	atomic_t nsess;
 	refcount_t ref;
-	bool dead;		/* unlinked from the tables */
+	bool dead;		/* unlinked from the out table; if still
+				 * in the in table, a resting port */
 	struct rcu_head rcu;
 };
 
@@ -154,6 +155,16 @@ struct napt_stats {
 	u64 c[__NAPT_STAT_MAX];
 };
 
+/*
+ * How many mappings one inside address has (RFC 6888 REQ-4). Only
+ * writers see these, under the hosts table's bucket lock.
+ */
+struct napt_host {
+	struct hlist_node node;
+	__be32 addr;
+	u32 n;
+};
+
 /**
  * struct napt_net - the NAT instance of one network namespace
  */
@@ -163,9 +174,10 @@ struct napt_net {
 	struct napt_cfg __rcu *cfg;	/* NULL while down */
 	__be32 if_addr;			/* ext_ifindex's primary address */
 	siphash_key_t hkey;
-	struct napt_htab out, in, sess;
-	atomic_t nmaps, nsess;
-	u32 gc_out, gc_sess;		/* next bucket to sweep */
+	struct napt_htab out, in, sess, hosts;
+	atomic_t nmaps, nsess, ntomb;
+	u32 gc_out, gc_sess, gc_in;	/* next bucket to sweep */
+	u32 reuse_delay;		/* the cfg's, for the sweeper */
 	u32 gen;			/* bumped by every up */
 	struct napt_stats __percpu *stats;
 	struct delayed_work gc_work;

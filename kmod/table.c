@@ -95,8 +95,10 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 	get_random_bytes(&nn->hkey, sizeof(nn->hkey));
 	atomic_set(&nn->nmaps, 0);
 	atomic_set(&nn->nsess, 0);
+	atomic_set(&nn->ntomb, 0);
 	nn->gc_out = 0;
 	nn->gc_sess = 0;
+	nn->gc_in = 0;
 	ret = napt_htab_init(&nn->out, max_maps);
 	if (ret)
 		return ret;
@@ -106,8 +108,13 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 	ret = napt_htab_init(&nn->sess, max_sess);
 	if (ret)
 		goto err_sess;
+	ret = napt_htab_init(&nn->hosts, max_maps / 16);
+	if (ret)
+		goto err_hosts;
 	return 0;
 
+err_hosts:
+	napt_htab_free(&nn->sess);
 err_sess:
 	napt_htab_free(&nn->in);
 err_in:
@@ -118,6 +125,7 @@ err_in:
 /* Only once nothing can reach the tables: after napt_flush(nn, ANY). */
 void napt_table_free(struct napt_net *nn)
 {
+	napt_htab_free(&nn->hosts);
 	napt_htab_free(&nn->sess);
 	napt_htab_free(&nn->in);
 	napt_htab_free(&nn->out);
@@ -160,7 +168,7 @@ struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
 		const struct napt_static *st;
 
 		if (m->ext_port != ext_port || m->ext_addr != ext_addr ||
-		    m->key.proto != proto)
+		    m->key.proto != proto || READ_ONCE(m->dead))
 			continue;
 		st = rcu_dereference(m->st);
 		if (!st || st->rem == rem_addr)
@@ -200,9 +208,19 @@ static void napt_map_put(struct napt_map *m)
 		napt_map_free_rcu(m);
 }
 
+/* Take resting port @o out of the in table; caller holds its lock. */
+static void napt_reap_rest(struct napt_net *nn, struct napt_map *o)
+{
+	hlist_del_rcu(&o->in_node);
+	atomic_dec(&nn->ntomb);
+	napt_map_put(o);
+}
+
 /*
  * Claim (proto, m->ext_addr, port) in the inbound table for @m. Fails if a
- * mapping holds it or its chain is full.
+ * mapping holds it, if it rests after another inside host's mapping
+ * (RFC 6888 REQ-8; the same host may have it back), or if the chain is
+ * full. A port whose rest is over is reaped on the way.
  */
 static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
 			    u16 port)
@@ -212,20 +230,85 @@ static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
 	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
 	spinlock_t *lock = napt_lock(&nn->in, h);
 	unsigned int len = 0;
+	struct hlist_node *tmp;
 	struct napt_map *o;
 
 	spin_lock_bh(lock);
-	hlist_for_each_entry(o, b, in_node) {
-		if ((o->ext_port == p && o->ext_addr == m->ext_addr &&
-		     o->key.proto == m->key.proto) || ++len >= NAPT_CHAIN_MAX) {
-			spin_unlock_bh(lock);
-			return false;
+	hlist_for_each_entry_safe(o, tmp, b, in_node) {
+		if (o->ext_port == p && o->ext_addr == m->ext_addr &&
+		    o->key.proto == m->key.proto) {
+			if (!o->dead ||
+			    (o->key.int_addr != m->key.int_addr &&
+			     !napt_expired(o->expires, napt_now())))
+				goto busy;
+			napt_reap_rest(nn, o);
+			continue;
 		}
+		if (++len >= NAPT_CHAIN_MAX)
+			goto busy;
 	}
 	m->ext_port = p;
 	hlist_add_head_rcu(&m->in_node, b);
 	spin_unlock_bh(lock);
 	return true;
+busy:
+	spin_unlock_bh(lock);
+	return false;
+}
+
+/*
+ * Count a mapping of inside address @addr; false if it has @max already
+ * (0: no limit). Context: any; takes a hosts bucket lock.
+ */
+static bool napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
+{
+	u32 h = siphash_1u32((__force u32)addr, &nn->hkey);
+	struct hlist_head *b = &nn->hosts.buckets[h & nn->hosts.mask];
+	spinlock_t *lock = napt_lock(&nn->hosts, h);
+	struct napt_host *e;
+	bool ok = true;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(e, b, node) {
+		if (e->addr == addr) {
+			if (max && e->n >= max)
+				ok = false;
+			else
+				e->n++;
+			goto out;
+		}
+	}
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e) {
+		ok = false;
+		goto out;
+	}
+	e->addr = addr;
+	e->n = 1;
+	hlist_add_head(&e->node, b);
+out:
+	spin_unlock_bh(lock);
+	return ok;
+}
+
+static void napt_host_put(struct napt_net *nn, __be32 addr)
+{
+	u32 h = siphash_1u32((__force u32)addr, &nn->hkey);
+	struct hlist_head *b = &nn->hosts.buckets[h & nn->hosts.mask];
+	spinlock_t *lock = napt_lock(&nn->hosts, h);
+	struct napt_host *e;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(e, b, node) {
+		if (e->addr == addr) {
+			if (!--e->n) {
+				hlist_del(&e->node);
+				kfree(e);
+			}
+			break;
+		}
+	}
+	spin_unlock_bh(lock);
 }
 
 static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
@@ -365,10 +448,14 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
 		goto err_count;
 	}
+	if (!napt_host_get(nn, key->int_addr, cfg->max_per_host)) {
+		*drop_reason = NAPT_STAT_DROP_HOST_LIMIT;
+		goto err_count;
+	}
 	m = napt_map_alloc();
 	if (!m) {
 		*drop_reason = NAPT_STAT_DROP_NOMEM;
-		goto err_count;
+		goto err_host;
 	}
 	m->key = *key;
 	RCU_INIT_POINTER(m->st, NULL);
@@ -390,6 +477,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 			spin_unlock_bh(lock);
 			napt_unlink_in(nn, m, false);
 			napt_map_free_rcu(m);
+			napt_host_put(nn, key->int_addr);
 			atomic_dec(&nn->nmaps);
 			return o;
 		}
@@ -400,7 +488,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		napt_unlink_in(nn, m, false);
 		*drop_reason = NAPT_STAT_DROP_CHAIN;
 		napt_map_free_rcu(m);
-		goto err_count;
+		goto err_host;
 	}
 	hlist_add_head_rcu(&m->out_node, b);
 	spin_unlock_bh(lock);
@@ -410,6 +498,8 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 
 err_free:
 	napt_map_free_rcu(m);
+err_host:
+	napt_host_put(nn, key->int_addr);
 err_count:
 	atomic_dec(&nn->nmaps);
 	napt_event(nn, NULL, key, NAPT_EVENT_REFUSED,
@@ -544,16 +634,55 @@ static void napt_sess_unlink(struct napt_net *nn, struct napt_sess *s)
 	napt_sess_free_rcu(s);
 }
 
-/* Caller holds the out-table lock of @m's bucket. */
+/*
+ * Caller holds the out-table lock of @m's bucket. A dynamic mapping's port
+ * rests in the in table for reuse_delay seconds (@rest), so no other
+ * inside host is given it at once; at most max-maps ports rest.
+ */
 static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
-			    u8 reason)
+			    u8 reason, bool rest)
 {
+	u32 delay = READ_ONCE(nn->reuse_delay);
+
 	hlist_del_rcu(&m->out_node);
-	napt_unlink_in(nn, m, true);
 	WRITE_ONCE(m->dead, true);
+	if (rest && delay && !rcu_access_pointer(m->st) &&
+	    (u32)atomic_inc_return(&nn->ntomb) <= (u32)(nn->out.mask + 1)) {
+		WRITE_ONCE(m->expires, napt_now() + delay);
+	} else {
+		if (rest && delay && !rcu_access_pointer(m->st))
+			atomic_dec(&nn->ntomb);
+		napt_unlink_in(nn, m, true);
+		napt_map_put(m);
+	}
+	napt_host_put(nn, m->key.int_addr);
 	atomic_dec(&nn->nmaps);
 	napt_event(nn, m, &m->key, NAPT_EVENT_REMOVED, reason);
-	napt_map_put(m);
+}
+
+/* Sweep @n in buckets from *@pos for ports whose rest is over (@all: any). */
+static void napt_sweep_rest(struct napt_net *nn, u32 now, u32 *pos, u32 n,
+			    bool all)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u32 bkt = (*pos + i) & nn->in.mask;
+		spinlock_t *lock = napt_lock(&nn->in, bkt);
+		struct napt_map *m;
+		struct hlist_node *tmp;
+
+		if (hlist_empty(&nn->in.buckets[bkt]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(m, tmp, &nn->in.buckets[bkt],
+					  in_node) {
+			if (m->dead && (all || napt_expired(m->expires, now)))
+				napt_reap_rest(nn, m);
+		}
+		spin_unlock_bh(lock);
+	}
+	*pos = (*pos + n) & nn->in.mask;
 }
 
 /* Whether the sweeper may take @m now. */
@@ -605,7 +734,7 @@ static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
  */
 static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				    u32 n, u8 type, __be32 ext_addr,
-				    bool expired_only)
+				    bool expired_only, bool rest)
 {
 	unsigned int freed = 0;
 	u32 i;
@@ -629,7 +758,7 @@ static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				continue;
 			napt_map_unlink(nn, m, expired_only ?
 					NAPT_REASON_EXPIRED :
-					NAPT_REASON_FLUSHED);
+					NAPT_REASON_FLUSHED, rest);
 			freed++;
 		}
 		spin_unlock_bh(lock);
@@ -655,8 +784,10 @@ unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget)
 	napt_stat_add(nn, NAPT_STAT_SESS_EXPIRED, freed);
 	freed = napt_sweep_maps(nn, now, &nn->gc_out,
 				min(budget, nn->out.mask + 1),
-				NAPT_MAP_ANY, 0, true);
+				NAPT_MAP_ANY, 0, true, true);
 	napt_stat_add(nn, NAPT_STAT_MAPS_EXPIRED, freed);
+	napt_sweep_rest(nn, now, &nn->gc_in, min(budget, nn->in.mask + 1),
+			false);
 	return freed;
 }
 
@@ -672,12 +803,16 @@ unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr)
 {
 	unsigned int n;
 	u32 pos = 0;
+	bool all = type == NAPT_MAP_ANY && !ext_addr;
 
 	n = napt_sweep_maps(nn, 0, &pos, nn->out.mask + 1, type, ext_addr,
-			    false);
+			    false, !all);
 	pos = 0;
-	napt_sweep_sess(nn, napt_now(), &pos, nn->sess.mask + 1,
-			type == NAPT_MAP_ANY && !ext_addr);
+	napt_sweep_sess(nn, napt_now(), &pos, nn->sess.mask + 1, all);
+	if (all) {
+		pos = 0;
+		napt_sweep_rest(nn, 0, &pos, nn->in.mask + 1, true);
+	}
 	return n;
 }
 
@@ -735,6 +870,7 @@ static int napt_static_claim(struct napt_net *nn,
 	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
 	spinlock_t *lock = napt_lock(&nn->in, h);
 	struct napt_map *o, *promote = NULL;
+	struct hlist_node *tmp;
 	unsigned int len = 0;
 	int ret = 0;
 
@@ -743,7 +879,7 @@ static int napt_static_claim(struct napt_net *nn,
 		return -EADDRINUSE;
 	}
 	spin_lock_bh(lock);
-	hlist_for_each_entry(o, b, in_node) {
+	hlist_for_each_entry_safe(o, tmp, b, in_node) {
 		struct napt_static *ost;
 		bool same_int = o->key.int_addr == r->int_addr &&
 				o->key.int_port == r->int_port;
@@ -752,6 +888,11 @@ static int napt_static_claim(struct napt_net *nn,
 		if (o->ext_port != p || o->ext_addr != m->ext_addr ||
 		    o->key.proto != m->key.proto)
 			continue;
+		if (o->dead) {	/* a resting port: forwarding overrides */
+			napt_reap_rest(nn, o);
+			len--;
+			continue;
+		}
 		ost = rcu_dereference_protected(o->st, lockdep_is_held(lock));
 		if (!ost) {
 			if (same_int && !r->rem && !o->key.rem_addr) {
@@ -821,7 +962,7 @@ static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
 			*why = "the inside endpoint is already forwarded";
 			return -EEXIST;
 		}
-		napt_map_unlink(nn, o, NAPT_REASON_FLUSHED);
+		napt_map_unlink(nn, o, NAPT_REASON_FLUSHED, true);
 	}
 	if (len >= NAPT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
@@ -899,6 +1040,12 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		ret = -ENOSPC;
 		goto err_count;
 	}
+	/* counted, not limited: igdd and the operator set their own caps */
+	if (!napt_host_get(nn, r->int_addr, 0)) {
+		*why = "out of memory";
+		ret = -ENOMEM;
+		goto err_count;
+	}
 	if (r->ext_port) {
 		ret = napt_static_claim(nn, r, m, ntohs(r->ext_port), res, why);
 	} else {
@@ -914,8 +1061,9 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		}
 	}
 	if (ret)
-		goto err_count;
+		goto err_host;
 	if (*res != m) {		/* renewed or promoted */
+		napt_host_put(nn, r->int_addr);
 		atomic_dec(&nn->nmaps);
 		rcu_read_unlock();
 		napt_map_free_rcu(m);
@@ -925,13 +1073,15 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	if (ret) {
 		napt_unlink_in(nn, m, false);
 		*res = NULL;
-		goto err_count;
+		goto err_host;
 	}
 	rcu_read_unlock();
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
 	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	return 0;
 
+err_host:
+	napt_host_put(nn, r->int_addr);
 err_count:
 	atomic_dec(&nn->nmaps);
 err:
@@ -973,7 +1123,7 @@ int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 		lock = napt_lock(&nn->out, napt_hash_out(nn, &found->key));
 		spin_lock_bh(lock);
 		if (!READ_ONCE(found->dead)) {
-			napt_map_unlink(nn, found, NAPT_REASON_DELETED);
+			napt_map_unlink(nn, found, NAPT_REASON_DELETED, false);
 			ret = 0;
 		}
 		spin_unlock_bh(lock);
