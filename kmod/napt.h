@@ -109,8 +109,8 @@ struct napt_map {
 	struct napt_static __rcu *st;	/* static mappings only */
 	atomic_t nsess;
 	refcount_t ref;
-	bool dead;		/* unlinked from the out table; if still
-				 * in the in table, a resting port */
+	/* unlinked from the out table; if still in the in table, resting */
+	bool dead;
 	struct rcu_head rcu;
 };
 
