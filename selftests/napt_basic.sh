@@ -139,8 +139,13 @@ check_err $? "bulk TCP data corrupted"
 log_test "bulk TCP (GSO, offloaded checksums) intact"
 
 # Fragmented UDP both ways: the gateway reassembles, translates, refragments.
-in_ns "$INET" timeout 20 socat -b 65000 UDP4-RECVFROM:5003,bind=$INET_ADDR \
-	SYSTEM:'cat' &
+in_ns "$INET" timeout 20 /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.2", 5003))
+data, peer = s.recvfrom(65536)
+s.sendto(data, peer)
+' &
 wait_local_port_listen "$INET" 5003 udp
 head -c 4000 /dev/urandom | base64 -w0 >/tmp/napt_basic.big
 r=$(in_ns "$LAN1" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" \
