@@ -974,6 +974,37 @@ static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
 	return 0;
 }
 
+/*
+ * Remove the dynamic mappings of an inside endpoint (all keys: under ADM
+ * and APDM it has one per remote), so that its packets find its new static
+ * mapping. A whole-table walk: static mappings are added rarely.
+ */
+static void napt_flush_endpoint(struct napt_net *nn, u8 proto,
+				__be32 int_addr, __be16 int_port)
+{
+	u32 bkt;
+
+	for (bkt = 0; bkt <= nn->out.mask; bkt++) {
+		spinlock_t *lock = napt_lock(&nn->out, bkt);
+		struct hlist_node *tmp;
+		struct napt_map *m;
+
+		if (hlist_empty(&nn->out.buckets[bkt]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(m, tmp, &nn->out.buckets[bkt],
+					  out_node) {
+			if (m->key.proto == proto &&
+			    m->key.int_addr == int_addr &&
+			    m->key.int_port == int_port &&
+			    !rcu_access_pointer(m->st))
+				napt_map_unlink(nn, m, NAPT_REASON_FLUSHED,
+						false);
+		}
+		spin_unlock_bh(lock);
+	}
+}
+
 /**
  * napt_static_add() - add (or renew) a static mapping
  * @nn: the instance
@@ -983,7 +1014,9 @@ static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
  * @why: a message for the caller on failure
  *
  * Without an external port, the inside port is taken if free, else one is
- * allocated as for a dynamic mapping. Context: process.
+ * allocated as for a dynamic mapping. Other dynamic mappings of the inside
+ * endpoint go, so that its packets leave from the static port whatever
+ * the mapping behaviour. Context: process.
  *
  * Return: 0, or -EEXIST, -EADDRINUSE, -ENOSPC, -EADDRNOTAVAIL, -ENOMEM.
  */
@@ -1067,6 +1100,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		atomic_dec(&nn->nmaps);
 		rcu_read_unlock();
 		napt_map_free_rcu(m);
+		napt_flush_endpoint(nn, r->proto, r->int_addr, r->int_port);
 		return 0;
 	}
 	ret = napt_static_publish(nn, m, why);
@@ -1078,6 +1112,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	rcu_read_unlock();
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
 	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
+	napt_flush_endpoint(nn, r->proto, r->int_addr, r->int_port);
 	return 0;
 
 err_host:

@@ -237,6 +237,18 @@ static void napt_refresh_sess(const struct napt_cfg *cfg, struct napt_sess *s,
 			     now + napt_map_timeout(cfg, m->key.proto));
 }
 
+/* The session of @m with @addr:@port, if it has not expired. */
+static struct napt_sess *napt_sess_live(struct napt_net *nn,
+					struct napt_map *m, __be32 addr,
+					__be16 port)
+{
+	struct napt_sess *s = napt_sess_lookup(nn, m, addr, port, true);
+
+	if (s && napt_expired(READ_ONCE(s->expires), napt_now()))
+		return NULL;
+	return s;
+}
+
 /* ICMP errors (RFC 5508) */
 
 static bool napt_icmp_is_error(u8 type)
@@ -389,10 +401,8 @@ static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 	if (!m)
 		return NF_ACCEPT;
 	/* only about a remote the inside endpoint has sent to */
-	if ((!rcu_access_pointer(m->st) &&
-	     !napt_sess_lookup(nn, m, q.e.daddr,
-			       q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport,
-			       true)) ||
+	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
+			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
 	    napt_rewrite_emb(skb, p, &q, true, m->key.int_addr,
 			     m->key.int_port)) {
 		napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
@@ -573,13 +583,10 @@ drop:
  */
 static bool napt_filter_ok(struct napt_net *nn, const struct napt_cfg *cfg,
 			   struct napt_map *m, u8 proto, __be32 saddr,
-			   __be16 sport, struct napt_sess **sp, u32 now)
+			   __be16 sport, struct napt_sess **sp)
 {
-	struct napt_sess *s;
+	struct napt_sess *s = napt_sess_live(nn, m, saddr, sport);
 
-	s = napt_sess_lookup(nn, m, saddr, sport, true);
-	if (s && napt_expired(READ_ONCE(s->expires), now))
-		s = NULL;
 	*sp = s;
 	if (rcu_access_pointer(m->st))
 		return true;
@@ -630,7 +637,7 @@ unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 		goto drop;
 	}
 	now = napt_now();
-	if (!napt_filter_ok(nn, cfg, m, p.proto, p.saddr, p.sport, &s, now)) {
+	if (!napt_filter_ok(nn, cfg, m, p.proto, p.saddr, p.sport, &s)) {
 		if (p.proto != IPPROTO_ICMP &&
 		    napt_port_has_socket(nn, p.proto, p.daddr, p.dport,
 					 p.saddr, p.sport)) {
@@ -695,7 +702,7 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 	m2 = napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, m1->ext_addr);
 	now = napt_now();
 	if (!m2 || !napt_filter_ok(nn, cfg, m2, p.proto, m1->ext_addr,
-				   m1->ext_port, &s2, now)) {
+				   m1->ext_port, &s2)) {
 		reason = NAPT_STAT_DROP_FILTERED;
 		goto drop;
 	}

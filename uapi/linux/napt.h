@@ -79,7 +79,8 @@
  *    NAPT_A_PORT_REUSE_DELAY: NLA_U32 seconds, 0..NAPT_MAX_TIMEOUT: a
  *      dynamic mapping's external port is not given to another inside
  *      endpoint for this long after the mapping went (RFC 6888 REQ-8);
- *      default 120. The same inside endpoint may have it back at once.
+ *      default 120. The same inside address may have it back at once.
+ *      At most about max-maps ports rest at a time.
  *    NAPT_A_MAX_SESSIONS: NLA_U32, most remote-endpoint sessions, 1..
  *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps (at most
  *      NAPT_MAX_MAPS_LIMIT). Fixed while it runs.
@@ -308,7 +309,10 @@ enum napt_flags {
 	NAPT_F_PORT_PARITY = 1U << 1,	/* keep its parity (RFC 4787 REQ-4) */
 	NAPT_F_HAIRPIN = 1U << 2,	/* RFC 4787 REQ-9 */
 	NAPT_F_INBOUND_REFRESH = 1U << 3, /* inbound packets refresh timers */
-	NAPT_F_ICMP_UNREACH = 1U << 4,	/* answer exhaustion with ICMP 3/13 */
+	/* answer a new flow refused for want of a port or by a limit with
+	 * ICMP 3/13 (RFC 5508 REQ-8)
+	 */
+	NAPT_F_ICMP_UNREACH = 1U << 4,
 	__NAPT_F_ALL = (1U << 5) - 1
 };
 
