@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/genetlink.h>
 #include <linux/napt.h>
 
 #include "natctl.h"
@@ -22,8 +23,15 @@ void usage(FILE *f)
 "       natctl down\n"
 "       natctl show\n"
 "       natctl map list [ udp | tcp | icmp ] [ static | dynamic ] [ int ADDR ]\n"
+"                       [ ext-port PORT ]\n"
+"       natctl map add { udp | tcp } INT_ADDR:INT_PORT [ ext-port PORT ]\n"
+"                      [ ext-addr ADDR ] [ remote ADDR ] [ lease SECS ]\n"
+"                      [ desc TEXT ] [ replace ]\n"
+"       natctl map del { udp | tcp } ext-port PORT [ ext-addr ADDR ]\n"
+"                      [ remote ADDR ]\n"
 "       natctl map flush [ dynamic | static | all ]\n"
 "       natctl stats\n"
+"       natctl monitor\n"
 "       natctl help\n"
 "\n"
 "OPTIONS := [ ext-if IFNAME ] [ int-net PREFIX[,PREFIX...] ]        (set)\n"
@@ -37,6 +45,7 @@ void usage(FILE *f)
 "           [ port-preserve { on | off } ] [ port-parity { on | off } ]\n"
 "           [ hairpin { on | off } ] [ inbound-refresh { on | off } ]\n"
 "           [ icmp-unreach { on | off } ]\n"
+"           [ max-maps-per-host N ] [ port-reuse-delay SECS ]\n"
 "           [ max-maps N ] [ max-sessions N ]                       (up)\n"
 "\n"
 "proto scopes the mode, mapping and filtering keywords after it.\n"
@@ -71,7 +80,8 @@ int natctl_connect(struct natctl *ctl)
 		return -1;
 	if (nl_open(&ctl->nl))
 		return -1;
-	err = nl_resolve_family(&ctl->nl, NAPT_GENL_NAME);
+	err = nl_resolve_family(&ctl->nl, NAPT_GENL_NAME, NAPT_MCGRP_EVENTS,
+				&ctl->events_group);
 	if (err == -ENOENT) {
 		error("the napt kernel module is not loaded (no generic netlink family \"%s\")",
 		      NAPT_GENL_NAME);
@@ -85,17 +95,37 @@ int natctl_connect(struct natctl *ctl)
 	return 0;
 }
 
+/* The genl command of the request @nlh. */
+static uint8_t request_cmd(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	return genl->cmd;
+}
+
 int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	      void *data)
 {
+	/* The first match wins; cmd 0 is any command. */
 	static const struct {
+		uint8_t cmd;
 		int err;
 		const char *hint;
 	} hints[] = {
-		{ -ENOENT, "napt is down" },
-		{ -EEXIST, "napt is already up (use set to change it)" },
-		{ -EPERM, "need CAP_NET_ADMIN" },
+		{ NAPT_CMD_UP, -EEXIST,
+		  "napt is already up (use set to change it)" },
+		{ NAPT_CMD_ADD_MAP, -EEXIST,
+		  "a static mapping holds the port (replace renews it)" },
+		{ NAPT_CMD_ADD_MAP, -EADDRINUSE,
+		  "the external port is in use" },
+		{ NAPT_CMD_ADD_MAP, -ENOSPC,
+		  "no free external port, or a limit is reached" },
+		{ NAPT_CMD_DEL_MAP, -ENOENT,
+		  "no such static mapping, or napt is down" },
+		{ 0, -ENOENT, "napt is down" },
+		{ 0, -EPERM, "need CAP_NET_ADMIN" },
 	};
+	uint8_t cmd = request_cmd(nlh);
 	struct nl *nl = &ctl->nl;
 	size_t i;
 	int err;
@@ -105,10 +135,10 @@ int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		return EXIT_SUCCESS;
 	/* The kernel names the problem; make up for an older one. */
 	for (i = 0; i < ARRAY_SIZE(hints) && !nl->ext_msg[0]; i++)
-		if (err == hints[i].err)
+		if (err == hints[i].err &&
+		    (!hints[i].cmd || hints[i].cmd == cmd))
 			snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s",
 				 hints[i].hint);
 	nl_perror(nl, err);
 	return EXIT_FAILURE;
 }
-

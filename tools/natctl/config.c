@@ -91,6 +91,9 @@ static const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_MAX_SESSIONS] = NLK_U32,
 	[NAPT_A_NMAPS] = NLK_U32,
 	[NAPT_A_NSESSIONS] = NLK_U32,
+	[NAPT_A_MAX_MAPS_PER_HOST] = NLK_U32,
+	[NAPT_A_PORT_REUSE_DELAY] = NLK_U32,
+	[NAPT_A_EXT_FROM_IF] = NLK_U8,
 };
 
 static const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
@@ -122,13 +125,17 @@ static uint32_t get_u32_attr(const struct nlattr **tb, unsigned int type)
 	return mnl_attr_get_u32(tb[type]);
 }
 
-/* "  ext-if eth0 ext-addr 192.0.2.1,192.0.2.2" */
+/*
+ * "  ext-if eth0 ext-addr 192.0.2.1,192.0.2.2", or with no addresses
+ * configured "  ext-if eth0 ext-addr 192.0.2.1 (from interface)"
+ */
 static int show_ext(const struct nlattr **tb)
 {
 	char name[IF_NAMESIZE], buf[INET_ADDRSTRLEN];
 	const struct nlattr *a;
 	unsigned int n = 0;
 	uint32_t ifindex;
+	bool from_if;
 
 	print_fp("  ");
 	if (tb[NAPT_A_EXT_IFINDEX]) {
@@ -150,6 +157,12 @@ static int show_ext(const struct nlattr **tb)
 		close_json_array(PRINT_JSON);
 		if (!n)
 			print_fp(" none");
+	}
+	if (tb[NAPT_A_EXT_FROM_IF]) {
+		from_if = mnl_attr_get_u8(tb[NAPT_A_EXT_FROM_IF]);
+		print_bool(PRINT_JSON, "ext_from_if", NULL, from_if);
+		if (from_if)
+			print_fp(" (from interface)");
 	}
 	print_nl();
 	return 0;
@@ -328,6 +341,32 @@ static void show_limits(const struct nlattr **tb)
 	print_nl();
 }
 
+/* "  max-maps-per-host 0 port-reuse-delay 120" */
+static void show_host_limits(const struct nlattr **tb)
+{
+	static const struct {
+		unsigned int attr;
+		const char *json, *text;
+	} limits[] = {
+		{ NAPT_A_MAX_MAPS_PER_HOST, "max_maps_per_host",
+		  "max-maps-per-host %u" },
+		{ NAPT_A_PORT_REUSE_DELAY, "port_reuse_delay",
+		  "port-reuse-delay %u" },
+	};
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(limits); i++) {
+		if (!tb[limits[i].attr])
+			continue;
+		print_fp(n++ ? " " : "  ");
+		print_uint(PRINT_ANY, limits[i].json, limits[i].text,
+			   get_u32_attr(tb, limits[i].attr));
+	}
+	if (n)
+		print_nl();
+}
+
 int show_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NAPT_A_MAX + 1];
@@ -351,6 +390,7 @@ int show_print(const struct nlmsghdr *nlh, void *data)
 			return MNL_CB_ERROR;
 		show_flags(tb);
 		show_limits(tb);
+		show_host_limits(tb);
 	}
 	close_json_object();
 	return MNL_CB_OK;

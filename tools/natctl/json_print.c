@@ -9,8 +9,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "json_print.h"
+#include "utils.h"
 
 #define JSON_MAX_DEPTH	16
 #define JSON_INDENT	4
@@ -40,17 +42,25 @@ static void json_indent(void)
 	printf("\n%*s", out.depth * JSON_INDENT, "");
 }
 
+/* What is not UTF-8 becomes U+FFFD: the output must be valid JSON. */
 static void json_str(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
 
 	putchar('"');
-	for (; *p; p++) {
-		switch (*p) {
+	for (; *s; s += n) {
+		n = utf8_seq(s, &cp);
+		if (!n) {
+			fputs("\\ufffd", stdout);
+			n = 1;
+			continue;
+		}
+		switch (cp) {
 		case '"':
 		case '\\':
 			putchar('\\');
-			putchar(*p);
+			putchar(cp);
 			break;
 		case '\n':
 			fputs("\\n", stdout);
@@ -62,10 +72,33 @@ static void json_str(const char *s)
 			fputs("\\r", stdout);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				printf("\\u%04x", *p);
+			if (is_control(cp))
+				printf("\\u%04x", (unsigned int)cp);
 			else
-				putchar(*p);
+				fwrite(s, 1, n, stdout);
+		}
+	}
+	putchar('"');
+}
+
+/* The text form of print_quoted(). */
+static void text_quoted(const char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	putchar('"');
+	for (; *s; s += n) {
+		n = utf8_seq(s, &cp);
+		if (!n || is_control(cp)) {
+			n = n ?: 1;
+			for (i = 0; i < n; i++)
+				printf("\\x%02x", (unsigned char)s[i]);
+		} else if (cp == '"' || cp == '\\') {
+			putchar('\\');
+			putchar(cp);
+		} else {
+			fwrite(s, 1, n, stdout);
 		}
 	}
 	putchar('"');
@@ -122,6 +155,17 @@ int output_end(void)
 	return 0;
 }
 
+int output_record_end(void)
+{
+	if (out.json && out.started && !out.depth) {
+		putchar('\n');
+		out.started = false;
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return -1;
+	return 0;
+}
+
 void open_json_object(const char *key)
 {
 	if (out.json)
@@ -170,6 +214,25 @@ void print_string(enum output_type type, const char *key, const char *fmt,
 		json_str(value);
 	else if (want_text(type, fmt))
 		printf(fmt, value);
+}
+
+void print_quoted(enum output_type type, const char *key, const char *fmt,
+		  const char *value)
+{
+	const char *conv;
+
+	if (want_json(type, key)) {
+		json_str(value);
+	} else if (want_text(type, fmt)) {
+		conv = strstr(fmt, "%s");
+		if (!conv) {
+			fputs(fmt, stdout);
+			return;
+		}
+		fwrite(fmt, 1, conv - fmt, stdout);
+		text_quoted(value);
+		fputs(conv + 2, stdout);
+	}
 }
 
 void print_uint(enum output_type type, const char *key, const char *fmt,

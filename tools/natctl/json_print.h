@@ -24,6 +24,12 @@ enum output_type {
 void output_init(bool json, bool pretty);
 /* Closes what is still open, ends the JSON line; 0 or -1 on write error. */
 int output_end(void);
+/*
+ * Ends one record of a stream (natctl monitor): in JSON a newline after
+ * the top-level value, so that every value is one line without -p; then
+ * flushes. 0 or -1 on write error.
+ */
+int output_record_end(void);
 bool is_json_context(void);
 
 void open_json_object(const char *key);
@@ -32,6 +38,14 @@ void open_json_array(enum output_type type, const char *key);
 void close_json_array(enum output_type type);
 
 void print_string(enum output_type type, const char *key, const char *fmt,
+		  const char *value);
+/*
+ * Free text: JSON escapes it as usual; text prints @fmt with the value
+ * in double quotes for its one "%s" (the rest of @fmt is printed as it
+ * is), with \" and \\ escaped, and every byte of a control character or
+ * of what is not UTF-8 as \xHH, so that a value stays on its line.
+ */
+void print_quoted(enum output_type type, const char *key, const char *fmt,
 		  const char *value);
 void print_uint(enum output_type type, const char *key, const char *fmt,
 		unsigned int value);

@@ -1,81 +1,240 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * natctl: map list and map flush.
+ * natctl: map list, add, del and flush, and the printers of mappings and
+ * of their events.
+ *
+ * The arguments of list, add and del fill one struct map_req: keywords in
+ * any order, each at most once, after the positional arguments of add
+ * and del.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 
 #include "json_print.h"
+#include "map.h"
 #include "names.h"
 #include "natctl.h"
 #include "utils.h"
 
-static int do_map_list(struct natctl *ctl, int argc, char **argv)
+#define FIELD(f) (1U << (f))
+
+struct map_kw {
+	const char *name;
+	unsigned int field;		/* enum map_field */
+	uint8_t val;			/* of proto and type keywords */
+};
+
+/* For "given twice". */
+static const char *const field_names[MAP_FIELD_COUNT] = {
+	[MAP_PROTO] = "protocol",
+	[MAP_TYPE] = "type",
+	[MAP_INT_ADDR] = "int",
+	[MAP_EXT_ADDR] = "ext-addr",
+	[MAP_EXT_PORT] = "ext-port",
+	[MAP_REM_ADDR] = "remote",
+	[MAP_LEASE] = "lease",
+	[MAP_DESC] = "desc",
+	[MAP_REPLACE] = "replace",
+};
+
+static void parse_kws(const char *ctx, struct map_req *r,
+		      const struct map_kw *kws, size_t n, int argc,
+		      char **argv)
 {
-	enum { K_PROTO, K_TYPE, K_INT };
-	static const struct {
-		const char *name;
-		unsigned int kind;
-		uint8_t val;
-	} kws[] = {
-		{ "udp", K_PROTO, IPPROTO_UDP },
-		{ "tcp", K_PROTO, IPPROTO_TCP },
-		{ "icmp", K_PROTO, IPPROTO_ICMP },
-		{ "dynamic", K_TYPE, NAPT_MAP_DYNAMIC },
-		{ "static", K_TYPE, NAPT_MAP_STATIC },
-		{ "int", K_INT, 0 },
-	};
-	static const char *const what[] = {
-		[K_PROTO] = "protocol", [K_TYPE] = "type", [K_INT] = "int",
-	};
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	unsigned int given = 0;
-	uint8_t proto = 0, type = NAPT_MAP_ANY;
-	in_addr_t int_addr = 0;
-	unsigned int kind;
-	size_t k;
-	int ret;
+	const struct map_kw *kw;
+	const char *arg;
 
 	for (; argc > 0; argc--, argv++) {
-		k = keyword("map list", "keyword", argv[0], kws);
-		kind = kws[k].kind;
-		if (given & (1U << kind))
-			usage_err("map list: %s given twice", what[kind]);
-		given |= 1U << kind;
-		switch (kind) {
-		case K_PROTO:
-			proto = kws[k].val;
+		kw = &kws[__keyword(ctx, "keyword", argv[0], kws, n,
+				    sizeof(*kws))];
+		if (r->given & FIELD(kw->field))
+			usage_err("%s: %s given twice", ctx,
+				  field_names[kw->field]);
+		r->given |= FIELD(kw->field);
+
+		switch (kw->field) {
+		case MAP_PROTO:
+			r->proto = kw->val;
+			continue;
+		case MAP_TYPE:
+			r->type = kw->val;
+			continue;
+		case MAP_REPLACE:
+			continue;
+		}
+
+		arg = need_arg(argc, argv);
+		argc--;
+		argv++;
+		switch (kw->field) {
+		case MAP_INT_ADDR:
+			r->int_addr = get_addr(kw->name, arg);
 			break;
-		case K_TYPE:
-			type = kws[k].val;
+		case MAP_EXT_ADDR:
+			r->ext_addr = get_addr(kw->name, arg);
 			break;
-		case K_INT:
-			int_addr = get_addr("int", need_arg(argc, argv));
-			argc--;
-			argv++;
+		case MAP_REM_ADDR:
+			r->rem_addr = get_addr(kw->name, arg);
+			break;
+		case MAP_EXT_PORT:
+			r->ext_port = get_u32(kw->name, arg, 1, 65535);
+			break;
+		case MAP_LEASE:
+			/* 0: permanent, as no lease */
+			r->lease = get_u32(kw->name, arg, 0, NAPT_MAX_TIMEOUT);
+			break;
+		case MAP_DESC:
+			check_text(kw->name, arg, NAPT_DESC_MAX - 1);
+			r->desc = arg;
 			break;
 		}
 	}
+}
 
+/* The udp or tcp that starts "map add" and "map del". */
+static void parse_static_proto(const char *ctx, struct map_req *r,
+			       int argc, char **argv)
+{
+	static const struct map_kw protos[] = {
+		{ "udp", MAP_PROTO, IPPROTO_UDP },
+		{ "tcp", MAP_PROTO, IPPROTO_TCP },
+	};
+
+	if (argc < 1 || (argv[0][0] >= '0' && argv[0][0] <= '9'))
+		usage_err("%s: missing protocol (udp or tcp)", ctx);
+	r->proto = protos[keyword(ctx, "protocol", argv[0], protos)].val;
+	r->given |= FIELD(MAP_PROTO);
+}
+
+void map_list_parse(struct map_req *r, int argc, char **argv)
+{
+	static const struct map_kw kws[] = {
+		{ "udp", MAP_PROTO, IPPROTO_UDP },
+		{ "tcp", MAP_PROTO, IPPROTO_TCP },
+		{ "icmp", MAP_PROTO, IPPROTO_ICMP },
+		{ "dynamic", MAP_TYPE, NAPT_MAP_DYNAMIC },
+		{ "static", MAP_TYPE, NAPT_MAP_STATIC },
+		{ "int", MAP_INT_ADDR, 0 },
+		{ "ext-port", MAP_EXT_PORT, 0 },
+	};
+
+	memset(r, 0, sizeof(*r));
+	parse_kws("map list", r, kws, ARRAY_SIZE(kws), argc, argv);
+}
+
+void map_add_parse(struct map_req *r, int argc, char **argv)
+{
+	static const struct map_kw kws[] = {
+		{ "ext-port", MAP_EXT_PORT, 0 },
+		{ "ext-addr", MAP_EXT_ADDR, 0 },
+		{ "remote", MAP_REM_ADDR, 0 },
+		{ "lease", MAP_LEASE, 0 },
+		{ "desc", MAP_DESC, 0 },
+		{ "replace", MAP_REPLACE, 0 },
+	};
+
+	memset(r, 0, sizeof(*r));
+	parse_static_proto("map add", r, argc, argv);
+	if (argc < 2)
+		usage_err("map add: missing INT_ADDR:INT_PORT");
+	get_addr_port("internal endpoint", argv[1], &r->int_addr,
+		      &r->int_port);
+	r->given |= FIELD(MAP_INT_ADDR) | FIELD(MAP_INT_PORT);
+	parse_kws("map add", r, kws, ARRAY_SIZE(kws), argc - 2, argv + 2);
+}
+
+void map_del_parse(struct map_req *r, int argc, char **argv)
+{
+	static const struct map_kw kws[] = {
+		{ "ext-port", MAP_EXT_PORT, 0 },
+		{ "ext-addr", MAP_EXT_ADDR, 0 },
+		{ "remote", MAP_REM_ADDR, 0 },
+	};
+
+	memset(r, 0, sizeof(*r));
+	parse_static_proto("map del", r, argc, argv);
+	parse_kws("map del", r, kws, ARRAY_SIZE(kws), argc - 1, argv + 1);
+	if (!(r->given & FIELD(MAP_EXT_PORT)))
+		usage_err("map del: missing ext-port PORT");
+}
+
+void map_req_put(struct nlmsghdr *nlh, const struct map_req *r)
+{
+	unsigned int given = r->given;
+	struct nlattr *nest;
+
+	if (given & FIELD(MAP_REPLACE))
+		nlh->nlmsg_flags |= NLM_F_REPLACE;
+	given &= ~FIELD(MAP_REPLACE);
+	if (!given)
+		return;
+
+	nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
+	if (given & FIELD(MAP_PROTO))
+		mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, r->proto);
+	if (given & FIELD(MAP_TYPE))
+		mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, r->type);
+	if (given & FIELD(MAP_INT_ADDR))
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, r->int_addr);
+	if (given & FIELD(MAP_INT_PORT))
+		mnl_attr_put_u16(nlh, NAPT_MAP_A_INT_PORT, htons(r->int_port));
+	if (given & FIELD(MAP_EXT_ADDR))
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_EXT_ADDR, r->ext_addr);
+	if (given & FIELD(MAP_EXT_PORT))
+		mnl_attr_put_u16(nlh, NAPT_MAP_A_EXT_PORT, htons(r->ext_port));
+	if (given & FIELD(MAP_REM_ADDR))
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_REM_ADDR, r->rem_addr);
+	if (given & FIELD(MAP_LEASE))
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_LEASE, r->lease);
+	if (given & FIELD(MAP_DESC))
+		mnl_attr_put_strz(nlh, NAPT_MAP_A_DESC, r->desc);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int do_map_list(struct natctl *ctl, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct map_req r;
+	int ret;
+
+	map_list_parse(&r, argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
 	nlh = nl_msg(&ctl->nl, NAPT_CMD_GET_MAPS, NLM_F_DUMP);
-	if (given) {
-		nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
-		if (given & (1U << K_PROTO))
-			mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, proto);
-		if (given & (1U << K_TYPE))
-			mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, type);
-		if (given & (1U << K_INT))
-			mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, int_addr);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	map_req_put(nlh, &r);
 	open_json_array(PRINT_JSON, NULL);
 	ret = natctl_do(ctl, nlh, map_print, NULL);
 	close_json_array(PRINT_JSON);
 	return ret;
+}
+
+/* Prints the mapping made, as map list does. */
+static int do_map_add(struct natctl *ctl, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct map_req r;
+
+	map_add_parse(&r, argc, argv);
+	if (natctl_connect(ctl))
+		return EXIT_FAILURE;
+	nlh = nl_msg(&ctl->nl, NAPT_CMD_ADD_MAP, 0);
+	map_req_put(nlh, &r);
+	return natctl_do(ctl, nlh, map_print, NULL);
+}
+
+static int do_map_del(struct natctl *ctl, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct map_req r;
+
+	map_del_parse(&r, argc, argv);
+	if (natctl_connect(ctl))
+		return EXIT_FAILURE;
+	nlh = nl_msg(&ctl->nl, NAPT_CMD_DEL_MAP, 0);
+	map_req_put(nlh, &r);
+	return natctl_do(ctl, nlh, NULL, NULL);
 }
 
 static int do_map_flush(struct natctl *ctl, int argc, char **argv)
@@ -110,6 +269,8 @@ int do_map(struct natctl *ctl, int argc, char **argv)
 {
 	static const struct cmd map_cmds[] = {
 		{ "list", do_map_list },
+		{ "add", do_map_add },
+		{ "del", do_map_del },
 		{ "flush", do_map_flush },
 	};
 	/* "natctl map" lists. */
@@ -134,6 +295,11 @@ static const uint8_t map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_MAPPING] = NLK_U8,
 	[NAPT_MAP_A_EXPIRES] = NLK_U32,
 	[NAPT_MAP_A_SESSIONS] = NLK_U32,
+	[NAPT_MAP_A_LEASE] = NLK_U32,
+	[NAPT_MAP_A_DESC] = NLK_STRING,
+	[NAPT_MAP_A_EVENT] = NLK_U8,
+	[NAPT_MAP_A_REASON] = NLK_U8,
+	[NAPT_MAP_A_TIME] = NLK_U64,
 };
 
 static void print_addr(const char *key, const char *fmt,
@@ -150,23 +316,43 @@ static void print_port(const char *key, const struct nlattr *attr)
 	print_uint(PRINT_ANY, key, ":%u", ntohs(mnl_attr_get_u16(attr)));
 }
 
+/* The NAPT_A_MAP of @nlh into @mt: 1, 0 if there is none, -1 if bad. */
+static int parse_map(const struct nlmsghdr *nlh,
+		     const struct nlattr *mt[NAPT_MAP_A_MAX + 1])
+{
+	const struct nlattr *tb[NAPT_A_MAX + 1];
+
+	if (nl_parse(nlh, top_policy, NAPT_A_MAX, tb))
+		return -1;
+	if (!tb[NAPT_A_MAP])
+		return 0;
+	if (nl_parse_nested(tb[NAPT_A_MAP], map_policy, NAPT_MAP_A_MAX, mt))
+		return -1;
+	return 1;
+}
+
 /*
  * "udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s
  *  sessions 1 remote 198.51.100.7:3478"
+ * "tcp 192.168.1.10:80 -> 203.0.113.1:8080 static eim expires 3590s
+ *  lease 3600 sessions 2 remote 198.51.100.7 desc "web server""
+ *
+ * A permanent static mapping has no expires and no lease (JSON: null).
  */
 int map_print(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[NAPT_A_MAX + 1], *mt[NAPT_MAP_A_MAX + 1];
+	const struct nlattr *mt[NAPT_MAP_A_MAX + 1];
+	uint8_t v, type = NAPT_MAP_ANY;
+	uint32_t lease = 0;
 	char buf[32];
-	uint8_t v;
 
 	(void)data;
-	if (nl_parse(nlh, top_policy, NAPT_A_MAX, tb))
+	switch (parse_map(nlh, mt)) {
+	case -1:
 		return MNL_CB_ERROR;
-	if (!tb[NAPT_A_MAP])
+	case 0:
 		return MNL_CB_OK;
-	if (nl_parse_nested(tb[NAPT_A_MAP], map_policy, NAPT_MAP_A_MAX, mt))
-		return MNL_CB_ERROR;
+	}
 	if (!mt[NAPT_MAP_A_PROTO] || !mt[NAPT_MAP_A_INT_ADDR] ||
 	    !mt[NAPT_MAP_A_INT_PORT] || !mt[NAPT_MAP_A_EXT_ADDR] ||
 	    !mt[NAPT_MAP_A_EXT_PORT])
@@ -180,9 +366,9 @@ int map_print(const struct nlmsghdr *nlh, void *data)
 	print_addr("ext_addr", " -> %s", mt[NAPT_MAP_A_EXT_ADDR]);
 	print_port("ext_port", mt[NAPT_MAP_A_EXT_PORT]);
 	if (mt[NAPT_MAP_A_TYPE]) {
-		v = mnl_attr_get_u8(mt[NAPT_MAP_A_TYPE]);
+		type = mnl_attr_get_u8(mt[NAPT_MAP_A_TYPE]);
 		print_string(PRINT_ANY, "type", " %s",
-			     map_type_str(v, buf, sizeof(buf)));
+			     map_type_str(type, buf, sizeof(buf)));
 	}
 	if (mt[NAPT_MAP_A_MAPPING]) {
 		v = mnl_attr_get_u8(mt[NAPT_MAP_A_MAPPING]);
@@ -192,6 +378,14 @@ int map_print(const struct nlmsghdr *nlh, void *data)
 	if (mt[NAPT_MAP_A_EXPIRES])
 		print_uint(PRINT_ANY, "expires", " expires %us",
 			   mnl_attr_get_u32(mt[NAPT_MAP_A_EXPIRES]));
+	else if (type == NAPT_MAP_STATIC)
+		print_null(PRINT_JSON, "expires", NULL, NULL);
+	if (mt[NAPT_MAP_A_LEASE])
+		lease = mnl_attr_get_u32(mt[NAPT_MAP_A_LEASE]);
+	if (lease)
+		print_uint(PRINT_ANY, "lease", " lease %u", lease);
+	else if (type == NAPT_MAP_STATIC)
+		print_null(PRINT_JSON, "lease", NULL, NULL);
 	if (mt[NAPT_MAP_A_SESSIONS])
 		print_uint(PRINT_ANY, "sessions", " sessions %u",
 			   mnl_attr_get_u32(mt[NAPT_MAP_A_SESSIONS]));
@@ -200,7 +394,111 @@ int map_print(const struct nlmsghdr *nlh, void *data)
 		if (mt[NAPT_MAP_A_REM_PORT])
 			print_port("rem_port", mt[NAPT_MAP_A_REM_PORT]);
 	}
+	/* Free text last, where it cannot be taken for a field. */
+	if (mt[NAPT_MAP_A_DESC])
+		print_quoted(PRINT_ANY, "desc", " desc %s",
+			     mnl_attr_get_str(mt[NAPT_MAP_A_DESC]));
 	close_json_object();
 	print_nl();
+	return MNL_CB_OK;
+}
+
+/* ISO 8601 UTC with milliseconds: "2026-11-27T15:43:12.345Z" */
+static const char *time_str(uint64_t ns, char *buf, size_t size)
+{
+	time_t sec = ns / 1000000000;
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&sec, &tm) ||
+	    !(n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm))) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	snprintf(buf + n, size - n, ".%03uZ",
+		 (unsigned int)(ns / 1000000 % 1000));
+	return buf;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * "2026-11-27T15:43:12.345Z created udp 192.168.1.2:5000 ->
+ *  203.0.113.1:5000 dynamic"
+ * "2026-11-27T15:48:12.345Z removed udp 192.168.1.2:5000 ->
+ *  203.0.113.1:5000 dynamic reason expired"
+ * "2026-11-27T15:48:13.001Z refused udp 192.168.1.2:5001 reason no-port"
+ *
+ * JSON members absent from the event (the external endpoint of a refusal,
+ * no reason) are null, so that every object has the same keys.
+ */
+int event_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *mt[NAPT_MAP_A_MAX + 1];
+	uint8_t event, reason = NAPT_REASON_NONE;
+	char buf[32], tbuf[40];
+	uint64_t ns;
+	uint8_t v;
+
+	(void)data;
+	switch (parse_map(nlh, mt)) {
+	case -1:
+		return MNL_CB_ERROR;
+	case 0:
+		return nl_bad_reply("event");
+	}
+	if (!mt[NAPT_MAP_A_EVENT] || !mt[NAPT_MAP_A_PROTO] ||
+	    !mt[NAPT_MAP_A_INT_ADDR] || !mt[NAPT_MAP_A_INT_PORT])
+		return nl_bad_reply("event");
+	event = mnl_attr_get_u8(mt[NAPT_MAP_A_EVENT]);
+	if (mt[NAPT_MAP_A_REASON])
+		reason = mnl_attr_get_u8(mt[NAPT_MAP_A_REASON]);
+	/* Else the time it is read: close enough. */
+	ns = mt[NAPT_MAP_A_TIME] ? mnl_attr_get_u64(mt[NAPT_MAP_A_TIME]) :
+				   now_ns();
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "time", "%s",
+		     time_str(ns, tbuf, sizeof(tbuf)));
+	print_u64(PRINT_JSON, "time_ns", NULL, ns);
+	print_string(PRINT_ANY, "event", " %s",
+		     event_str(event, buf, sizeof(buf)));
+	v = mnl_attr_get_u8(mt[NAPT_MAP_A_PROTO]);
+	print_string(PRINT_ANY, "proto", " %s",
+		     proto_str(v, buf, sizeof(buf)));
+	print_addr("int_addr", " %s", mt[NAPT_MAP_A_INT_ADDR]);
+	print_port("int_port", mt[NAPT_MAP_A_INT_PORT]);
+	if (mt[NAPT_MAP_A_EXT_ADDR])
+		print_addr("ext_addr", " -> %s", mt[NAPT_MAP_A_EXT_ADDR]);
+	else
+		print_null(PRINT_JSON, "ext_addr", NULL, NULL);
+	if (mt[NAPT_MAP_A_EXT_PORT])
+		print_port("ext_port", mt[NAPT_MAP_A_EXT_PORT]);
+	else
+		print_null(PRINT_JSON, "ext_port", NULL, NULL);
+	if (mt[NAPT_MAP_A_TYPE]) {
+		v = mnl_attr_get_u8(mt[NAPT_MAP_A_TYPE]);
+		/* A refusal is of a new flow: the type says nothing. */
+		print_string(event == NAPT_EVENT_REFUSED ? PRINT_JSON :
+			     PRINT_ANY, "type", " %s",
+			     map_type_str(v, buf, sizeof(buf)));
+	} else {
+		print_null(PRINT_JSON, "type", NULL, NULL);
+	}
+	if (reason != NAPT_REASON_NONE)
+		print_string(PRINT_ANY, "reason", " reason %s",
+			     reason_str(reason, buf, sizeof(buf)));
+	else
+		print_null(PRINT_JSON, "reason", NULL, NULL);
+	close_json_object();
+	print_nl();
+	/* A write error shows in ferror(stdout), for the caller. */
+	output_record_end();
 	return MNL_CB_OK;
 }

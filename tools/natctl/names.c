@@ -3,6 +3,7 @@
  * natctl: the names of the values of the napt uapi.
  */
 #include <stdio.h>
+#include <string.h>
 #include <netinet/in.h>
 #include "names.h"
 #include "utils.h"
@@ -66,6 +67,27 @@ static const char *const stat_names[] = {
 	[NAPT_STAT_DROP_MALFORMED] = "drop_malformed",
 	[NAPT_STAT_PASS_LOCAL] = "pass_local",
 	[NAPT_STAT_DROP_PROTO] = "drop_proto",
+	[NAPT_STAT_DROP_HOST_LIMIT] = "drop_host_limit",
+	[NAPT_STAT_HAIRPIN_PKTS] = "hairpin_pkts",
+	[NAPT_STAT_ICMP_ERR_OUT] = "icmp_err_out",
+	[NAPT_STAT_ICMP_ERR_IN] = "icmp_err_in",
+	[NAPT_STAT_ICMP_UNREACH_SENT] = "icmp_unreach_sent",
+	[NAPT_STAT_DROP_ICMP_ERR] = "drop_icmp_err",
+};
+
+static const char *const event_names[] = {
+	[NAPT_EVENT_CREATED] = "created",
+	[NAPT_EVENT_REMOVED] = "removed",
+	[NAPT_EVENT_REFUSED] = "refused",
+};
+
+/* NAPT_REASON_NONE has no name: nothing to say. */
+static const char *const reason_names[] = {
+	[NAPT_REASON_EXPIRED] = "expired",
+	[NAPT_REASON_DELETED] = "deleted",
+	[NAPT_REASON_FLUSHED] = "flushed",
+	[NAPT_REASON_LIMIT] = "limit",
+	[NAPT_REASON_NO_PORT] = "no-port",
 };
 
 static const char *name_or(const char *const *tab, size_t n, unsigned int v,
@@ -115,6 +137,30 @@ const char *stat_str(unsigned int stat, char *buf, size_t size)
 {
 	return name_or(stat_names, ARRAY_SIZE(stat_names), stat, "stat_",
 		       buf, size);
+}
+
+int stat_name_width(void)
+{
+	size_t i, len, width = 0;
+
+	for (i = 0; i < ARRAY_SIZE(stat_names); i++) {
+		len = stat_names[i] ? strlen(stat_names[i]) : 0;
+		if (len > width)
+			width = len;
+	}
+	return (int)width;
+}
+
+const char *event_str(uint8_t event, char *buf, size_t size)
+{
+	return name_or(event_names, ARRAY_SIZE(event_names), event, "event-",
+		       buf, size);
+}
+
+const char *reason_str(uint8_t reason, char *buf, size_t size)
+{
+	return name_or(reason_names, ARRAY_SIZE(reason_names), reason,
+		       "reason-", buf, size);
 }
 
 const char *mode_str(uint8_t mapping, uint8_t filtering)

@@ -51,6 +51,11 @@ const char *mapping_str(uint8_t mapping, char *buf, size_t size);
 const char *filtering_str(uint8_t filtering, char *buf, size_t size);
 const char *map_type_str(uint8_t type, char *buf, size_t size);
 const char *stat_str(unsigned int stat, char *buf, size_t size);
+/* The length of the longest known counter name, to align values. */
+int stat_name_width(void);
+const char *event_str(uint8_t event, char *buf, size_t size);
+/* Not for NAPT_REASON_NONE, which gets "reason-0". */
+const char *reason_str(uint8_t reason, char *buf, size_t size);
 /* The preset of a mapping and filtering pair, or NULL. */
 const char *mode_str(uint8_t mapping, uint8_t filtering);
 

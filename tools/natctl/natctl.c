@@ -33,6 +33,7 @@ static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "map", do_map },
 	{ "stats", do_stats },
+	{ "monitor", do_monitor },
 	{ "help", do_help },
 };
 

@@ -12,6 +12,7 @@
 
 struct natctl {
 	const char *netns;		/* -n, or NULL */
+	uint32_t events_group;		/* NAPT_MCGRP_EVENTS id, 0: none */
 	struct nl nl;
 };
 
@@ -30,6 +31,13 @@ int do_down(struct natctl *ctl, int argc, char **argv);
 int do_show(struct natctl *ctl, int argc, char **argv);
 int do_map(struct natctl *ctl, int argc, char **argv);
 int do_stats(struct natctl *ctl, int argc, char **argv);
+int do_monitor(struct natctl *ctl, int argc, char **argv);
+/*
+ * The loop of monitor on a connected @ctl: joins ctl->events_group and
+ * prints the NAPT_CMD_MAP_EVENT messages of ctl->nl.family until SIGINT
+ * or SIGTERM.
+ */
+int monitor_run(struct natctl *ctl);
 
 /* Run the command of @cmds named by @argv[0] (@ctx names the level). */
 int run_cmd(struct natctl *ctl, const char *ctx, const struct cmd *cmds,
@@ -38,7 +46,10 @@ void usage(FILE *f);
 /* Usage error if anything is left after the arguments of @cmd. */
 void no_more_args(const char *cmd, int argc, char **argv);
 
-/* Enter the namespace, open the socket, find the napt family. */
+/*
+ * Enter the namespace, open the socket, find the napt family and its
+ * events group.
+ */
 int natctl_connect(struct natctl *ctl);
 /* Send a napt request, print the error if any; returns the exit status. */
 int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -48,5 +59,7 @@ int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 int show_print(const struct nlmsghdr *nlh, void *data);
 int map_print(const struct nlmsghdr *nlh, void *data);
 int stats_print(const struct nlmsghdr *nlh, void *data);
+/* One NAPT_CMD_MAP_EVENT: a text line or a JSON object, then flushed. */
+int event_print(const struct nlmsghdr *nlh, void *data);
 
 #endif /* NATCTL_H */

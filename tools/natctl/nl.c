@@ -226,34 +226,70 @@ void nl_perror(struct nl *nl, int err)
 		error("%s", strerror(-err));
 }
 
+struct family_info {
+	uint16_t id;
+	const char *group;		/* to look for, or NULL */
+	uint32_t group_id;
+};
+
+/* CTRL_ATTR_MCAST_GROUPS: entries of a name and an id. */
+static int family_group(const struct nlattr *nest, struct family_info *fi)
+{
+	static const uint8_t policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+		[CTRL_ATTR_MCAST_GRP_NAME] = NLK_STRING,
+		[CTRL_ATTR_MCAST_GRP_ID] = NLK_U32,
+	};
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (nl_parse_nested(a, policy, CTRL_ATTR_MCAST_GRP_MAX, tb))
+			return MNL_CB_ERROR;
+		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] ||
+		    !tb[CTRL_ATTR_MCAST_GRP_ID])
+			return nl_bad_reply("multicast group");
+		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    fi->group))
+			fi->group_id =
+				mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return MNL_CB_OK;
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const uint8_t policy[CTRL_ATTR_MAX + 1] = {
 		[CTRL_ATTR_FAMILY_ID] = NLK_U16,
+		[CTRL_ATTR_MCAST_GROUPS] = NLK_NESTED,
 	};
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	uint16_t *family = data;
+	struct family_info *fi = data;
 
 	if (nl_parse(nlh, policy, CTRL_ATTR_MAX, tb))
 		return MNL_CB_ERROR;
 	if (!tb[CTRL_ATTR_FAMILY_ID])
 		return nl_bad_reply("family");
-	*family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	fi->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (fi->group && tb[CTRL_ATTR_MCAST_GROUPS])
+		return family_group(tb[CTRL_ATTR_MCAST_GROUPS], fi);
 	return MNL_CB_OK;
 }
 
-int nl_resolve_family(struct nl *nl, const char *name)
+int nl_resolve_family(struct nl *nl, const char *name, const char *group,
+		      uint32_t *group_id)
 {
+	struct family_info fi = { .group = group };
 	struct nlmsghdr *nlh;
-	uint16_t family = 0;
 	int err;
 
 	nlh = __nl_msg(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
 	nl->family = GENL_ID_CTRL;
-	err = nl_talk(nl, nlh, family_cb, &family);
-	nl->family = family;
-	if (!err && !family)
+	err = nl_talk(nl, nlh, family_cb, &fi);
+	nl->family = fi.id;
+	if (group_id)
+		*group_id = fi.group_id;
+	if (!err && !fi.id)
 		return -ENOENT;
 	return err;
 }

@@ -33,8 +33,13 @@ int netns_enter(const char *name);
 int nl_open(struct nl *nl);
 void nl_close(struct nl *nl);
 
-/* Resolve the generic netlink family @name into nl->family: 0 or -errno. */
-int nl_resolve_family(struct nl *nl, const char *name);
+/*
+ * Resolve the generic netlink family @name into nl->family: 0 or -errno.
+ * If @group is not NULL, *@group_id gets the id of its multicast group
+ * of that name, or 0 if it has none.
+ */
+int nl_resolve_family(struct nl *nl, const char *name, const char *group,
+		      uint32_t *group_id);
 
 /* Start a request for @cmd of nl->family in nl->tx. */
 struct nlmsghdr *nl_msg(struct nl *nl, uint8_t cmd, uint16_t flags);

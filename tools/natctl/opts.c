@@ -160,6 +160,8 @@ enum {
 	OPT_HAIRPIN,
 	OPT_INBOUND_REFRESH,
 	OPT_ICMP_UNREACH,
+	OPT_MAX_MAPS_PER_HOST,
+	OPT_PORT_REUSE_DELAY,
 	OPT_MAX_MAPS,
 	OPT_MAX_SESSIONS,
 	OPT_COUNT
@@ -170,6 +172,8 @@ enum {
 #define TIMEOUT(n, a) \
 	{ .name = n, .parse = opt_u32, .attr = a, .min = 1, \
 	  .max = NAPT_MAX_TIMEOUT }
+#define U32(n, a, lo, hi) \
+	{ .name = n, .parse = opt_u32, .attr = a, .min = lo, .max = hi }
 #define FLAG(n, bit) { .name = n, .parse = opt_flag, .attr = bit }
 #define BEHAV(n, fn) { .name = n, .parse = fn, .flags = OPT_REPEAT }
 /* Fixed while napt runs: set passes them on for the kernel to refuse. */
@@ -196,6 +200,13 @@ static const struct opt opts[OPT_COUNT] = {
 	[OPT_HAIRPIN] = FLAG("hairpin", NAPT_F_HAIRPIN),
 	[OPT_INBOUND_REFRESH] = FLAG("inbound-refresh", NAPT_F_INBOUND_REFRESH),
 	[OPT_ICMP_UNREACH] = FLAG("icmp-unreach", NAPT_F_ICMP_UNREACH),
+	/* 0: no limit beyond max-maps */
+	[OPT_MAX_MAPS_PER_HOST] = U32("max-maps-per-host",
+				      NAPT_A_MAX_MAPS_PER_HOST, 0,
+				      NAPT_MAX_MAPS_LIMIT),
+	[OPT_PORT_REUSE_DELAY] = U32("port-reuse-delay",
+				     NAPT_A_PORT_REUSE_DELAY, 0,
+				     NAPT_MAX_TIMEOUT),
 	[OPT_MAX_MAPS] = LIMIT("max-maps", NAPT_A_MAX_MAPS),
 	[OPT_MAX_SESSIONS] = LIMIT("max-sessions", NAPT_A_MAX_SESSIONS),
 };

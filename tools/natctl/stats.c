@@ -22,7 +22,7 @@ static const uint8_t stats_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_STATS] = NLK_NESTED,
 };
 
-/* "out_pkts         12345", in the order of the kernel (the enum's). */
+/* "out_pkts          12345", in the order of the kernel (the enum's). */
 int stats_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NAPT_A_MAX + 1], *a;
@@ -41,7 +41,7 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 		if (!nl_attr_ok(a, NLK_U64))
 			return nl_bad_reply("counter");
 		name = stat_str(mnl_attr_get_type(a), buf, sizeof(buf));
-		print_fp("%-16s ", name);
+		print_fp("%-*s ", stat_name_width(), name);
 		print_u64(PRINT_ANY, name, "%" PRIu64 "\n",
 			  mnl_attr_get_u64(a));
 	}

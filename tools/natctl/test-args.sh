@@ -147,7 +147,10 @@ usage 'unknown command ""' ""
 usage 'show: unexpected argument "all"' show all
 usage 'down: unexpected argument "now"' down now
 usage 'stats: unexpected argument "-j"' stats -j
-usage 'map: unknown command "add"' map add
+usage 'monitor: unexpected argument "-j"' monitor -j
+usage 'monitor: unexpected argument "udp"' monitor udp
+usage 'map: unknown command "show"' map show
+usage "map del: missing protocol (udp or tcp)" map d
 usage 'map list: unknown keyword "sctp"' map list sctp
 usage "map list: protocol given twice" map list udp tcp
 usage "map list: type given twice" map list static dynamic
@@ -156,8 +159,88 @@ usage 'missing value after "int"' map list int
 usage 'invalid int "10.0.0"' map list int 10.0.0
 usage 'invalid int "host.example"' map list int host.example
 usage 'invalid int "10.0.0.1/32"' map list int 10.0.0.1/32
+usage "map list: ext-port given twice" map list ext-port 1 ext-port 2
+usage 'missing value after "ext-port"' map list ext-port
+usage 'invalid ext-port "0" (expected an integer from 1 to 65535)' map list ext-port 0
+usage 'invalid ext-port "65536"' map list ext-port 65536
+usage 'map list: unknown keyword "lease"' map list lease 5
 usage 'map flush: unknown value "old"' map flush old
 usage 'map flush: unexpected argument "static"' map flush dynamic static
+
+# map add
+ADD=(map add udp 192.168.1.2:5000)
+usage "map add: missing protocol (udp or tcp)" map add
+usage "map add: missing protocol (udp or tcp)" map add 192.168.1.2:5000
+usage 'map add: unknown protocol "icmp" (expected udp or tcp)' map add icmp 192.168.1.2:7
+usage 'map add: unknown protocol "ext-port"' map add ext-port 80
+usage "map add: missing INT_ADDR:INT_PORT" map add udp
+usage "map add: missing INT_ADDR:INT_PORT" map add tcp
+for ep in 192.168.1.2 192.168.1.2: :80 192.168.1:80 192.168.1.2:80x \
+	  192.168.1.2:-1 192.168.1.2:+1 "192.168.1.2: 80" host.example:80 \
+	  192.168.1.2:80:80 "[::1]:80" 192.168.1.0/24:80 ext-port; do
+	usage "invalid internal endpoint \"$ep\" (expected ADDR:PORT" map add udp "$ep"
+done
+usage 'invalid internal endpoint "192.168.1.2:0": ports are 1 to 65535' map add udp 192.168.1.2:0
+usage 'invalid internal endpoint "192.168.1.2:65536": ports are 1 to 65535' map add tcp 192.168.1.2:65536
+usage 'invalid internal endpoint "192.168.1.2:99999999999999999999"' map add tcp 192.168.1.2:99999999999999999999
+usage 'map add: unknown keyword "bogus" (expected ext-port, ext-addr, remote, lease, desc or replace)' "${ADD[@]}" bogus 1
+usage 'map add: unknown keyword "int"' "${ADD[@]}" int 10.0.0.1
+usage 'map add: unknown keyword "static"' "${ADD[@]}" static
+usage 'map add: ambiguous keyword "ext"' "${ADD[@]}" ext 80
+usage 'map add: ambiguous keyword "r"' "${ADD[@]}" r
+usage 'map add: unknown keyword "192.168.1.3:80"' "${ADD[@]}" 192.168.1.3:80
+usage "map add: ext-port given twice" "${ADD[@]}" ext-port 1 ext-port 2
+usage "map add: ext-addr given twice" "${ADD[@]}" ext-addr 203.0.113.1 ext-addr 203.0.113.1
+usage "map add: remote given twice" "${ADD[@]}" remote 1.2.3.4 remote 1.2.3.5
+usage "map add: lease given twice" "${ADD[@]}" lease 1 lease 2
+usage "map add: desc given twice" "${ADD[@]}" desc a desc b
+usage "map add: replace given twice" "${ADD[@]}" replace replace
+for kw in ext-port ext-addr remote lease desc; do
+	usage "missing value after \"$kw\"" "${ADD[@]}" $kw
+done
+usage 'invalid ext-port "0" (expected an integer from 1 to 65535)' "${ADD[@]}" ext-port 0
+usage 'invalid ext-port "65536"' "${ADD[@]}" ext-port 65536
+usage 'invalid ext-port "http"' "${ADD[@]}" ext-port http
+usage 'invalid ext-addr "203.0.113"' "${ADD[@]}" ext-addr 203.0.113
+usage 'invalid ext-addr "auto"' "${ADD[@]}" ext-addr auto
+usage 'invalid remote "198.51.100.0/24"' "${ADD[@]}" remote 198.51.100.0/24
+usage 'invalid lease "604801" (expected an integer from 0 to 604800)' "${ADD[@]}" lease 604801
+for n in -1 1h 1.5 "" 4294967296; do
+	usage "invalid lease \"$n\"" "${ADD[@]}" lease "$n"
+done
+usage "invalid desc: 128 bytes long (at most 127)" "${ADD[@]}" desc "$(printf '%0128d' 0)"
+# 64 two-byte characters: 128 bytes
+usage "invalid desc: 128 bytes long (at most 127)" "${ADD[@]}" desc "$(printf '\u00e9%.0s' {1..64})"
+usage "invalid desc: control character U+0009 (at byte 4)" "${ADD[@]}" desc "$(printf 'web\tserver')"
+usage "invalid desc: control character U+000A (at byte 1)" "${ADD[@]}" desc "$(printf '\nx')"
+usage "invalid desc: control character U+001B (at byte 2)" "${ADD[@]}" desc "$(printf 'x\033[2J')"
+usage "invalid desc: control character U+007F (at byte 1)" "${ADD[@]}" desc "$(printf '\177')"
+usage "invalid desc: control character U+009B (at byte 2)" "${ADD[@]}" desc "$(printf 'x\302\233')"
+usage "invalid desc: not UTF-8 (at byte 2)" "${ADD[@]}" desc "$(printf 'x\377')"
+usage "invalid desc: not UTF-8 (at byte 2)" "${ADD[@]}" desc "$(printf 'x\303')"
+usage "invalid desc: not UTF-8 (at byte 1)" "${ADD[@]}" desc "$(printf '\300\257')"
+usage "invalid desc: not UTF-8 (at byte 1)" "${ADD[@]}" desc "$(printf '\355\240\200')"
+usage "invalid desc: not UTF-8 (at byte 1)" "${ADD[@]}" desc "$(printf '\364\220\200\200')"
+# The bad text itself is not echoed.
+run "$NATCTL" "${ADD[@]}" desc "$(printf 'x\033]0;owned\007')"
+if [[ $rc == 2 ]] && ! grep -q owned "$tmp/err"; then
+	ok
+else
+	ko "a bad desc was echoed: $(cat "$tmp/err")"
+fi
+
+# map del
+usage "map del: missing protocol (udp or tcp)" map del
+usage "map del: missing protocol (udp or tcp)" map del 80
+usage 'map del: unknown protocol "icmp"' map del icmp ext-port 7
+usage "map del: missing ext-port PORT" map del udp
+usage "map del: missing ext-port PORT" map del tcp ext-addr 203.0.113.1 remote 198.51.100.1
+usage 'map del: unknown keyword "192.168.1.2:5000"' map del udp 192.168.1.2:5000
+usage 'map del: unknown keyword "lease" (expected ext-port, ext-addr or remote)' map del udp ext-port 80 lease 5
+usage 'map del: unknown keyword "desc"' map del udp ext-port 80 desc x
+usage "map del: ext-port given twice" map del udp ext-port 80 ext-port 81
+usage 'invalid ext-port "0"' map del udp ext-port 0
+usage 'invalid remote "any"' map del udp ext-port 80 remote any
 
 ############################################################################
 # up and set
@@ -225,6 +308,12 @@ usage 'invalid max-maps "0"' "${UP[@]}" max-maps 0
 usage 'invalid max-maps "16777217" (expected an integer from 1 to 16777216)' "${UP[@]}" max-maps 16777217
 usage 'invalid max-sessions "16777217"' "${UP[@]}" max-sessions 16777217
 usage 'invalid max-sessions "1k"' "${UP[@]}" max-sessions 1k
+usage 'invalid max-maps-per-host "16777217" (expected an integer from 0 to 16777216)' "${UP[@]}" max-maps-per-host 16777217
+usage 'invalid max-maps-per-host "-1"' set max-maps-per-host -1
+usage 'invalid port-reuse-delay "604801" (expected an integer from 0 to 604800)' set port-reuse-delay 604801
+usage 'invalid port-reuse-delay "2m"' "${UP[@]}" port-reuse-delay 2m
+usage "set: port-reuse-delay given twice" set port-reuse-delay 1 port-reuse-delay 2
+usage 'set: ambiguous keyword "max-m"' set max-m 5
 usage 'invalid ports "1024"' "${UP[@]}" ports 1024
 usage 'invalid ports "1024-"' "${UP[@]}" ports 1024-
 usage 'invalid ports "-2000"' "${UP[@]}" ports -2000
@@ -255,6 +344,7 @@ usage 'set: unknown keyword "hairpinning"' set hairpinning on
 # -n: the arguments are checked before the namespace is entered
 usage "host bits set" -n "$NONS" up ext-if eth0 int-net 10.0.0.1/8
 usage 'unknown command "nope"' -n "$NONS" nope
+usage "invalid desc: control character" -n "$NONS" map add udp 10.0.0.1:1 desc "$(printf '\t')"
 
 # No netlink socket and no setns() before a usage error.
 if command -v strace >/dev/null 2>&1 &&
@@ -292,6 +382,20 @@ else
 	fails 1 "$NOMOD" map list int 192.168.1.2 udp dynamic
 	fails 1 "$NOMOD" map flush
 	fails 1 "$NOMOD" map flush static
+	fails 1 "$NOMOD" map list ext-port 8080 static tcp
+	fails 1 "$NOMOD" "${ADD[@]}"
+	fails 1 "$NOMOD" -j map add tcp 192.168.1.10:80 ext-port 8080 \
+		ext-addr 203.0.113.1 remote 198.51.100.9 lease 3600 \
+		desc "web server \"main\" \\ été" replace
+	fails 1 "$NOMOD" "${ADD[@]}" lease 0 desc ""
+	fails 1 "$NOMOD" "${ADD[@]}" desc "$(printf '%0127d' 0)"
+	fails 1 "$NOMOD" "${ADD[@]}" desc "$(printf '\u00e9%.0s' {1..63})x"
+	fails 1 "$NOMOD" map a t 10.0.0.1:1 ext-p 2 ext-a 203.0.113.1 rem 1.2.3.4 l 5 d x rep
+	fails 1 "$NOMOD" map del udp ext-port 5000
+	fails 1 "$NOMOD" map del tcp ext-port 8080 ext-addr 203.0.113.1 remote 198.51.100.9
+	fails 1 "$NOMOD" monitor
+	fails 1 "$NOMOD" -j monitor
+	fails 1 "$NOMOD" set max-maps-per-host 0 port-reuse-delay 0
 	fails 1 "$NOMOD" "${UP[@]}"
 	fails 1 "$NOMOD" up ext-if eth0 int-net 192.168.1.0/24,10.0.0.0/8,0.0.0.0/0 \
 		ext-addr 203.0.113.1,203.0.113.2 ports 1024-65535 \
@@ -300,7 +404,8 @@ else
 		proto tcp mapping adm filtering eif proto all filtering apdf \
 		port-preserve on port-parity off hairpin on \
 		inbound-refresh off icmp-unreach on \
-		max-maps 16777216 max-sessions 1
+		max-maps 16777216 max-sessions 1 max-maps-per-host 16777216 \
+		port-reuse-delay 604800
 	# The kernel refuses what only it can judge.
 	fails 1 "$NOMOD" "${UP[@]}" ports 3000-2000
 	fails 1 "$NOMOD" set max-maps 10
@@ -312,6 +417,8 @@ else
 fi
 fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" show
 fails 1 "cannot open network namespace \"$NONS\"" -j --netns "$NONS" "${UP[@]}"
+fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" -j monitor
+fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" "${ADD[@]}"
 
 ############################################################################
 # test-print: the reply printers, the requests, the extended acks
@@ -328,26 +435,80 @@ else
   tcp  mapping eim filtering apdf (port-restricted-cone) timeout 7440 trans 240
   icmp mapping apdm filtering adf timeout 60
   flags port-preserve hairpin inbound-refresh icmp-unreach
-  maps 3/65536 sessions 4/262144" show-up
-	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144}' -j show-up
+  maps 3/65536 sessions 4/262144
+  max-maps-per-host 0 port-reuse-delay 120" show-up
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"ext_from_if":false,"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144,"max_maps_per_host":0,"port_reuse_delay":120}' -j show-up
+	printed "napt: up
+  ext-if lo ext-addr 203.0.113.1 (from interface)
+  udp  mapping unknown filtering unknown
+  tcp  mapping unknown filtering unknown
+  icmp mapping unknown filtering unknown
+  maps - sessions -
+  max-maps-per-host 500" show-auto
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1"],"ext_from_if":true,"behaviours":{"udp":{"mapping":null,"filtering":null,"mode":null},"tcp":{"mapping":null,"filtering":null,"mode":null},"icmp":{"mapping":null,"filtering":null,"mode":null}},"max_maps_per_host":500}' -j show-auto
 	printed "napt: down" show-down
 	printed '{"running":false}' -j show-down
-	printed "udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s sessions 1
+	printed 'udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s sessions 1
 tcp 192.168.1.3:40000 -> 203.0.113.1:1025 dynamic apdm expires 7439s sessions 1 remote 198.51.100.7:443
-icmp 192.168.1.4:77 -> 203.0.113.1:77 static adm sessions 0 remote 198.51.100.8" maps
-	printed '[{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","mapping":"eim","expires":299,"sessions":1},{"proto":"tcp","int_addr":"192.168.1.3","int_port":40000,"ext_addr":"203.0.113.1","ext_port":1025,"type":"dynamic","mapping":"apdm","expires":7439,"sessions":1,"rem_addr":"198.51.100.7","rem_port":443},{"proto":"icmp","int_addr":"192.168.1.4","int_port":77,"ext_addr":"203.0.113.1","ext_port":77,"type":"static","mapping":"adm","sessions":0,"rem_addr":"198.51.100.8"}]' -j maps
-	printed "out_pkts         10
-drop_filtered    18446744073709551615
-pass_local       2
-stat_99          7" stats
-	printed '{"out_pkts":10,"drop_filtered":18446744073709551615,"pass_local":2,"stat_99":7}' -j stats
+icmp 192.168.1.4:77 -> 203.0.113.1:77 dynamic adm expires 0s sessions 0 remote 198.51.100.8
+tcp 192.168.1.10:80 -> 203.0.113.1:8080 static eim expires 3590s lease 3600 sessions 2 remote 198.51.100.9 desc "web server"
+udp 192.168.1.11:5060 -> 203.0.113.9:5060 static eim sessions 0 desc "say \"h\\i\" été"
+udp 192.168.1.12:1 -> 203.0.113.9:2 static eim sessions 0 desc "a\x09b\x1b[2J\xc2\x9b\xff\xc3"' maps
+	printed '[{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","mapping":"eim","expires":299,"sessions":1},{"proto":"tcp","int_addr":"192.168.1.3","int_port":40000,"ext_addr":"203.0.113.1","ext_port":1025,"type":"dynamic","mapping":"apdm","expires":7439,"sessions":1,"rem_addr":"198.51.100.7","rem_port":443},{"proto":"icmp","int_addr":"192.168.1.4","int_port":77,"ext_addr":"203.0.113.1","ext_port":77,"type":"dynamic","mapping":"adm","expires":0,"sessions":0,"rem_addr":"198.51.100.8"},{"proto":"tcp","int_addr":"192.168.1.10","int_port":80,"ext_addr":"203.0.113.1","ext_port":8080,"type":"static","mapping":"eim","expires":3590,"lease":3600,"sessions":2,"rem_addr":"198.51.100.9","desc":"web server"},{"proto":"udp","int_addr":"192.168.1.11","int_port":5060,"ext_addr":"203.0.113.9","ext_port":5060,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"desc":"say \"h\\i\" été"},{"proto":"udp","int_addr":"192.168.1.12","int_port":1,"ext_addr":"203.0.113.9","ext_port":2,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"desc":"a\tb\u001b[2J\u009b\ufffd\ufffd"}]' -j maps
+	# map add prints what map list would: one line, or one object.
+	printed "udp 192.168.1.2:5000 -> 203.0.113.1:1024 static eim sessions 0" map-add
+	printed '{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":1024,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0}' -j map-add
+	printed "2026-11-27T15:43:12.345Z created udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic
+2026-11-27T15:48:12.345Z removed udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic reason expired
+2026-11-27T15:48:13.344Z refused udp 192.168.1.2:5000 reason no-port
+1970-01-01T00:00:00.000Z removed udp 192.168.1.2:5000 -> 203.0.113.1:8080 static reason deleted
+2026-11-27T15:43:12.345Z event-9 udp 192.168.1.2:5000 -> 203.0.113.1:1 static reason reason-42" events
+	printed '{"time":"2026-11-27T15:43:12.345Z","time_ns":1795794192345678901,"event":"created","proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","reason":null}
+{"time":"2026-11-27T15:48:12.345Z","time_ns":1795794492345678901,"event":"removed","proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","reason":"expired"}
+{"time":"2026-11-27T15:48:13.344Z","time_ns":1795794493344678901,"event":"refused","proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":null,"ext_port":null,"type":"dynamic","reason":"no-port"}
+{"time":"1970-01-01T00:00:00.000Z","time_ns":0,"event":"removed","proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":8080,"type":"static","reason":"deleted"}
+{"time":"2026-11-27T15:43:12.345Z","time_ns":1795794192345678901,"event":"event-9","proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":1,"type":"static","reason":"reason-42"}' -j events
+	# JSON Lines: every line is one JSON value (checked by python).
+	if command -v python3 >/dev/null 2>&1; then
+		run "$TEST_PRINT" -j events
+		if python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    assert isinstance(ev, dict) and "time_ns" in ev, line
+    n += 1
+assert n == 5, n
+' "$tmp/out" 2>"$tmp/err2"; then
+			ok
+		else
+			ko "test-print -j events is not JSON Lines: $(cat "$tmp/err2")"
+		fi
+	else
+		skip=$((skip + 1))
+	fi
+	printed "out_pkts          10
+drop_filtered     18446744073709551615
+pass_local        2
+drop_host_limit   3
+hairpin_pkts      4
+icmp_err_out      5
+icmp_err_in       6
+icmp_unreach_sent 7
+drop_icmp_err     8
+stat_99           7" stats
+	printed '{"out_pkts":10,"drop_filtered":18446744073709551615,"pass_local":2,"drop_host_limit":3,"hairpin_pkts":4,"icmp_err_out":5,"icmp_err_in":6,"icmp_unreach_sent":7,"drop_icmp_err":8,"stat_99":7}' -j stats
 	printed '{"s":"q\"b\\n\nt\tc\u0001","empty":[],"o":{"big":18446744073709551615,"f":false}}' -j escape
 
-	# Pretty printing is what python's json module makes of it.
+	# Pretty printing is what python's json module makes of it (which
+	# writes \uXXXX for every non-ASCII character: so does ascii()).
 	if command -v python3 >/dev/null 2>&1; then
-		for c in show-up show-down maps stats escape; do
+		ascii='import sys
+sys.stdout.write("".join(c if ord(c) < 128 else "\\u%04x" % ord(c)
+                         for c in sys.stdin.read()))'
+		for c in show-up show-auto show-down maps map-add stats escape; do
 			"$TEST_PRINT" -j "$c" | python3 -m json.tool --indent 4 >"$tmp/want" 2>&1
-			"$TEST_PRINT" -j -p "$c" >"$tmp/got" 2>&1
+			"$TEST_PRINT" -j -p "$c" | python3 -c "$ascii" >"$tmp/got" 2>&1
 			same "test-print -j -p $c" "$tmp/want" "$tmp/got"
 		done
 	else
@@ -396,15 +557,88 @@ port_min 3000
 port_max 2000" request set int-net 0.0.0.0/0 ports 3000-2000
 	printed "flags value 0x1f selector 0x1f" request set port-preserve on \
 		port-parity on hairpin on inbound-refresh on icmp-unreach on
+	printed "max_maps_per_host 0
+port_reuse_delay 0" request set max-maps-per-host 0 port-reuse-delay 0
+	printed "max_maps_per_host 16777216
+port_reuse_delay 604800" request set port-reuse-delay 604800 \
+		max-maps-per-host 16777216
+
+	# map requests: NAPT_A_MAP, ports in network byte order
+	# No filter: no NAPT_A_MAP at all.
+	run "$TEST_PRINT" request map-list
+	if [[ $rc == 0 && ! -s $tmp/out && ! -s $tmp/err ]]; then
+		ok
+	else
+		ko "test-print request map-list: exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
+	printed "proto 1
+type 1
+int_addr 192.168.1.2
+ext_port 8080 (be16 0x901f)" request map-list ext-port 8080 int 192.168.1.2 dynamic icmp
+	printed "NLM_F_REPLACE
+proto 6
+int_addr 192.168.1.10
+int_port 80 (be16 0x5000)
+ext_addr 203.0.113.1
+ext_port 8080 (be16 0x901f)
+rem_addr 198.51.100.9
+lease 3600
+desc [21] web \"server\" \\ été" request map-add tcp 192.168.1.10:80 \
+		replace desc 'web "server" \ été' lease 3600 \
+		remote 198.51.100.9 ext-addr 203.0.113.1 ext-port 8080
+	printed "proto 17
+int_addr 10.0.0.1
+int_port 65535 (be16 0xffff)" request map-add u 10.0.0.1:65535
+	printed "proto 17
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+lease 0
+desc [1] " request map-add udp 10.0.0.1:1 lease 0 desc ""
+	printed "proto 17
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+desc [128] $(printf '%0127d' 0)" request map-add udp 10.0.0.1:1 \
+		desc "$(printf '%0127d' 0)"
+	printed "proto 6
+ext_port 8080 (be16 0x901f)" request map-del tcp ext-port 8080
+	printed "proto 17
+ext_addr 203.0.113.1
+ext_port 1 (be16 0x0100)
+rem_addr 198.51.100.9" request map-del udp remote 198.51.100.9 \
+		ext-addr 203.0.113.1 ext-port 1
 
 	# The kernel's own extended ack, and a real multi-part dump.
 	run "$TEST_PRINT" kernel
-	if [[ $rc == 0 && $(cat "$tmp/out") == "dump: ok" ]] &&
+	if [[ $rc == 0 && $(cat "$tmp/out") == $'dump: ok\ngroup: ok\nno group: ok' ]] &&
 	   [[ $(cat "$tmp/err") == "natctl: Invalid argument: "?* ]]; then
 		ok
 	else
 		ko "test-print kernel: exit $rc: $(cat "$tmp/err" "$tmp/out")"
 	fi
+
+	# The monitor loop (on the controller's group): SIGINT and SIGTERM
+	# end it with status 0, once its handlers are in (SigCgt: it has
+	# joined the group). Until the exec the child is a copy of this
+	# shell, with handlers too.
+	for sig in INT TERM; do
+		"$TEST_PRINT" monitor >"$tmp/out" 2>"$tmp/err" </dev/null &
+		pid=$!
+		for _ in {1..100}; do
+			mask=$(awk '$1 == "Name:" && $2 != "test-print" { exit }
+				    $1 == "SigCgt:" { print $2 }' \
+				   /proc/$pid/status 2>/dev/null)
+			[[ $mask ]] && (( (0x$mask & 0x4002) == 0x4002 )) && break
+			sleep 0.05
+		done
+		kill -$sig $pid
+		wait $pid
+		rc=$?
+		if [[ $rc == 0 && $(cat "$tmp/out") == "monitor: 0" && ! -s $tmp/err ]]; then
+			ok
+		else
+			ko "test-print monitor, SIG$sig: exit $rc: $(cat "$tmp/err" "$tmp/out")"
+		fi
+	done
 fi
 
 [[ $skip == 0 ]] || echo "$skip skipped"

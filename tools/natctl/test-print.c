@@ -6,6 +6,7 @@
  *
  *   test-print [ -j ] [ -p ] CASE
  *   test-print request { up | set } SETTINGS...
+ *   test-print request { map-list | map-add | map-del } ARGS...
  *
  * Prints what natctl would print, or the attributes of the request
  * natctl would send; test-args.sh compares it.
@@ -16,6 +17,7 @@
 #include <linux/genetlink.h>
 
 #include "json_print.h"
+#include "map.h"
 #include "names.h"
 #include "natctl.h"
 #include "opts.h"
@@ -101,7 +103,26 @@ static int case_show_up(void)
 	mnl_attr_put_u32(nlh, NAPT_A_MAX_SESSIONS, 262144);
 	mnl_attr_put_u32(nlh, NAPT_A_NMAPS, 3);
 	mnl_attr_put_u32(nlh, NAPT_A_NSESSIONS, 4);
+	mnl_attr_put_u32(nlh, NAPT_A_MAX_MAPS_PER_HOST, 0);
+	mnl_attr_put_u32(nlh, NAPT_A_PORT_REUSE_DELAY, 120);
+	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 0);
 	mnl_attr_put_u32(nlh, NAPT_A_MAX + 1, 7);	/* a newer kernel */
+	return show_print(nlh, NULL);
+}
+
+/* No ext-addr configured; only some of the attributes. */
+static int case_show_auto(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+	struct nlattr *nest;
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, 1);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_EXT_ADDRS);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_ADDRS_ENTRY, ip("203.0.113.1"));
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_MAX_MAPS_PER_HOST, 500);
 	return show_print(nlh, NULL);
 }
 
@@ -121,48 +142,140 @@ static int case_show_bad(void)
 	return show_print(nlh, NULL);
 }
 
-static int put_map(uint8_t proto, uint8_t type, const char *int_addr,
-		   uint16_t int_port, const char *ext_addr, uint16_t ext_port,
-		   const char *rem_addr, uint16_t rem_port, uint8_t mapping,
-		   uint32_t expires, uint32_t sessions)
+/* A mapping as the kernel sends it; NULL and 0 are absent attributes. */
+struct test_map {
+	uint8_t proto, type;
+	const char *int_addr;
+	uint16_t int_port;
+	const char *ext_addr;
+	uint16_t ext_port;
+	const char *rem_addr;
+	uint16_t rem_port;
+	uint8_t mapping;
+	bool permanent;		/* no expires */
+	uint32_t expires, sessions, lease;
+	const char *desc;
+};
+
+static int put_map(uint8_t cmd, const struct test_map *m)
 {
-	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_MAPS);
+	struct nlmsghdr *nlh = msg_start(cmd);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 
-	mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, proto);
-	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, type);
-	mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, ip(int_addr));
-	mnl_attr_put_u16(nlh, NAPT_MAP_A_INT_PORT, htons(int_port));
-	mnl_attr_put_u32(nlh, NAPT_MAP_A_EXT_ADDR, ip(ext_addr));
-	mnl_attr_put_u16(nlh, NAPT_MAP_A_EXT_PORT, htons(ext_port));
-	if (rem_addr)
-		mnl_attr_put_u32(nlh, NAPT_MAP_A_REM_ADDR, ip(rem_addr));
-	if (rem_port)
-		mnl_attr_put_u16(nlh, NAPT_MAP_A_REM_PORT, htons(rem_port));
-	mnl_attr_put_u8(nlh, NAPT_MAP_A_MAPPING, mapping);
-	if (expires)
-		mnl_attr_put_u32(nlh, NAPT_MAP_A_EXPIRES, expires);
-	mnl_attr_put_u32(nlh, NAPT_MAP_A_SESSIONS, sessions);
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, m->proto);
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, m->type);
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, ip(m->int_addr));
+	mnl_attr_put_u16(nlh, NAPT_MAP_A_INT_PORT, htons(m->int_port));
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_EXT_ADDR, ip(m->ext_addr));
+	mnl_attr_put_u16(nlh, NAPT_MAP_A_EXT_PORT, htons(m->ext_port));
+	if (m->rem_addr)
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_REM_ADDR, ip(m->rem_addr));
+	if (m->rem_port)
+		mnl_attr_put_u16(nlh, NAPT_MAP_A_REM_PORT, htons(m->rem_port));
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_MAPPING, m->mapping);
+	if (!m->permanent)
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_EXPIRES, m->expires);
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_SESSIONS, m->sessions);
+	if (m->lease)
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_LEASE, m->lease);
+	if (m->desc)
+		mnl_attr_put_strz(nlh, NAPT_MAP_A_DESC, m->desc);
 	mnl_attr_nest_end(nlh, nest);
 	return map_print(nlh, NULL);
 }
 
 static int case_maps(void)
 {
-	int ret;
+	static const struct test_map maps[] = {
+		{ IPPROTO_UDP, NAPT_MAP_DYNAMIC, "192.168.1.2", 5000,
+		  "203.0.113.1", 5000, NULL, 0, NAPT_MAPPING_EIM,
+		  .expires = 299, .sessions = 1 },
+		{ IPPROTO_TCP, NAPT_MAP_DYNAMIC, "192.168.1.3", 40000,
+		  "203.0.113.1", 1025, "198.51.100.7", 443,
+		  NAPT_MAPPING_APDM, .expires = 7439, .sessions = 1 },
+		{ IPPROTO_ICMP, NAPT_MAP_DYNAMIC, "192.168.1.4", 77,
+		  "203.0.113.1", 77, "198.51.100.8", 0, NAPT_MAPPING_ADM,
+		  .expires = 0, .sessions = 0 },
+		/* static with a lease, a remote and a description */
+		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.10", 80,
+		  "203.0.113.1", 8080, "198.51.100.9", 0, NAPT_MAPPING_EIM,
+		  .expires = 3590, .sessions = 2, .lease = 3600,
+		  .desc = "web server" },
+		/* permanent static, a description to escape in text */
+		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.11", 5060,
+		  "203.0.113.9", 5060, NULL, 0, NAPT_MAPPING_EIM,
+		  .permanent = true, .desc = "say \"h\\i\" \u00e9t\u00e9" },
+		/* from another client: controls, not UTF-8 */
+		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.12", 1,
+		  "203.0.113.9", 2, NULL, 0, NAPT_MAPPING_EIM,
+		  .permanent = true,
+		  .desc = "a\tb\x1b[2J\xc2\x9b\xff\xc3" },
+	};
+	int ret = MNL_CB_OK;
+	size_t i;
 
 	open_json_array(PRINT_JSON, NULL);
-	ret = put_map(IPPROTO_UDP, NAPT_MAP_DYNAMIC, "192.168.1.2", 5000,
-		      "203.0.113.1", 5000, NULL, 0, NAPT_MAPPING_EIM, 299, 1);
-	if (ret == MNL_CB_OK)
-		ret = put_map(IPPROTO_TCP, NAPT_MAP_DYNAMIC, "192.168.1.3",
-			      40000, "203.0.113.1", 1025, "198.51.100.7", 443,
-			      NAPT_MAPPING_APDM, 7439, 1);
-	if (ret == MNL_CB_OK)
-		ret = put_map(IPPROTO_ICMP, NAPT_MAP_STATIC, "192.168.1.4",
-			      77, "203.0.113.1", 77, "198.51.100.8", 0,
-			      NAPT_MAPPING_ADM, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(maps) && ret == MNL_CB_OK; i++)
+		ret = put_map(NAPT_CMD_GET_MAPS, &maps[i]);
 	close_json_array(PRINT_JSON);
+	return ret;
+}
+
+/* The reply to NAPT_CMD_ADD_MAP: the port the kernel chose. */
+static int case_map_add(void)
+{
+	static const struct test_map m = {
+		IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.2", 5000,
+		"203.0.113.1", 1024, NULL, 0, NAPT_MAPPING_EIM,
+		.permanent = true,
+	};
+
+	return put_map(NAPT_CMD_ADD_MAP, &m);
+}
+
+static int put_event(uint8_t event, uint8_t reason, uint64_t time,
+		     uint8_t type, const char *ext_addr, uint16_t ext_port)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_MAP_EVENT);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
+
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, IPPROTO_UDP);
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, type);
+	mnl_attr_put_u32(nlh, NAPT_MAP_A_INT_ADDR, ip("192.168.1.2"));
+	mnl_attr_put_u16(nlh, NAPT_MAP_A_INT_PORT, htons(5000));
+	if (ext_addr) {
+		mnl_attr_put_u32(nlh, NAPT_MAP_A_EXT_ADDR, ip(ext_addr));
+		mnl_attr_put_u16(nlh, NAPT_MAP_A_EXT_PORT, htons(ext_port));
+	}
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_EVENT, event);
+	mnl_attr_put_u8(nlh, NAPT_MAP_A_REASON, reason);
+	mnl_attr_put_u64(nlh, NAPT_MAP_A_TIME, time);
+	mnl_attr_nest_end(nlh, nest);
+	return event_print(nlh, NULL);
+}
+
+static int case_events(void)
+{
+	/* 2026-11-27T15:43:12.345678901Z */
+	const uint64_t t = 1795794192345678901ULL;
+	int ret;
+
+	ret = put_event(NAPT_EVENT_CREATED, NAPT_REASON_NONE, t,
+			NAPT_MAP_DYNAMIC, "203.0.113.1", 5000);
+	if (ret == MNL_CB_OK)
+		ret = put_event(NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED,
+				t + 300000000000ULL, NAPT_MAP_DYNAMIC,
+				"203.0.113.1", 5000);
+	if (ret == MNL_CB_OK)
+		ret = put_event(NAPT_EVENT_REFUSED, NAPT_REASON_NO_PORT,
+				t + 300999000000ULL, NAPT_MAP_DYNAMIC, NULL,
+				0);
+	if (ret == MNL_CB_OK)
+		ret = put_event(NAPT_EVENT_REMOVED, NAPT_REASON_DELETED, 0,
+				NAPT_MAP_STATIC, "203.0.113.1", 8080);
+	/* a newer kernel */
+	if (ret == MNL_CB_OK)
+		ret = put_event(9, 42, t, NAPT_MAP_STATIC, "203.0.113.1", 1);
 	return ret;
 }
 
@@ -175,6 +288,12 @@ static int case_stats(void)
 	mnl_attr_put_u64(nlh, NAPT_STAT_OUT_PKTS, 10);
 	mnl_attr_put_u64(nlh, NAPT_STAT_DROP_FILTERED, 18446744073709551615ULL);
 	mnl_attr_put_u64(nlh, NAPT_STAT_PASS_LOCAL, 2);
+	mnl_attr_put_u64(nlh, NAPT_STAT_DROP_HOST_LIMIT, 3);
+	mnl_attr_put_u64(nlh, NAPT_STAT_HAIRPIN_PKTS, 4);
+	mnl_attr_put_u64(nlh, NAPT_STAT_ICMP_ERR_OUT, 5);
+	mnl_attr_put_u64(nlh, NAPT_STAT_ICMP_ERR_IN, 6);
+	mnl_attr_put_u64(nlh, NAPT_STAT_ICMP_UNREACH_SENT, 7);
+	mnl_attr_put_u64(nlh, NAPT_STAT_DROP_ICMP_ERR, 8);
 	mnl_attr_put_u64(nlh, 99, 7);			/* a newer counter */
 	mnl_attr_nest_end(nlh, nest);
 	return stats_print(nlh, NULL);
@@ -207,6 +326,7 @@ static int case_kernel(void)
 	static struct nl nl;
 	struct nlmsghdr *nlh;
 	unsigned int n = 0;
+	uint32_t group = 0;
 	int err;
 
 	if (nl_open(&nl))
@@ -222,7 +342,41 @@ static int case_kernel(void)
 	nlh = __nl_msg(&nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_DUMP);
 	err = nl_talk(&nl, nlh, count_cb, &n);
 	printf("dump: %s\n", !err && n ? "ok" : "failed");
+
+	/* The controller's own family and multicast group. */
+	if (!err)
+		err = nl_resolve_family(&nl, "nlctrl", "notify", &group);
+	printf("group: %s\n", !err && nl.family == GENL_ID_CTRL &&
+	       group == GENL_ID_CTRL ? "ok" : "failed");
+	if (!err)
+		err = nl_resolve_family(&nl, "nlctrl", "no-such-group",
+					&group);
+	printf("no group: %s\n", !err && !group ? "ok" : "failed");
 	nl_close(&nl);
+	return err ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/*
+ * The loop of natctl monitor on the controller's "notify" group (nothing
+ * comes there unless a family registers): SIGINT or SIGTERM ends it
+ * with status 0.
+ */
+static int case_monitor(void)
+{
+	static struct natctl ctl;
+	int err;
+
+	if (nl_open(&ctl.nl))
+		return MNL_CB_ERROR;
+	err = nl_resolve_family(&ctl.nl, "nlctrl", "notify",
+				&ctl.events_group);
+	if (err) {
+		nl_perror(&ctl.nl, err);
+		return MNL_CB_ERROR;
+	}
+	err = monitor_run(&ctl);
+	nl_close(&ctl.nl);
+	printf("monitor: %d\n", err);
 	return err ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
@@ -263,6 +417,80 @@ static void dump_nest(const char *name, const struct nlattr *nest)
 		printf("%s empty\n", name);
 }
 
+/* What "natctl map list|add|del ARGS" would send. */
+static int map_request(int argc, char **argv)
+{
+	static const char *const names[NAPT_MAP_A_MAX + 1] = {
+		[NAPT_MAP_A_PROTO] = "proto",
+		[NAPT_MAP_A_TYPE] = "type",
+		[NAPT_MAP_A_INT_ADDR] = "int_addr",
+		[NAPT_MAP_A_INT_PORT] = "int_port",
+		[NAPT_MAP_A_EXT_ADDR] = "ext_addr",
+		[NAPT_MAP_A_EXT_PORT] = "ext_port",
+		[NAPT_MAP_A_REM_ADDR] = "rem_addr",
+		[NAPT_MAP_A_LEASE] = "lease",
+		[NAPT_MAP_A_DESC] = "desc",
+	};
+	static const struct {
+		const char *name;
+		void (*parse)(struct map_req *r, int argc, char **argv);
+	} cmds[] = {
+		{ "map-list", map_list_parse },
+		{ "map-add", map_add_parse },
+		{ "map-del", map_del_parse },
+	};
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_ADD_MAP);
+	const struct nlattr *a, *m;
+	char b[INET_ADDRSTRLEN];
+	struct map_req r;
+	unsigned int t;
+
+	cmds[keyword(NULL, "command", argv[0], cmds)].parse(&r, argc - 1,
+							   argv + 1);
+	map_req_put(nlh, &r);
+	if (nlh->nlmsg_flags & NLM_F_REPLACE)
+		printf("NLM_F_REPLACE\n");
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != NAPT_A_MAP) {
+			printf("unknown %u\n", mnl_attr_get_type(a));
+			continue;
+		}
+		mnl_attr_for_each_nested(m, a) {
+			t = mnl_attr_get_type(m);
+			switch (t) {
+			case NAPT_MAP_A_PROTO:
+			case NAPT_MAP_A_TYPE:
+				printf("%s %u\n", names[t], mnl_attr_get_u8(m));
+				break;
+			case NAPT_MAP_A_INT_ADDR:
+			case NAPT_MAP_A_EXT_ADDR:
+			case NAPT_MAP_A_REM_ADDR:
+				printf("%s %s\n", names[t],
+				       addr_str(mnl_attr_get_u32(m), b));
+				break;
+			case NAPT_MAP_A_INT_PORT:
+			case NAPT_MAP_A_EXT_PORT:
+				printf("%s %u (be16 %#06x)\n", names[t],
+				       ntohs(mnl_attr_get_u16(m)),
+				       mnl_attr_get_u16(m));
+				break;
+			case NAPT_MAP_A_LEASE:
+				printf("%s %u\n", names[t],
+				       mnl_attr_get_u32(m));
+				break;
+			case NAPT_MAP_A_DESC:
+				printf("%s [%u] %s\n", names[t],
+				       mnl_attr_get_payload_len(m),
+				       mnl_attr_get_str(m));
+				break;
+			default:
+				printf("unknown map %u\n", t);
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
 /* What "natctl up|set ARGS" would send, ifindex 1 for the ext-if. */
 static int request(int argc, char **argv)
 {
@@ -280,6 +508,8 @@ static int request(int argc, char **argv)
 		[NAPT_A_FLAGS] = "flags",
 		[NAPT_A_MAX_MAPS] = "max_maps",
 		[NAPT_A_MAX_SESSIONS] = "max_sessions",
+		[NAPT_A_MAX_MAPS_PER_HOST] = "max_maps_per_host",
+		[NAPT_A_PORT_REUSE_DELAY] = "port_reuse_delay",
 	};
 	static const char *const cmds[] = { "up", "set" };
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_UP);
@@ -290,7 +520,9 @@ static int request(int argc, char **argv)
 	bool up;
 
 	if (argc < 1)
-		usage_err("test-print request { up | set } SETTINGS...");
+		usage_err("test-print request COMMAND ARGS...");
+	if (!strncmp(argv[0], "map-", 4))
+		return map_request(argc, argv);
 	up = keyword(NULL, "command", argv[0], cmds) == 0;
 	opts_parse(&o, up, argc - 1, argv + 1);
 	opts_put(nlh, &o, o.ext_if ? 1 : 0);
@@ -319,12 +551,16 @@ static const struct {
 	int (*fn)(void);
 } cases[] = {
 	{ "show-up", case_show_up },
+	{ "show-auto", case_show_auto },
 	{ "show-down", case_show_down },
 	{ "show-bad", case_show_bad },
 	{ "maps", case_maps },
+	{ "map-add", case_map_add },
+	{ "events", case_events },
 	{ "stats", case_stats },
 	{ "escape", case_escape },
 	{ "kernel", case_kernel },
+	{ "monitor", case_monitor },
 };
 
 int main(int argc, char **argv)

@@ -190,6 +190,34 @@ in_addr_t get_addr(const char *what, const char *arg)
 	return a.s_addr;
 }
 
+void get_addr_port(const char *what, const char *arg, in_addr_t *addr,
+		   uint16_t *port)
+{
+	const char *colon = strrchr(arg, ':');
+	char buf[INET_ADDRSTRLEN];
+	struct in_addr a;
+	uint32_t p;
+	size_t n;
+
+	if (!colon)
+		goto bad;
+	n = colon - arg;
+	if (n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1 || !str_to_u32(colon + 1, &p))
+		goto bad;
+	if (p < 1 || p > 65535)
+		usage_err("invalid %s \"%s\": ports are 1 to 65535", what, arg);
+	*addr = a.s_addr;
+	*port = p;
+	return;
+bad:
+	usage_err("invalid %s \"%s\" (expected ADDR:PORT such as 192.168.1.2:8080)",
+		  what, arg);
+}
+
 void get_prefix(const char *what, const char *arg, in_addr_t *addr,
 		uint8_t *len)
 {
@@ -235,6 +263,67 @@ void check_netns_name(const char *arg)
 	if (!*arg || strlen(arg) > NAME_MAX || !strcmp(arg, ".") ||
 	    !strcmp(arg, "..") || strchr(arg, '/'))
 		usage_err("invalid network namespace name \"%s\"", arg);
+}
+
+size_t utf8_seq(const char *s, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	size_t n, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+		min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		c = p[0] & 0x0f;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* overlong, a UTF-16 surrogate, or beyond Unicode */
+	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+void check_text(const char *what, const char *arg, size_t max)
+{
+	size_t len = strlen(arg), i, n;
+	uint32_t cp;
+
+	if (len > max)
+		usage_err("invalid %s: %zu bytes long (at most %zu)", what, len,
+			  max);
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq(arg + i, &cp);
+		if (!n)
+			usage_err("invalid %s: not UTF-8 (at byte %zu)", what,
+				  i + 1);
+		if (is_control(cp))
+			usage_err("invalid %s: control character U+%04X (at byte %zu)",
+				  what, (unsigned int)cp, i + 1);
+	}
 }
 
 bool next_item(const char *what, const char **list, char *buf, size_t size)

@@ -46,10 +46,27 @@ bool get_on_off(const char *what, const char *arg);
 void get_port_range(const char *what, const char *arg, uint16_t *lo,
 		    uint16_t *hi);
 in_addr_t get_addr(const char *what, const char *arg);
+/* ADDR:PORT, the port 1 to 65535 (host byte order in *@port). */
+void get_addr_port(const char *what, const char *arg, in_addr_t *addr,
+		   uint16_t *port);
 void get_prefix(const char *what, const char *arg, in_addr_t *addr,
 		uint8_t *len);
 void check_ifname(const char *what, const char *arg);
 void check_netns_name(const char *arg);
+/*
+ * Free text for the kernel: at most @max bytes of UTF-8 without control
+ * characters (C0, DEL, C1). The error does not echo @arg.
+ */
+void check_text(const char *what, const char *arg, size_t max);
+
+/*
+ * The length (1 to 4) of the well-formed UTF-8 sequence at @s, with its
+ * code point in *@cp; 0 if @s does not start with one (a NUL byte after
+ * the first is never part of one).
+ */
+size_t utf8_seq(const char *s, uint32_t *cp);
+/* U+0000..U+001F, U+007F..U+009F */
+bool is_control(uint32_t cp);
 
 /*
  * Iterate over the comma-separated items of a list argument: copies the

@@ -137,8 +137,10 @@
  *        NAPT_MAP_A_EXPIRES: NLA_U32, seconds until it expires (a static
  *            mapping: until its lease ends; absent when permanent)
  *        NAPT_MAP_A_SESSIONS: NLA_U32, remote endpoints it has sent to
- *        NAPT_MAP_A_LEASE: NLA_U32, static only: the lease granted (s)
+ *        NAPT_MAP_A_LEASE: NLA_U32, static only: the lease granted (s),
+ *            0 for a permanent mapping
  *        NAPT_MAP_A_DESC: NLA_NUL_STRING, static only, if one was given
+ *            (bytes as given: clients must escape what they print)
  *
  * A static mapping's NAPT_MAP_A_REM_ADDR is the only remote it accepts
  * inbound traffic from (absent: any).
@@ -157,9 +159,10 @@
  *    NAPT_MAP_A_EXT_ADDR: NLA_BE32, one of the external addresses;
  *        absent: the one the inside host's dynamic mappings use
  *    NAPT_MAP_A_REM_ADDR: NLA_BE32, accept inbound from this remote only
- *    NAPT_MAP_A_LEASE: NLA_U32 seconds, 1..NAPT_MAX_TIMEOUT; absent or 0:
+ *    NAPT_MAP_A_LEASE: NLA_U32 seconds, 0..NAPT_MAX_TIMEOUT; absent or 0:
  *        permanent. The kernel removes the mapping when the lease ends.
- *    NAPT_MAP_A_DESC: NLA_NUL_STRING, at most NAPT_DESC_MAX - 1 bytes
+ *    NAPT_MAP_A_DESC: NLA_NUL_STRING, at most NAPT_DESC_MAX - 1 bytes;
+ *        stored as given (natctl sends only printable UTF-8)
  *
  * The reply holds the mapping as NAPT_CMD_GET_MAPS shows it (with the
  * external port chosen). Errors: EEXIST, a static mapping holds that
@@ -174,9 +177,10 @@
  * ----------------
  *
  * Removes a static mapping named by NAPT_A_MAP's NAPT_MAP_A_PROTO,
- * NAPT_MAP_A_EXT_PORT, and NAPT_MAP_A_EXT_ADDR and NAPT_MAP_A_REM_ADDR as
- * given at its creation (absent: default address, any remote). ENOENT if
- * there is none.
+ * NAPT_MAP_A_EXT_PORT, NAPT_MAP_A_REM_ADDR (absent: the one open to any
+ * remote) and NAPT_MAP_A_EXT_ADDR (absent: the first external address, in
+ * the order NAPT_CMD_GET_CONFIG lists them, that has such a mapping).
+ * ENOENT if there is none.
  *
  * NAPT_CMD_FLUSH_MAPS
  * -------------------
@@ -203,7 +207,8 @@
  *    NAPT_MAP_A_REASON: NLA_U8, enum napt_reason
  *    NAPT_MAP_A_TIME: NLA_U64, CLOCK_REALTIME nanoseconds
  *
- * Listening needs CAP_NET_ADMIN. Under a storm of events the group's
+ * Listening needs CAP_NET_ADMIN on kernels that can restrict a group
+ * (GENL_MCAST_CAP_NET_ADMIN; both Debian 12 kernels can). Under a storm of events the group's
  * socket buffer may overrun (ENOBUFS on receive); mappings are not
  * affected.
  */
@@ -354,6 +359,7 @@ enum napt_event {
 	NAPT_EVENT_REFUSED,	/* a new flow could not get a mapping */
 	__NAPT_EVENT_MAX
 };
+#define NAPT_EVENT_MAX (__NAPT_EVENT_MAX - 1)
 
 enum napt_reason {
 	NAPT_REASON_NONE,
@@ -364,6 +370,7 @@ enum napt_reason {
 	NAPT_REASON_NO_PORT,	/* the port range is used up */
 	__NAPT_REASON_MAX
 };
+#define NAPT_REASON_MAX (__NAPT_REASON_MAX - 1)
 
 /* Counters of NAPT_A_STATS; the attribute type is the index. */
 enum napt_stat {
