@@ -257,22 +257,24 @@ busy:
 }
 
 /*
- * Count a mapping of inside address @addr; false if it has @max already
- * (0: no limit). Context: any; takes a hosts bucket lock.
+ * Count a mapping of inside address @addr. Context: any; takes a hosts
+ * bucket lock.
+ *
+ * Return: 0; -ENOSPC if it has @max already (0: no limit); -ENOMEM.
  */
-static bool napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
+static int napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
 {
 	u32 h = siphash_1u32((__force u32)addr, &nn->hkey);
 	struct hlist_head *b = &nn->hosts.buckets[h & nn->hosts.mask];
 	spinlock_t *lock = napt_lock(&nn->hosts, h);
 	struct napt_host *e;
-	bool ok = true;
+	int ret = 0;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry(e, b, node) {
 		if (e->addr == addr) {
 			if (max && e->n >= max)
-				ok = false;
+				ret = -ENOSPC;
 			else
 				e->n++;
 			goto out;
@@ -280,7 +282,7 @@ static bool napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
 	}
 	e = kmalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e) {
-		ok = false;
+		ret = -ENOMEM;
 		goto out;
 	}
 	e->addr = addr;
@@ -288,7 +290,7 @@ static bool napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
 	hlist_add_head(&e->node, b);
 out:
 	spin_unlock_bh(lock);
-	return ok;
+	return ret;
 }
 
 static void napt_host_put(struct napt_net *nn, __be32 addr)
@@ -443,13 +445,16 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	spinlock_t *lock = napt_lock(&nn->out, h);
 	struct napt_map *m, *o;
 	unsigned int len = 0;
+	int ret;
 
 	if ((u32)atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
 		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
 		goto err_count;
 	}
-	if (!napt_host_get(nn, key->int_addr, cfg->max_per_host)) {
-		*drop_reason = NAPT_STAT_DROP_HOST_LIMIT;
+	ret = napt_host_get(nn, key->int_addr, cfg->max_per_host);
+	if (ret) {
+		*drop_reason = ret == -ENOMEM ? NAPT_STAT_DROP_NOMEM :
+						NAPT_STAT_DROP_HOST_LIMIT;
 		goto err_count;
 	}
 	m = napt_map_alloc();
@@ -853,23 +858,27 @@ out:
 
 /*
  * Claim @port for the static mapping @m (key, ext_addr and st set). An
- * existing static mapping for the same remote is renewed (r->replace, same
- * inside endpoint) or a conflict; a dynamic mapping of the same inside
- * endpoint is promoted to static in place (it keeps its sessions); any
- * other holder is a conflict. *@res is set to the mapping that now stands:
- * @m, or the renewed or promoted one (then m->st was handed over).
+ * existing static mapping for the same remote is to be renewed (r->replace,
+ * same inside endpoint) or is a conflict; a dynamic mapping of the same
+ * inside endpoint is to be promoted to static in place (it keeps its
+ * sessions), or, if its key names a remote (ADM, APDM), to be flushed
+ * after; any other holder is a conflict.
+ *
+ * Return: 0 with @m linked in the in table, NAPT_CLAIM_TAKE with *@res the
+ * mapping to renew or promote (a reference held: see napt_static_take()),
+ * or a negative errno with *@why set.
  */
+#define NAPT_CLAIM_TAKE 1
 static int napt_static_claim(struct napt_net *nn,
 			     const struct napt_static_req *r,
 			     struct napt_map *m, u16 port,
 			     struct napt_map **res, const char **why)
 {
-	struct napt_static *st = rcu_dereference_protected(m->st, true);
 	__be16 p = htons(port);
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, p);
 	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
 	spinlock_t *lock = napt_lock(&nn->in, h);
-	struct napt_map *o, *promote = NULL;
+	struct napt_map *o, *take = NULL;
 	struct hlist_node *tmp;
 	unsigned int len = 0;
 	int ret = 0;
@@ -895,34 +904,28 @@ static int napt_static_claim(struct napt_net *nn,
 		}
 		ost = rcu_dereference_protected(o->st, lockdep_is_held(lock));
 		if (!ost) {
-			if (same_int && !r->rem && !o->key.rem_addr) {
-				promote = o;
-				continue;
+			if (same_int && !r->rem && !o->key.rem_addr)
+				take = o;
+			else if (!same_int) {
+				*why = "a dynamic mapping holds the external port";
+				ret = -EADDRINUSE;
+				goto out;
 			}
-			*why = "a dynamic mapping holds the external port";
-			ret = -EADDRINUSE;
-			goto out;
+			continue;
 		}
 		if (ost->rem != r->rem)
 			continue;
 		if (r->replace && same_int) {
-			rcu_assign_pointer(o->st, st);
-			RCU_INIT_POINTER(m->st, NULL);
-			WRITE_ONCE(o->expires, m->expires);
-			napt_static_free_rcu(ost);
-			*res = o;
-			goto out;
+			take = o;
+			break;
 		}
 		*why = "the external port is already forwarded";
 		ret = -EEXIST;
 		goto out;
 	}
-	if (promote) {
-		rcu_assign_pointer(promote->st, st);
-		RCU_INIT_POINTER(m->st, NULL);
-		WRITE_ONCE(promote->expires, m->expires);
-		WRITE_ONCE(promote->type, NAPT_MAP_STATIC);
-		*res = promote;
+	if (take && refcount_inc_not_zero(&take->ref)) {
+		*res = take;
+		ret = NAPT_CLAIM_TAKE;
 	} else if (len >= NAPT_CHAIN_MAX) {
 		*why = "hash chain full";
 		ret = -ENOSPC;
@@ -933,6 +936,38 @@ static int napt_static_claim(struct napt_net *nn,
 	}
 out:
 	spin_unlock_bh(lock);
+	return ret;
+}
+
+/*
+ * Give @o (from napt_static_claim()) @m's static data: a renewal, or the
+ * promotion of a dynamic mapping. Done under @o's out-table lock, where
+ * the sweeper decides, so a mapping it has just taken is not revived.
+ * Drops the claim's reference.
+ */
+static int napt_static_take(struct napt_net *nn, struct napt_map *o,
+			    struct napt_map *m, const char **why)
+{
+	spinlock_t *lock = napt_lock(&nn->out, napt_hash_out(nn, &o->key));
+	struct napt_static *old;
+	int ret = 0;
+
+	spin_lock_bh(lock);
+	if (READ_ONCE(o->dead)) {
+		*why = "the mapping went away meanwhile, try again";
+		ret = -EAGAIN;
+	} else {
+		old = rcu_dereference_protected(o->st, lockdep_is_held(lock));
+		rcu_assign_pointer(o->st, rcu_dereference_protected(m->st,
+								    true));
+		RCU_INIT_POINTER(m->st, NULL);
+		WRITE_ONCE(o->expires, m->expires);
+		WRITE_ONCE(o->type, NAPT_MAP_STATIC);
+		if (old)
+			napt_static_free_rcu(old);
+	}
+	spin_unlock_bh(lock);
+	napt_map_put(o);
 	return ret;
 }
 
@@ -1074,7 +1109,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		goto err_count;
 	}
 	/* counted, not limited: igdd and the operator set their own caps */
-	if (!napt_host_get(nn, r->int_addr, 0)) {
+	if (napt_host_get(nn, r->int_addr, 0)) {
 		*why = "out of memory";
 		ret = -ENOMEM;
 		goto err_count;
@@ -1093,6 +1128,8 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 			}
 		}
 	}
+	if (ret == NAPT_CLAIM_TAKE)
+		ret = napt_static_take(nn, *res, m, why);
 	if (ret)
 		goto err_host;
 	if (*res != m) {		/* renewed or promoted */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kcompat.c: the userspace stand-ins for the kernel (see kcompat.h) and the
- * environment functions napt.h leaves to its host: local sockets and the
- * allocation of mappings and sessions.
+ * environment functions napt.h leaves to its host: local sockets; the
+ * allocation of mappings, sessions and static-mapping data; events, ICMP
+ * 3/13 answers and rerouting, recorded for the tests to look at.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,11 +17,20 @@ int kc_locks_held;
 int kc_rcu_depth;
 unsigned long jiffies = INITIAL_JIFFIES;
 
-long kc_live_maps, kc_live_sess, kc_live_kv;
+long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 long kc_rcu_pending;
 unsigned long kc_socket_calls;
 unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
-	kc_fail_pull;
+	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
+
+struct kc_event kc_events[KC_EVENTS_MAX];
+unsigned int kc_nevents;
+unsigned int kc_unreach_calls;
+u8 kc_unreach_pkt[KC_PKT_COPY];
+unsigned int kc_reroute_calls;
+__be32 kc_reroute_daddr;
+u8 kc_reroute_pkt[KC_PKT_COPY];
+int kc_reroute_ret;
 
 void kc_error(const char *fmt, ...)
 {
@@ -44,6 +54,85 @@ static bool kc_inject(unsigned int *countdown)
 
 /* ---- memory ---------------------------------------------------------- */
 
+static void *kc_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fputs("kcompat: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/*
+ * Objects carry a header that tells whether they were handed to RCU:
+ * a second free is reported instead of corrupting the callback list.
+ * Fresh objects are filled with garbage, as a slab object would be.
+ * Every live object is on one list, so that a pointer can be checked
+ * to be one before it is freed.
+ */
+#define KC_OBJ_LIVE	0x4c495645UL
+#define KC_OBJ_QUEUED	0x51554555UL
+#define KC_POISON_ALLOC	0xa5
+#define KC_POISON_FREE	0x6b
+
+struct kc_obj {
+	struct kc_obj *next, *prev;
+	unsigned long state;
+	unsigned long size;	/* keeps the object 16-byte aligned */
+};
+
+static struct kc_obj kc_objs = { &kc_objs, &kc_objs, 0, 0 };
+
+static void *kc_obj_alloc(size_t size)
+{
+	struct kc_obj *o = kc_xmalloc(sizeof(*o) + size);
+
+	o->state = KC_OBJ_LIVE;
+	o->size = size;
+	o->next = kc_objs.next;
+	o->prev = &kc_objs;
+	kc_objs.next->prev = o;
+	kc_objs.next = o;
+	memset(o + 1, KC_POISON_ALLOC, size);
+	return o + 1;
+}
+
+/* Whether @p is a live (not yet freed or queued) object. */
+static bool kc_obj_is_live(const void *p)
+{
+	const struct kc_obj *o;
+
+	for (o = kc_objs.next; o != &kc_objs; o = o->next)
+		if (o + 1 == p)
+			return o->state == KC_OBJ_LIVE;
+	return false;
+}
+
+static bool kc_obj_queue(void *p, const char *what)
+{
+	struct kc_obj *o = (struct kc_obj *)p - 1;
+
+	if (!kc_obj_is_live(p)) {
+		kc_error("%s freed twice (or never allocated)", what);
+		return false;
+	}
+	o->state = KC_OBJ_QUEUED;
+	return true;
+}
+
+static void kc_obj_free(void *p)
+{
+	struct kc_obj *o = (struct kc_obj *)p - 1;
+
+	o->prev->next = o->next;
+	o->next->prev = o->prev;
+	memset(o, KC_POISON_FREE, sizeof(*o) + o->size);
+	free(o);
+}
+
+
 void *kvcalloc(size_t n, size_t size, unsigned int gfp)
 {
 	void *p;
@@ -63,6 +152,36 @@ void kvfree(const void *p)
 		return;
 	kc_live_kv--;
 	free((void *)p);
+}
+
+void *kmalloc(size_t size, unsigned int gfp)
+{
+	(void)gfp;
+	if (kc_inject(&kc_fail_kmalloc))
+		return NULL;
+	kc_live_km++;
+	return kc_obj_alloc(size);
+}
+
+void *kzalloc(size_t size, unsigned int gfp)
+{
+	void *p = kmalloc(size, gfp);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(const void *p)
+{
+	if (!p)
+		return;
+	if (!kc_obj_is_live(p)) {
+		kc_error("kfree of %p: freed twice or never allocated", p);
+		return;
+	}
+	kc_live_km--;
+	kc_obj_free((void *)p);
 }
 
 /* ---- time and randomness --------------------------------------------- */
@@ -276,17 +395,6 @@ void inet_proto_csum_replace4(__sum16 *sum, struct sk_buff *skb,
 
 /* ---- sk_buff --------------------------------------------------------- */
 
-static void *kc_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		fputs("kcompat: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
 struct sk_buff *kc_skb_new(const void *pkt, unsigned int len,
 			   unsigned int headlen)
 {
@@ -423,50 +531,6 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 	return false;
 }
 
-/*
- * Objects carry a header that tells whether they were handed to RCU:
- * a second free is reported instead of corrupting the callback list.
- * Fresh objects are filled with garbage, as a slab object would be.
- */
-#define KC_OBJ_LIVE	0x4c495645UL
-#define KC_OBJ_QUEUED	0x51554555UL
-#define KC_POISON_ALLOC	0xa5
-#define KC_POISON_FREE	0x6b
-
-struct kc_obj {
-	unsigned long state;
-	unsigned long size;	/* keeps the object 16-byte aligned */
-};
-
-static void *kc_obj_alloc(size_t size)
-{
-	struct kc_obj *o = kc_xmalloc(sizeof(*o) + size);
-
-	o->state = KC_OBJ_LIVE;
-	o->size = size;
-	memset(o + 1, KC_POISON_ALLOC, size);
-	return o + 1;
-}
-
-static bool kc_obj_queue(void *p, const char *what)
-{
-	struct kc_obj *o = (struct kc_obj *)p - 1;
-
-	if (o->state != KC_OBJ_LIVE) {
-		kc_error("%s freed twice", what);
-		return false;
-	}
-	o->state = KC_OBJ_QUEUED;
-	return true;
-}
-
-static void kc_obj_free(void *p)
-{
-	struct kc_obj *o = (struct kc_obj *)p - 1;
-
-	memset(o, KC_POISON_FREE, sizeof(*o) + o->size);
-	free(o);
-}
 
 struct napt_map *napt_map_alloc(void)
 {
@@ -476,10 +540,22 @@ struct napt_map *napt_map_alloc(void)
 	return kc_obj_alloc(sizeof(struct napt_map));
 }
 
+static void kc_static_free_now(struct napt_static *st);
+
+/* As kmod/main.c: the mapping's napt_static goes with it. */
 static void kc_map_free_cb(struct rcu_head *h)
 {
+	struct napt_map *m = container_of(h, struct napt_map, rcu);
+	struct napt_static *st = rcu_dereference_protected(m->st, true);
+
+	if (st) {
+		if (kc_obj_is_live(st))
+			kc_static_free_now(st);
+		else
+			kc_error("mapping freed with a stale ->st %p", st);
+	}
 	kc_live_maps--;
-	kc_obj_free(container_of(h, struct napt_map, rcu));
+	kc_obj_free(m);
 }
 
 void napt_map_free_rcu(struct napt_map *m)
@@ -508,6 +584,83 @@ void napt_sess_free_rcu(struct napt_sess *s)
 		call_rcu(&s->rcu, kc_sess_free_cb);
 }
 
+struct napt_static *napt_static_alloc(void)
+{
+	if (kc_inject(&kc_fail_static_alloc))
+		return NULL;
+	kc_live_st++;
+	return kc_obj_alloc(sizeof(struct napt_static));
+}
+
+static void kc_static_free_now(struct napt_static *st)
+{
+	kc_live_st--;
+	kc_obj_free(st);
+}
+
+static void kc_static_free_cb(struct rcu_head *h)
+{
+	kc_static_free_now(container_of(h, struct napt_static, rcu));
+}
+
+void napt_static_free_rcu(struct napt_static *st)
+{
+	if (kc_obj_queue(st, "napt_static"))
+		call_rcu(&st->rcu, kc_static_free_cb);
+}
+
+/* ---- the environment of table.c and xlate.c: events, ICMP, routing --- */
+
+void napt_event(struct napt_net *nn, const struct napt_map *m,
+		const struct napt_okey *key, u8 event, u8 reason)
+{
+	struct kc_event *e;
+
+	(void)nn;
+	if (!key) {
+		kc_error("napt_event without a key");
+		return;
+	}
+	if (kc_nevents++ >= KC_EVENTS_MAX)
+		return;
+	e = &kc_events[kc_nevents - 1];
+	memset(e, 0, sizeof(*e));
+	e->event = event;
+	e->reason = reason;
+	e->proto = key->proto;
+	e->int_addr = key->int_addr;
+	e->int_port = key->int_port;
+	e->rem_addr = key->rem_addr;
+	e->rem_port = key->rem_port;
+	e->m_null = !m;
+	e->locks_held = kc_locks_held;
+	if (m) {
+		e->type = m->type;
+		e->key_is_mkey = key == &m->key;
+		e->dead = m->dead;
+		e->ext_addr = m->ext_addr;
+		e->ext_port = m->ext_port;
+	}
+}
+
+void napt_icmp_unreach(struct sk_buff *skb)
+{
+	kc_unreach_calls++;
+	memset(kc_unreach_pkt, 0, sizeof(kc_unreach_pkt));
+	kc_skb_read(skb, kc_unreach_pkt, skb->len < KC_PKT_COPY ? skb->len :
+		    KC_PKT_COPY);
+}
+
+int napt_reroute(struct sk_buff *skb, __be32 daddr)
+{
+	kc_reroute_calls++;
+	kc_reroute_daddr = daddr;
+	memset(kc_reroute_pkt, 0, sizeof(kc_reroute_pkt));
+	kc_skb_read(skb, kc_reroute_pkt, skb->len < KC_PKT_COPY ? skb->len :
+		    KC_PKT_COPY);
+	return kc_reroute_ret;
+}
+
 /* ---- reset ----------------------------------------------------------- */
 
 void kc_reset(u64 seed)
@@ -519,6 +672,14 @@ void kc_reset(u64 seed)
 	kc_socket_calls = 0;
 	kc_fail_map_alloc = kc_fail_sess_alloc = kc_fail_kvcalloc = 0;
 	kc_fail_pull = 0;
+	kc_fail_static_alloc = kc_fail_kmalloc = 0;
+	kc_nevents = 0;
+	kc_unreach_calls = 0;
+	memset(kc_unreach_pkt, 0, sizeof(kc_unreach_pkt));
+	kc_reroute_calls = 0;
+	kc_reroute_daddr = 0;
+	kc_reroute_ret = 0;
+	memset(kc_reroute_pkt, 0, sizeof(kc_reroute_pkt));
 	kc_errors = 0;
 	kc_quiet = false;
 	kc_locks_held = 0;

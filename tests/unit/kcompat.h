@@ -7,7 +7,9 @@
  * difference (list poisoning, refcount misuse, checksum arithmetic, the
  * linear/paged split of an skb, RCU-deferred frees); concurrency is absent.
  * Misuse the kernel would warn about (or crash on) is counted in kc_errors
- * with a message, and every test fails if that counter moves.
+ * with a message, and every test fails if that counter moves: a double
+ * free, a refcount underflow, a lock taken twice, an RCU pointer read
+ * outside a read section or without the lock it is protected by.
  *
  * Everything named kc_* is test control, not a kernel interface.
  */
@@ -102,6 +104,10 @@ static inline u32 ntohl(__be32 x) { return (__force u32)x; }
 
 void *kvcalloc(size_t n, size_t size, unsigned int gfp);
 void kvfree(const void *p);
+/* garbage-filled like a slab object; a double kfree() is reported */
+void *kmalloc(size_t size, unsigned int gfp);
+void *kzalloc(size_t size, unsigned int gfp);
+void kfree(const void *p);
 
 static inline unsigned long roundup_pow_of_two(unsigned long n)
 {
@@ -234,6 +240,9 @@ struct mutex {
 	int locked;
 };
 
+/* Single-threaded: a lock is held by "us" iff it is locked. */
+#define lockdep_is_held(l) ((l)->locked != 0)
+
 /* ---- RCU ------------------------------------------------------------- */
 
 struct rcu_head {
@@ -250,9 +259,26 @@ static inline void rcu_read_unlock(void)
 		kc_error("rcu_read_unlock without rcu_read_lock");
 }
 
-#define rcu_dereference(p) READ_ONCE(p)
+/*
+ * As with lockdep and CONFIG_PROVE_RCU: rcu_dereference() outside an RCU
+ * read section, or rcu_dereference_protected() whose condition is false,
+ * is reported ("suspicious RCU usage"). rcu_access_pointer() may be used
+ * anywhere (its value is not to be dereferenced).
+ */
+#define rcu_dereference_check(p, c) ({					\
+	if (!(c) && kc_rcu_depth <= 0)					\
+		kc_error("suspicious rcu_dereference_check() usage "	\
+			 "at %s:%d", __FILE__, __LINE__);		\
+	READ_ONCE(p); })
+#define rcu_dereference(p) rcu_dereference_check(p, 0)
+#define rcu_dereference_protected(p, c) ({				\
+	if (!(c))							\
+		kc_error("suspicious rcu_dereference_protected() usage " \
+			 "at %s:%d", __FILE__, __LINE__);		\
+	(p); })
 #define rcu_access_pointer(p) READ_ONCE(p)
 #define rcu_assign_pointer(p, v) WRITE_ONCE(p, v)
+#define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
 
 /* Callbacks run at the next rcu_barrier()/synchronize_rcu(), in order. */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
@@ -402,6 +428,25 @@ static inline void csum_replace4(__sum16 *sum, __be32 from, __be32 to)
 	*sum = csum_fold(csum_add(t, (__force __wsum)to));
 }
 
+static inline __sum16 csum16_add(__sum16 csum, __be16 addend)
+{
+	u16 res = (__force u16)csum;
+
+	res += (__force u16)addend;
+	return (__force __sum16)(u16)(res + (res < (__force u16)addend));
+}
+
+static inline __sum16 csum16_sub(__sum16 csum, __be16 addend)
+{
+	return csum16_add(csum, (__force __be16)(u16)~(__force u16)addend);
+}
+
+static inline void csum_replace2(__sum16 *sum, __be16 old, __be16 new)
+{
+	*sum = (__force __sum16)(u16)~(__force u16)csum16_add(
+		csum16_sub((__force __sum16)(u16)~(__force u16)*sum, old), new);
+}
+
 struct sk_buff;
 void inet_proto_csum_replace4(__sum16 *sum, struct sk_buff *skb,
 			      __be32 from, __be32 to, bool pseudohdr);
@@ -501,13 +546,50 @@ void kc_seed(u64 seed);
 void kc_advance(u32 seconds);
 
 /* live objects: allocated and not yet really freed */
-extern long kc_live_maps, kc_live_sess, kc_live_kv;
+extern long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 extern long kc_rcu_pending;
 /* calls of napt_port_has_socket(): one per port candidate tried */
 extern unsigned long kc_socket_calls;
 /* failure injection: the n-th next call fails (0: never) */
 extern unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
-	kc_fail_pull;
+	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
+
+/*
+ * napt_event() calls, in order. The first KC_EVENTS_MAX are kept; every
+ * one is counted in kc_nevents.
+ */
+struct kc_event {
+	u8 event, reason;
+	u8 proto;		/* key->proto */
+	u8 type;		/* m->type, or 0 when m is NULL */
+	bool m_null;		/* napt_event() got no mapping */
+	bool key_is_mkey;	/* key == &m->key */
+	bool dead;		/* m->dead at the call */
+	__be32 int_addr;	/* key->int_addr */
+	__be16 int_port;	/* key->int_port */
+	__be32 rem_addr;	/* key->rem_addr: what the key would reveal */
+	__be16 rem_port;	/* key->rem_port */
+	__be32 ext_addr;	/* m->ext_addr, or 0 */
+	__be16 ext_port;	/* m->ext_port, or 0 */
+	int locks_held;		/* spinlocks held by the caller */
+};
+#define KC_EVENTS_MAX 1024
+extern struct kc_event kc_events[KC_EVENTS_MAX];
+extern unsigned int kc_nevents;
+
+/* napt_icmp_unreach(): calls, and the first 64 bytes of the last skb */
+#define KC_PKT_COPY 64
+extern unsigned int kc_unreach_calls;
+extern u8 kc_unreach_pkt[KC_PKT_COPY];
+
+/*
+ * napt_reroute(): calls, the last daddr, the first 64 bytes of the skb as
+ * it was at the call, and what it returns (0, or set an error).
+ */
+extern unsigned int kc_reroute_calls;
+extern __be32 kc_reroute_daddr;
+extern u8 kc_reroute_pkt[KC_PKT_COPY];
+extern int kc_reroute_ret;
 
 /* the gateway's sockets: (proto, port) busy on every address */
 void kc_socket_set(u8 proto, u16 port, bool busy);

@@ -31,8 +31,13 @@ static int check_map(struct napt_map *m, void *arg)
 	struct cons *c = arg;
 	struct napt_net *nn = &c->t->nn;
 
+	const struct napt_static *st = rcu_dereference(m->st);
+
+	/* a static mapping is found for the remote it names (0: any) */
 	if (napt_map_lookup_out(nn, &m->key) != m ||
-	    napt_map_lookup_in(nn, m->key.proto, m->ext_addr, m->ext_port) != m ||
+	    napt_map_lookup_in(nn, m->key.proto, m->ext_addr, m->ext_port,
+			       st ? st->rem : REM1) != m ||
+	    (st ? m->type != NAPT_MAP_STATIC : m->type != NAPT_MAP_DYNAMIC) ||
 	    m->dead || atomic_read(&m->nsess) < 0 ||
 	    refcount_read(&m->ref) != 1 + (unsigned int)atomic_read(&m->nsess))
 		c->bad++;
@@ -68,12 +73,84 @@ static void consistency(struct ut_nat *t)
 	CHECK_EQ(sess, atomic_read(&nn->nsess));
 }
 
-/* a translated outbound flow, to aim replies at */
+/*
+ * A translated flow, to aim replies, errors and hairpinned packets at:
+ * inside host:hport <-> EXT1:ext <-> rem:rport (ICMP: the identifiers).
+ */
 struct flow {
 	u8 proto;
-	__be32 rem;
-	u16 rport, ext;
+	__be32 rem, host;
+	u16 rport, ext, hport;
 };
+
+static void remember(struct flow *flows, unsigned int *n, unsigned int max,
+		     const struct flow *f)
+{
+	if (*n < max)
+		flows[(*n)++] = *f;
+	else
+		flows[rnd(*n)] = *f;
+}
+
+/*
+ * A packet of flow @f: as it left (@out: EXT1 -> remote), or as it came
+ * in translated (remote -> inside host). Into @pkt; returns its length.
+ */
+static unsigned int flow_pkt(u8 *pkt, const struct flow *f, bool out,
+			     unsigned int pay)
+{
+	__be32 src = out ? EXT1 : f->rem, dst = out ? f->rem : f->host;
+	u16 sport = out ? f->ext : f->rport, dport = out ? f->rport : f->hport;
+
+	switch (f->proto) {
+	case IPPROTO_UDP:
+		return ut_udp(pkt, src, sport, dst, dport, pay);
+	case IPPROTO_TCP:
+		return ut_tcp(pkt, src, sport, dst, dport, (u8)rnd(64), pay);
+	}
+	return ut_icmp(pkt, src, dst, out ? ICMP_ECHO : ICMP_ECHOREPLY, 0,
+		       out ? f->ext : f->hport, (u16)rnd(65536), pay);
+}
+
+/*
+ * An ICMP error about a packet of @f: @out, from the inside host or the
+ * gateway about one that came in; else from the remote or a router about
+ * one that left. Into @pkt; returns its length.
+ */
+static unsigned int flow_err(u8 *pkt, const struct flow *f, bool out)
+{
+	static const u8 types[][2] = {
+		{ ICMP_DEST_UNREACH, ICMP_PORT_UNREACH },
+		{ ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED },
+		{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
+		{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+		{ ICMP_PARAMETERPROB, 0 },
+		{ ICMP_SOURCE_QUENCH, 0 },
+	};
+	u8 q[UT_PKT_MAX];
+	unsigned int len = flow_pkt(q, f, !out, rnd(4) ? rnd(40) : rnd(600));
+	unsigned int qlen, k = rnd(ARRAY_SIZE(types));
+	__be32 src, dst;
+
+	switch (rnd(4)) {
+	case 0:
+		qlen = 28;
+		break;
+	case 1:
+		qlen = 20 + rnd(len - 19);
+		break;
+	default:
+		qlen = len;
+	}
+	if (out) {
+		src = rnd(4) ? f->host : EXT1;
+		dst = f->rem;
+	} else {
+		src = rnd(2) ? f->rem : ip4(198, 51, 100, 254);
+		dst = EXT1;
+	}
+	return ut_icmp_err(pkt, src, dst, types[k][0], types[k][1], q, qlen);
+}
 
 /* an exact reply to @f, into @pkt; returns its length */
 static unsigned int reply(u8 *pkt, const struct flow *f, unsigned int pay)
@@ -146,18 +223,50 @@ static void mutate(u8 *pkt, unsigned int *len)
 	}
 }
 
+/* The IP header an ICMP error @pkt quotes is whole, its checksum right. */
+static bool quoted_ok(const u8 *pkt, unsigned int len)
+{
+	return len >= 48 && (pkt[28] >> 4) == 4 &&
+	       28 + (pkt[28] & 15) * 4u <= len && ut_ip_csum_ok(pkt + 28);
+}
+
+/* A random static mapping added, renewed or deleted. */
+static void static_op(struct ut_nat *t)
+{
+	u8 proto = rnd(2) ? IPPROTO_UDP : IPPROTO_TCP;
+	__be32 rem = rnd(3) ? 0 : REM1;
+	u16 ext = rnd(3) ? 0 : (u16)(1000 + rnd(8) * 1000);
+	int ret;
+
+	if (rnd(3) == 0) {
+		ret = napt_static_del(&t->nn, proto, EXT1, htons(ext ?: 80),
+				      rem);
+		CHECK(ret == 0 || ret == -ENOENT);
+		return;
+	}
+	ret = ut_static(t, proto, HOST(1 + rnd(8)), 1000 + rnd(8) * 1000,
+			ext, rem, rnd(2) ? 0 : 1 + rnd(300),
+			rnd(2) ? "fuzz" : NULL, rnd(2), NULL);
+	CHECK(ret == 0 || ret == -EEXIST || ret == -EADDRINUSE ||
+	      ret == -ENOSPC);
+}
+
 static void fuzz_packets(void)
 {
 	struct ut_nat *t = ut_nat_new(1024, 4096);
-	struct flow flows[64];
-	unsigned int nflows = 0, i, accepted = 0, dropped = 0;
+	struct flow flows[64], iflows[64];
+	unsigned int nflows = 0, niflows = 0, i, accepted = 0, dropped = 0;
+	unsigned int errs = 0, hairpins = 0;
 
 	REQUIRE(t);
 	for (i = 0; i < FUZZ_ITERS; i++) {
-		u8 pkt[UT_PKT_MAX];
-		bool out = rnd(2);
-		unsigned int len, headlen, v, kind = rnd(8);
+		u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+		bool out = rnd(2), err = false, hairpin = false;
+		unsigned int len, headlen, v, kind = rnd(10);
 		u8 summed = (u8)rnd(4);
+		u64 err_in = ut_stat(t, NAPT_STAT_ICMP_ERR_IN);
+		u64 err_out = ut_stat(t, NAPT_STAT_ICMP_ERR_OUT);
+		u64 hp = ut_stat(t, NAPT_STAT_HAIRPIN_PKTS);
 		__wsum csum;
 		bool valid;
 
@@ -172,37 +281,129 @@ static void fuzz_packets(void)
 				memcpy(pkt + 16, out ? &(__be32){ REM2 } :
 				       &(__be32){ EXT1 }, 4);
 			}
+		} else if (kind >= 8 && (out ? niflows : nflows)) {
+			/* an ICMP error about a translated packet */
+			const struct flow *f = out ? &iflows[rnd(niflows)] :
+						     &flows[rnd(nflows)];
+
+			len = flow_err(pkt, f, out);
+			/* mutated, it may be anything: not counted as one */
+			if (rnd(3) == 0)
+				mutate(pkt, &len);
+			else
+				err = true;
+		} else if (kind == 7 && nflows) {
+			/* an inside host to another's external endpoint */
+			const struct flow *f = &flows[rnd(nflows)];
+			const struct flow *g = &flows[rnd(nflows)];
+			u8 p = rnd(4) ? f->proto : IPPROTO_UDP;
+			__be32 src = HOST(1 + rnd(8));
+			u16 sport = 1000 + rnd(8) * 1000;
+			unsigned int pay = rnd(200);
+
+			/* often from another flow's endpoint: both mapped */
+			if (rnd(2)) {
+				src = g->host;
+				sport = g->hport;
+			}
+
+			if (p == IPPROTO_TCP)
+				len = ut_tcp(pkt, src, sport, EXT1, f->ext,
+					     (u8)rnd(64), pay);
+			else if (p == IPPROTO_UDP)
+				len = ut_udp(pkt, src, sport, EXT1, f->ext,
+					     pay);
+			else
+				len = ut_icmp(pkt, src, EXT1, ICMP_ECHO, 0,
+					      f->ext, 1, pay);
+			hairpin = true;
+			if (rnd(4) == 0)
+				mutate(pkt, &len);
 		} else {
 			len = plausible(pkt, out, flows, nflows);
 			if (kind > 3)
 				mutate(pkt, &len);
 		}
-		valid = kind >= 1 && kind <= 3 && ut_pkt_ok(pkt);
+		valid = ((kind >= 1 && kind <= 3) || err || hairpin) &&
+			ut_pkt_ok(pkt) && ut_get16(pkt, 2) == len;
 		headlen = rnd(3) ? len : 20 + rnd(len - 19);
 		csum = summed == CHECKSUM_COMPLETE ? ut_wsum(pkt, len) :
 			(__force __wsum)get_random_u32();
-		v = ut_xlate_skb(t, out, pkt, len, headlen, summed, &csum);
+		memcpy(orig, pkt, len);
+		/* hooks.c's choice for a packet from an inside interface */
+		if (hairpin && (!(t->cfg.flags & NAPT_F_HAIRPIN) ||
+				!napt_in_int_nets(&t->cfg, ut_saddr(pkt)) ||
+				!napt_is_ext_addr(&t->nn, &t->cfg,
+						  ut_daddr(pkt))))
+			v = NF_ACCEPT;
+		else if (hairpin)
+			v = ut_hairpin_skb(t, pkt, len, headlen);
+		else
+			v = ut_xlate_skb(t, out, pkt, len, headlen, summed,
+					 &csum);
 		if (v == NF_ACCEPT)
 			accepted++;
 		else
 			dropped++;
+		if (hairpin) {
+			if (ut_stat(t, NAPT_STAT_HAIRPIN_PKTS) == hp)
+				continue;
+			hairpins++;
+			CHECK_EQ(v, NF_ACCEPT);
+			/* both ends translated, checksums right */
+			if (valid && (!CHECK(napt_in_int_nets(&t->cfg,
+							      ut_daddr(pkt))) ||
+				      !CHECK_EQX(ut_saddr(pkt), EXT1) ||
+				      !CHECK(ut_pkt_ok(pkt))))
+				break;
+			continue;
+		}
+		if (ut_stat(t, NAPT_STAT_ICMP_ERR_IN) != err_in ||
+		    ut_stat(t, NAPT_STAT_ICMP_ERR_OUT) != err_out) {
+			errs++;
+			CHECK_EQ(v, NF_ACCEPT);
+			CHECK(pkt[9] == IPPROTO_ICMP);
+			/*
+			 * A translated error: the outer IP and the quoted IP
+			 * checksums are right; so is the ICMP one but with
+			 * CHECKSUM_PARTIAL (the device fills it in).
+			 */
+			if (valid &&
+			    (!CHECK(ut_ip_csum_ok(pkt)) ||
+			     (quoted_ok(orig, len) &&
+			      !CHECK(ut_ip_csum_ok(pkt + 28))) ||
+			     (summed != CHECKSUM_PARTIAL &&
+			      !CHECK(ut_l4_csum_ok(pkt, false)))))
+				break;
+			if (!out && !CHECK(napt_in_int_nets(&t->cfg,
+							    ut_daddr(pkt))))
+				break;
+		} else if (err && out && valid && v == NF_ACCEPT) {
+			/* not translated: let go only as it was */
+			CHECK(!memcmp(pkt, orig, len));
+		}
 		/* a valid packet that went out translated still verifies */
-		if (valid && v == NF_ACCEPT && out &&
+		if (valid && !err && v == NF_ACCEPT && out &&
 		    ut_saddr(pkt) == EXT1 && summed != CHECKSUM_PARTIAL) {
 			if (!CHECK(ut_pkt_ok(pkt)))
 				break;
-			struct flow f = { pkt[9], ut_daddr(pkt),
-					  ut_dport(pkt), ut_sport(pkt) };
+			struct flow f = { pkt[9], ut_daddr(pkt), ut_saddr(orig),
+					  ut_dport(pkt), ut_sport(pkt),
+					  ut_sport(orig) };
 
-			if (nflows < ARRAY_SIZE(flows))
-				flows[nflows++] = f;
-			else
-				flows[rnd(nflows)] = f;
+			remember(flows, &nflows, ARRAY_SIZE(flows), &f);
 		}
-		if (valid && v == NF_ACCEPT && !out &&
+		if (valid && !err && v == NF_ACCEPT && !out &&
 		    napt_in_int_nets(&t->cfg, ut_daddr(pkt)) &&
-		    summed != CHECKSUM_PARTIAL && !CHECK(ut_pkt_ok(pkt)))
-			break;
+		    summed != CHECKSUM_PARTIAL) {
+			if (!CHECK(ut_pkt_ok(pkt)))
+				break;
+			struct flow f = { pkt[9], ut_saddr(pkt), ut_daddr(pkt),
+					  ut_sport(pkt), ut_dport(orig),
+					  ut_dport(pkt) };
+
+			remember(iflows, &niflows, ARRAY_SIZE(iflows), &f);
+		}
 		/* CHECKSUM_COMPLETE: skb->csum still sums the packet */
 		if (valid && summed == CHECKSUM_COMPLETE &&
 		    !CHECK_EQX(ut_fold((__force u32)csum) % 0xffff,
@@ -212,6 +413,8 @@ static void fuzz_packets(void)
 			kc_advance(rnd(120));
 			napt_gc_step(&t->nn, napt_now(), 64);
 		}
+		if (i % 61 == 0)
+			static_op(t);
 		if (i % 500 == 0) {
 			/* behaviours may change under running traffic */
 			unsigned int p = rnd(NAPT_NPROTO);
@@ -219,21 +422,31 @@ static void fuzz_packets(void)
 			t->cfg.mapping[p] = 1 + rnd(NAPT_MAPPING_MAX);
 			t->cfg.filtering[p] = 1 + rnd(NAPT_FILTER_MAX);
 			t->cfg.flags = rnd(__NAPT_F_ALL + 1);
+			if (rnd(4))
+				t->cfg.flags |= NAPT_F_HAIRPIN;
+			t->cfg.max_per_host = rnd(3) ? 0 : 1 + rnd(20);
+			t->nn.reuse_delay = rnd(2) ? 0 : rnd(200);
 			consistency(t);
 		}
 		if (kc_errors || kc_locks_held || kc_rcu_depth)
 			break;
 	}
-	printf("    (%u accepted, %u dropped; translated %llu out, %llu in; "
-	       "%llu malformed)\n", accepted, dropped,
+	printf("    (%u accepted, %u dropped; translated %llu out, %llu in, "
+	       "%u errors, %u hairpinned; %llu malformed; %u unreach)\n",
+	       accepted, dropped,
 	       (unsigned long long)ut_stat(t, NAPT_STAT_OUT_PKTS),
-	       (unsigned long long)ut_stat(t, NAPT_STAT_IN_PKTS),
-	       (unsigned long long)ut_stat(t, NAPT_STAT_DROP_MALFORMED));
+	       (unsigned long long)ut_stat(t, NAPT_STAT_IN_PKTS), errs,
+	       hairpins,
+	       (unsigned long long)ut_stat(t, NAPT_STAT_DROP_MALFORMED),
+	       kc_unreach_calls);
 	CHECK(accepted > FUZZ_ITERS / 10);
 	CHECK(dropped > FUZZ_ITERS / 20);
-	/* the fuzz got deep, both ways */
+	/* the fuzz got deep, every way */
 	CHECK(ut_stat(t, NAPT_STAT_OUT_PKTS) > FUZZ_ITERS / 20);
 	CHECK(ut_stat(t, NAPT_STAT_IN_PKTS) > FUZZ_ITERS / 50);
+	CHECK(ut_stat(t, NAPT_STAT_ICMP_ERR_IN) > FUZZ_ITERS / 100);
+	CHECK(ut_stat(t, NAPT_STAT_ICMP_ERR_OUT) > FUZZ_ITERS / 100);
+	CHECK(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS) > 0);
 	CHECK(ut_stat(t, NAPT_STAT_DROP_MALFORMED) > 0);
 	consistency(t);
 	ut_nat_free(t);
@@ -266,11 +479,17 @@ static void fuzz_table_ops(void)
 		case 0:
 			kc_advance(rnd(200));
 			napt_gc_step(&t->nn, napt_now(), 1 + rnd(300));
+			if (rnd(20) == 0) {
+				t->cfg.max_per_host = rnd(2) ? 0 : 1 + rnd(8);
+				t->nn.reuse_delay = rnd(2) ? 0 : rnd(300);
+			}
 			break;
 		case 1:
 			if (rnd(10) == 0)
 				napt_flush(&t->nn, (u8)rnd(3),
 					   rnd(2) ? 0 : (rnd(2) ? EXT1 : EXT2));
+			else if (proto != IPPROTO_ICMP)
+				static_op(t);
 			break;
 		default:
 			m = napt_map_lookup_out(&t->nn, &k);
@@ -281,6 +500,7 @@ static void fuzz_table_ops(void)
 			if (!m) {
 				CHECK(reason == NAPT_STAT_DROP_NO_PORT ||
 				      reason == NAPT_STAT_DROP_MAP_LIMIT ||
+				      reason == NAPT_STAT_DROP_HOST_LIMIT ||
 				      reason == NAPT_STAT_DROP_CHAIN);
 				break;
 			}

@@ -111,6 +111,40 @@ static void kc_csum_replace4_matches_recompute(void)
 	}
 }
 
+/* csum_replace2 on a 16-bit field, vs. a recomputation. */
+static void kc_csum_replace2_matches_recompute(void)
+{
+	u8 h[20];
+	unsigned int it;
+
+	for (it = 0; it < 2000; it++) {
+		unsigned int off = 2 * get_random_u32_below(10);
+		__sum16 c;
+		__be16 from, to;
+
+		if (off == 10)
+			off = 0;	/* keep the checksum field out */
+		get_random_bytes(h, sizeof(h));
+		if (it % 7 == 0)
+			memset(h, it % 2 ? 0xff : 0, sizeof(h));
+		ut_put16(h, 10, 0);
+		ut_put16(h, 10, (u16)~ut_fold(ut_sum16(h, 20, 0)));
+		memcpy(&c, h + 10, 2);
+		memcpy(&from, h + off, 2);
+		get_random_bytes(&to, sizeof(to));
+		if (it % 5 == 0)
+			to = it % 2 ? 0 : 0xffff;
+		csum_replace2(&c, from, to);
+		memcpy(h + off, &to, 2);
+		memcpy(h + 10, &c, 2);
+		if (!CHECK_EQX(ut_fold(ut_sum16(h, 20, 0)), 0xffff))
+			break;
+	}
+	/* the end-around carry */
+	CHECK_EQX(csum16_add((__force __sum16)0xffff, (__force __be16)1), 1);
+	CHECK_EQX(csum16_sub((__force __sum16)5, (__force __be16)5), 0xffff);
+}
+
 /*
  * inet_proto_csum_replace4/2 (net/core/utils.c): CHECKSUM_PARTIAL keeps
  * the folded pseudo-header sum in the field and changes it only for a
@@ -321,6 +355,7 @@ static void kc_clock_and_env(void)
 	m = napt_map_alloc();
 	REQUIRE(m);
 	CHECK_EQ(kc_live_maps, 1);
+	RCU_INIT_POINTER(m->st, NULL);	/* as every user of one does */
 	napt_map_free_rcu(m);
 	CHECK_EQ(kc_live_maps, 1);		/* a grace period first */
 	CHECK_EQ(kc_rcu_pending, 1);
@@ -338,11 +373,154 @@ static void kc_clock_and_env(void)
 	CHECK_EQ(kc_socket_calls, 3);
 }
 
+/* What lockdep/PROVE_RCU would say, the stand-ins report. */
+static void kc_rcu_pointer_checks(void)
+{
+	struct napt_static *p = (struct napt_static *)0x1234, *q;
+	spinlock_t l;
+
+	kc_quiet = true;
+	q = rcu_dereference(p);		/* outside a read section */
+	CHECK(q == p);
+	CHECK_EQ(kc_errors, 1);
+	rcu_read_lock();
+	q = rcu_dereference(p);
+	rcu_read_unlock();
+	CHECK_EQ(kc_errors, 1);
+	q = rcu_dereference_check(p, true);	/* the condition holds */
+	CHECK_EQ(kc_errors, 1);
+	spin_lock_init(&l);
+	CHECK(!lockdep_is_held(&l));
+	q = rcu_dereference_protected(p, lockdep_is_held(&l));
+	CHECK_EQ(kc_errors, 2);
+	spin_lock(&l);
+	CHECK(lockdep_is_held(&l));
+	q = rcu_dereference_protected(p, lockdep_is_held(&l));
+	spin_unlock(&l);
+	CHECK_EQ(kc_errors, 2);
+	RCU_INIT_POINTER(q, NULL);
+	CHECK(q == NULL);
+	CHECK(rcu_access_pointer(p) == p);	/* anywhere */
+	CHECK_EQ(kc_errors, 2);
+	kc_errors = 0;
+}
+
+static void kc_kmalloc(void)
+{
+	u8 *a, *b;
+
+	kc_quiet = true;
+	a = kmalloc(32, GFP_ATOMIC);
+	b = kzalloc(32, GFP_KERNEL);
+	REQUIRE(a && b);
+	CHECK_EQ(kc_live_km, 2);
+	CHECK_EQ(a[0], 0xa5);			/* garbage, as a slab's */
+	CHECK_EQ(b[31], 0);
+	kfree(a);
+	kfree(NULL);
+	CHECK_EQ(kc_live_km, 1);
+	CHECK_EQ(kc_errors, 0);
+	kfree(a);				/* twice: reported */
+	CHECK_EQ(kc_errors, 1);
+	CHECK_EQ(kc_live_km, 1);
+	kfree(b);
+	kc_fail_kmalloc = 2;
+	a = kmalloc(8, GFP_ATOMIC);
+	CHECK(a != NULL);
+	CHECK(kmalloc(8, GFP_ATOMIC) == NULL);
+	kfree(a);
+	CHECK_EQ(kc_live_km, 0);
+	kc_errors = 0;
+}
+
+/* napt_static objects, and a mapping's going with it (as main.c). */
+static void kc_static_objects(void)
+{
+	struct napt_static *st, *st2;
+	struct napt_map *m;
+
+	kc_quiet = true;
+	st = napt_static_alloc();
+	st2 = napt_static_alloc();
+	m = napt_map_alloc();
+	REQUIRE(st && st2 && m);
+	CHECK_EQ(kc_live_st, 2);
+	napt_static_free_rcu(st2);
+	CHECK_EQ(kc_live_st, 2);		/* a grace period first */
+	rcu_barrier();
+	CHECK_EQ(kc_live_st, 1);
+	RCU_INIT_POINTER(m->st, st);
+	napt_map_free_rcu(m);
+	rcu_barrier();
+	CHECK_EQ(kc_live_st, 0);
+	CHECK_EQ(kc_live_maps, 0);
+	CHECK_EQ(kc_errors, 0);
+	/* a mapping pointing at a napt_static already freed: reported */
+	st = napt_static_alloc();
+	m = napt_map_alloc();
+	REQUIRE(st && m);
+	RCU_INIT_POINTER(m->st, st);
+	napt_static_free_rcu(st);
+	napt_map_free_rcu(m);
+	rcu_barrier();
+	CHECK_EQ(kc_errors, 1);
+	CHECK_EQ(kc_live_st, 0);
+	CHECK_EQ(kc_live_maps, 0);
+	kc_fail_static_alloc = 1;
+	CHECK(napt_static_alloc() == NULL);
+	kc_errors = 0;
+}
+
+static void kc_environment_log(void)
+{
+	struct napt_okey k = ut_key(IPPROTO_TCP, HOST(3), 22);
+	u8 pkt[UT_PKT_MAX];
+	struct sk_buff *skb;
+	struct napt_map *m;
+	unsigned int len;
+
+	m = napt_map_alloc();
+	REQUIRE(m);
+	RCU_INIT_POINTER(m->st, NULL);
+	m->key = ut_key(IPPROTO_UDP, HOST(2), 53);
+	m->key.rem_addr = REM1;
+	m->ext_addr = EXT1;
+	m->ext_port = htons(4000);
+	m->type = NAPT_MAP_DYNAMIC;
+	m->dead = true;
+	napt_event(NULL, m, &m->key, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED);
+	napt_event(NULL, NULL, &k, NAPT_EVENT_REFUSED, NAPT_REASON_NO_PORT);
+	REQUIRE_EQ(kc_nevents, 2);
+	CHECK_EQ(kc_events[0].event, NAPT_EVENT_REMOVED);
+	CHECK_EQ(kc_events[0].reason, NAPT_REASON_EXPIRED);
+	CHECK(kc_events[0].key_is_mkey && !kc_events[0].m_null);
+	CHECK(kc_events[0].dead);
+	CHECK_EQX(kc_events[0].rem_addr, REM1);
+	CHECK_EQ(ntohs(kc_events[0].ext_port), 4000);
+	CHECK(kc_events[1].m_null && !kc_events[1].key_is_mkey);
+	CHECK_EQ(kc_events[1].proto, IPPROTO_TCP);
+	CHECK_EQ(kc_events[1].ext_addr, 0);
+	napt_map_free_rcu(m);
+
+	len = ut_udp(pkt, HOST(2), 53, REM1, 99, 100);
+	skb = kc_skb_new(pkt, len, 20);
+	napt_icmp_unreach(skb);
+	CHECK_EQ(kc_unreach_calls, 1);
+	CHECK(!memcmp(kc_unreach_pkt, pkt, KC_PKT_COPY));
+	kc_reroute_ret = -ENETUNREACH;
+	CHECK_EQ(napt_reroute(skb, HOST(9)), -ENETUNREACH);
+	CHECK_EQ(kc_reroute_calls, 1);
+	CHECK_EQX(kc_reroute_daddr, HOST(9));
+	CHECK(!memcmp(kc_reroute_pkt, pkt, KC_PKT_COPY));
+	kc_skb_free(skb);
+}
+
 const struct ut_case ut_kcompat_cases[] = {
 	UT_CASE(kc_siphash_paper_vector),
 	UT_CASE(kc_siphash_reference_lengths),
 	UT_CASE(kc_siphash_u32_packing),
 	UT_CASE(kc_csum_replace4_matches_recompute),
+	UT_CASE(kc_csum_replace2_matches_recompute),
 	UT_CASE(kc_inet_proto_csum_semantics),
 	UT_CASE(kc_random_below),
 	UT_CASE(kc_roundup),
@@ -350,5 +528,9 @@ const struct ut_case ut_kcompat_cases[] = {
 	UT_CASE(kc_refcount_and_locks),
 	UT_CASE(kc_skb_paged),
 	UT_CASE(kc_clock_and_env),
+	UT_CASE(kc_rcu_pointer_checks),
+	UT_CASE(kc_kmalloc),
+	UT_CASE(kc_static_objects),
+	UT_CASE(kc_environment_log),
 	UT_END
 };

@@ -91,10 +91,13 @@ static void table_create_lookup(void)
 	k2 = k;
 	k2.rem_addr = REM1;			/* an ADM key is another key */
 	CHECK(napt_map_lookup_out(&t->nn, &k2) == NULL);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) == m);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, htons(5000)) == NULL);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT2, htons(5000)) == NULL);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5001)) == NULL);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM1) == m);
+	/* a dynamic mapping is found whatever the remote */
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM2) == m);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), 0) == m);
+	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, htons(5000), REM1) == NULL);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(5000), REM1) == NULL);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5001), REM1) == NULL);
 
 	/* creating an existing key gives the published mapping back */
 	m2 = mk(t, IPPROTO_UDP, HOST(10), 5000, &reason);
@@ -102,14 +105,14 @@ static void table_create_lookup(void)
 	CHECK_EQ(nmaps(t), 1);
 	CHECK_EQ(live_maps(), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) == m);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM1) == m);
 
 	/* the same port number in another protocol is another mapping */
 	m2 = mk(t, IPPROTO_TCP, HOST(10), 5000, NULL);
 	REQUIRE(m2);
 	CHECK(m2 != m);
 	CHECK_EQ(ntohs(m2->ext_port), 5000);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, htons(5000)) == m2);
+	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, htons(5000), REM1) == m2);
 	CHECK_EQ(nmaps(t), 2);
 	ut_nat_free(t);
 }
@@ -132,8 +135,8 @@ static void table_distinct_hosts_same_port(void)
 	CHECK_EQX(m2->ext_addr, EXT1);
 	CHECK(napt_map_lookup_out(&t->nn, &k1) == m1);
 	CHECK(napt_map_lookup_out(&t->nn, &k2) == m2);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, m1->ext_port) == m1);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, m2->ext_port) == m2);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, m1->ext_port, REM1) == m1);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, m2->ext_port, REM1) == m2);
 	ut_nat_free(t);
 }
 
@@ -579,7 +582,8 @@ static void table_init_failures(void)
 	unsigned int n;
 
 	REQUIRE(nn);
-	for (n = 1; n <= 3; n++) {
+	/* out, in, sess and hosts: each allocation may fail */
+	for (n = 1; n <= 4; n++) {
 		kc_fail_kvcalloc = n;
 		CHECK_EQ(napt_table_init(nn, 100, 100), -ENOMEM);
 		CHECK_EQ(kc_live_kv, kv);
@@ -589,11 +593,15 @@ static void table_init_failures(void)
 	CHECK_EQ(nn->out.mask, 255);		/* at least NAPT_LOCKS */
 	CHECK_EQ(nn->in.mask, 255);
 	CHECK_EQ(nn->sess.mask, 1023);
+	CHECK_EQ(nn->hosts.mask, 255);
 	napt_table_free(nn);
+	CHECK_EQ(kc_live_kv, kv);
 	REQUIRE_EQ(napt_table_init(nn, 65536, 4 * 65536), 0);
 	CHECK_EQ(nn->out.mask, 65535);
 	CHECK_EQ(nn->sess.mask, 4 * 65536 - 1);
+	CHECK_EQ(nn->hosts.mask, 4095);		/* one per 16 mappings */
 	napt_table_free(nn);
+	CHECK_EQ(kc_live_kv, kv);
 	free(nn);
 }
 
@@ -681,7 +689,7 @@ static void table_gc_expiry(void)
 	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_EXPIRED), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 1);
 	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(5000)) ==
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM1) ==
 	      NULL);
 	CHECK_EQ(live_maps(), 0);
 	CHECK_EQ(live_sess(), 0);
@@ -707,7 +715,7 @@ static void table_gc_map_kept_by_session(void)
 	kc_advance(241);	/* both mappings' 240 s are over */
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
 	CHECK_EQ(nmaps(t), 1);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_TCP, EXT1, m->ext_port) == m);
+	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, m->ext_port, REM1) == m);
 	CHECK_EQ(nsess(t), 1);
 	kc_advance(7440 - 241 - 1);
 	gc_all(t);
@@ -783,9 +791,9 @@ static void table_flush_by_type(void)
 	REQUIRE(t);
 	d1 = mk(t, IPPROTO_UDP, HOST(1), 1111, NULL);
 	d2 = mk(t, IPPROTO_TCP, HOST(2), 2222, NULL);
-	st = mk(t, IPPROTO_UDP, HOST(3), 3333, NULL);
-	REQUIRE(d1 && d2 && st);
-	st->type = NAPT_MAP_STATIC;	/* as a static mapping would be */
+	REQUIRE(d1 && d2);
+	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(3), 3333, 3333, 0, 0, NULL,
+			     false, &st), 0);
 	REQUIRE(mks(t, d1, REM1, 53, NULL));
 	REQUIRE(mks(t, st, REM1, 53, NULL));
 	REQUIRE(mks(t, st, REM2, 53, NULL));
@@ -794,12 +802,12 @@ static void table_flush_by_type(void)
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 2);
 	CHECK_EQ(nmaps(t), 1);
 	CHECK_EQ(nsess(t), 2);		/* the static one's */
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, st->ext_port) == st);
-	CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1, htons(1111)) == NULL);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, st->ext_port, REM1) == st);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(1111), REM1) == NULL);
 	CHECK(napt_sess_lookup(&t->nn, st, REM2, htons(53), true) != NULL);
 	CHECK_EQ(live_maps(), 1);
 	CHECK_EQ(live_sess(), 2);
-	/* the sweeper never expires a static mapping */
+	/* the sweeper never expires a permanent static mapping */
 	kc_advance(100000);
 	gc_all(t);
 	CHECK_EQ(nmaps(t), 1);
@@ -877,8 +885,8 @@ static void table_chain_bound_out(void)
 		struct napt_map *m = napt_map_lookup_out(&t->nn, &k);
 
 		REQUIRE(m);
-		CHECK(napt_map_lookup_in(&t->nn, IPPROTO_UDP, EXT1,
-					 m->ext_port) == m);
+		CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1,
+					 m->ext_port, REM1) == m);
 	}
 	/* an existing key is still found at the bound */
 	CHECK(mk(t, IPPROTO_UDP, HOST(1), 5000, NULL) != NULL);
@@ -1009,6 +1017,192 @@ static void table_map_walk_resume(void)
 	ut_nat_free(t);
 }
 
+/* RFC 6888 REQ-4: max-maps-per-host, counted per inside address. */
+static void table_per_host_limit(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	unsigned int ev, i;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->cfg.max_per_host = 3;
+	REQUIRE(mk(t, IPPROTO_UDP, HOST(10), 5000, NULL));
+	REQUIRE(mk(t, IPPROTO_UDP, HOST(10), 5001, NULL));
+	REQUIRE(mk(t, IPPROTO_TCP, HOST(10), 5000, NULL));
+	ev = kc_nevents;
+	CHECK(mk(t, IPPROTO_ICMP, HOST(10), 7, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_HOST_LIMIT);
+	REQUIRE_EQ(kc_nevents, ev + 1);
+	CHECK_EQ(kc_events[ev].event, NAPT_EVENT_REFUSED);
+	CHECK_EQ(kc_events[ev].reason, NAPT_REASON_LIMIT);
+	CHECK(kc_events[ev].m_null);
+	CHECK_EQX(kc_events[ev].int_addr, HOST(10));
+	CHECK_EQ(nmaps(t), 3);
+	CHECK_EQ(live_maps(), 3);
+	/* other hosts have their own count */
+	for (i = 0; i < 3; i++)
+		REQUIRE(mk(t, IPPROTO_UDP, HOST(11), 6000 + i, NULL));
+	CHECK(mk(t, IPPROTO_UDP, HOST(11), 6003, NULL) == NULL);
+	/* a mapping that goes makes room (TCP: 240 s, UDP: 300 s) */
+	kc_advance(240);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 5);
+	REQUIRE(mk(t, IPPROTO_ICMP, HOST(10), 7, NULL));
+	CHECK(mk(t, IPPROTO_ICMP, HOST(10), 8, NULL) == NULL);
+	/* static mappings count, but are never refused for it */
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(ut_static(t, IPPROTO_TCP, HOST(13), 80 + i, 0, 0, 0,
+				   NULL, false, NULL), 0);
+	reason = -1;
+	CHECK(mk(t, IPPROTO_UDP, HOST(13), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_HOST_LIMIT);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, 0), 4);
+	CHECK(mk(t, IPPROTO_UDP, HOST(13), 5000, NULL) != NULL);
+	/* no limit */
+	t->cfg.max_per_host = 0;
+	for (i = 0; i < 20; i++)
+		REQUIRE(mk(t, IPPROTO_UDP, HOST(14), 7000 + i, NULL));
+	/* every count goes with its last mapping */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	rcu_barrier();
+	CHECK_EQ(kc_live_km, 0);
+	ut_nat_free(t);
+}
+
+/*
+ * The per-host count needs memory for a host's first mapping; failing to
+ * get it is an allocation failure (DROP_NOMEM, no ICMP 3/13 as for a
+ * mapping that cannot be allocated), not a limit.
+ */
+static void table_host_count_nomem(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	u8 pkt[UT_PKT_MAX];
+	unsigned int len;
+	int reason = -1;
+
+	REQUIRE(t);
+	kc_fail_kmalloc = 1;
+	CHECK(mk(t, IPPROTO_UDP, HOST(10), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
+	CHECK_EQ(nmaps(t), 0);
+	kc_fail_kmalloc = 1;
+	len = ut_udp(pkt, HOST(10), 5000, REM1, 53, 8);
+	CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_NOMEM), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_HOST_LIMIT), 0);
+	CHECK_EQ(kc_unreach_calls, 0);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_UNREACH_SENT), 0);
+	/* and then it works */
+	CHECK(mk(t, IPPROTO_UDP, HOST(10), 5000, NULL) != NULL);
+	ut_nat_free(t);
+}
+
+/* RFC 6888 REQ-8: a freed port rests before another host gets it. */
+static void table_reuse_delay(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m;
+	unsigned int ev;
+	int reason = -1;
+
+	REQUIRE(t);
+	t->nn.reuse_delay = 120;
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40000;		/* one port */
+	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
+	REQUIRE(m);
+	REQUIRE(mks(t, m, REM1, 53, NULL));
+	ev = kc_nevents;
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 1);
+	REQUIRE_EQ(kc_nevents, ev + 1);		/* removed, once */
+	CHECK_EQ(kc_events[ev].event, NAPT_EVENT_REMOVED);
+	CHECK_EQ(kc_events[ev].reason, NAPT_REASON_FLUSHED);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(live_maps(), 1);		/* resting */
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 1);
+	/* found by nothing */
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(40000), REM1) == NULL);
+	CHECK(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(40000), 0) ==
+	      -ENOENT);
+	/* another host: not before 120 s */
+	CHECK(mk(t, IPPROTO_UDP, HOST(2), 5000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	kc_advance(119);
+	CHECK(mk(t, IPPROTO_UDP, HOST(2), 5000, NULL) == NULL);
+	/* the same inside address: at once, any port of it */
+	m = mk(t, IPPROTO_UDP, HOST(1), 6000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(ntohs(m->ext_port), 40000);
+	CHECK_EQ(live_maps(), 1);		/* the resting one reaped */
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	/* expiry rests the port too */
+	kc_advance(300);
+	gc_all(t);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(live_maps(), 1);
+	kc_advance(119);
+	CHECK(mk(t, IPPROTO_UDP, HOST(2), 5000, NULL) == NULL);
+	kc_advance(1);
+	m = mk(t, IPPROTO_UDP, HOST(2), 5000, NULL);	/* rest is over */
+	REQUIRE(m);
+	CHECK_EQ(ntohs(m->ext_port), 40000);
+	CHECK_EQ(live_maps(), 1);
+	/* the sweeper reaps a rest that is over */
+	napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0);
+	kc_advance(119);
+	gc_all(t);
+	CHECK_EQ(live_maps(), 1);
+	kc_advance(1);
+	gc_all(t);
+	CHECK_EQ(live_maps(), 0);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	/* other protocols have their own ports */
+	m = mk(t, IPPROTO_UDP, HOST(3), 5000, NULL);
+	REQUIRE(m);
+	napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0);
+	CHECK(mk(t, IPPROTO_TCP, HOST(4), 5000, NULL) != NULL);
+	/* a static mapping takes a resting port at once */
+	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(4), 80, 40000, 0, 0, NULL,
+			   false, &m), 0);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	/* and its own port does not rest */
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(40000), 0),
+		 0);
+	CHECK(mk(t, IPPROTO_UDP, HOST(5), 5000, NULL) != NULL);
+	/* flushing everything ends every rest (UDP and TCP 40000 here) */
+	napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 2);
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	CHECK_EQ(live_maps(), 0);
+	ut_nat_free(t);
+}
+
+/* At most as many ports rest as the out table has buckets. */
+static void table_reuse_delay_bound(void)
+{
+	struct ut_nat *t = ut_nat_new(256, 4096);
+	unsigned int i;
+
+	REQUIRE(t);
+	t->nn.reuse_delay = 120;
+	t->cfg.max_maps = 1000;
+	REQUIRE_EQ(t->nn.out.mask, 255);
+	for (i = 0; i < 300; i++)
+		REQUIRE(mk(t, i % 2 ? IPPROTO_UDP : IPPROTO_TCP,
+			   HOST(1 + i % 200), 2000 + i, NULL));
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 300);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 256);
+	CHECK_EQ(live_maps(), 256);
+	kc_advance(120);
+	gc_all(t);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	CHECK_EQ(live_maps(), 0);
+	ut_nat_free(t);
+}
+
 /* Everything at once, then nothing may be left. */
 static void table_no_leak_after_all(void)
 {
@@ -1074,6 +1268,10 @@ const struct ut_case ut_table_cases[] = {
 	UT_CASE(table_chain_bound_in),
 	UT_CASE(table_chain_bound_sess),
 	UT_CASE(table_map_walk_resume),
+	UT_CASE(table_per_host_limit),
+	UT_CASE(table_host_count_nomem),
+	UT_CASE(table_reuse_delay),
+	UT_CASE(table_reuse_delay_bound),
 	UT_CASE(table_no_leak_after_all),
 	UT_END
 };

@@ -991,9 +991,14 @@ static void xlate_unsupported_proto(void)
 	len = ut_rawip(pkt, HOST(10), REM1, 132, 24);		/* SCTP */
 	CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_PROTO), 2);
-	/* ICMP other than an echo request is not translated outbound */
+	/* ICMP other than an echo request or an error is not translated */
+	len = ut_icmp(pkt, HOST(10), REM1, ICMP_TIMESTAMP, 0, 0, 0, 12);
+	CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_PROTO), 3);
+	/* an error quoting nothing translated cannot leave either */
 	len = ut_icmp(pkt, HOST(10), REM1, ICMP_DEST_UNREACH, 3, 0, 0, 28);
 	CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_ICMP_ERR), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_PROTO), 3);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 0);
 	/* inbound GRE to the gateway: its own */
@@ -1105,6 +1110,52 @@ static void xlate_several_int_nets(void)
 	ut_nat_free(t);
 }
 
+/*
+ * A resting port (RFC 6888 REQ-8) belongs to nobody: inbound packets to
+ * it are not delivered to its last owner.
+ */
+static void xlate_resting_port(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+	unsigned int len;
+
+	REQUIRE(t);
+	t->nn.reuse_delay = 120;
+	t->cfg.filtering[NAPT_UDP] = NAPT_FILTER_EIF;
+	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
+	CHECK_EQ(in_udp(t, REM1, 53, EXT1, 5000, NULL, NULL), NF_ACCEPT);
+	kc_advance(300);
+	napt_gc_step(&t->nn, napt_now(), 1U << 30);
+	REQUIRE_EQ(atomic_read(&t->nn.nmaps), 0);
+	REQUIRE_EQ(atomic_read(&t->nn.ntomb), 1);
+	/* from the last remote, or any: no mapping */
+	CHECK_EQ(in_udp(t, REM1, 53, EXT1, 5000, NULL, NULL), NF_DROP);
+	CHECK_EQ(in_udp(t, REM2, 53, EXT1, 5000, NULL, NULL), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_NO_MAPPING), 2);
+	/* an error about it, a hairpinned packet to it: not ours */
+	{
+		u8 q[UT_PKT_MAX];
+		unsigned int qlen = ut_udp(q, EXT1, 5000, REM1, 53, 8);
+
+		len = ut_icmp_err(pkt, REM1, EXT1, ICMP_DEST_UNREACH,
+				  ICMP_PORT_UNREACH, q, qlen);
+		memcpy(orig, pkt, len);
+		CHECK_EQ(ut_in(t, pkt, len), NF_ACCEPT);
+		CHECK(!memcmp(pkt, orig, len));
+	}
+	len = ut_udp(pkt, HOST(11), 4000, EXT1, 5000, 8);
+	memcpy(orig, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	CHECK(!memcmp(pkt, orig, len));
+	/* its owner comes back to it at once */
+	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
+	CHECK_EQ(ntohs(map_of(t, IPPROTO_UDP, HOST(10), 5000)->ext_port),
+		 5000);
+	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
+	ut_nat_free(t);
+}
+
 const struct ut_case ut_xlate_cases[] = {
 	UT_CASE(xlate_udp_roundtrip),
 	UT_CASE(xlate_tcp_roundtrip),
@@ -1131,5 +1182,6 @@ const struct ut_case ut_xlate_cases[] = {
 	UT_CASE(xlate_drop_reasons),
 	UT_CASE(xlate_interface_address),
 	UT_CASE(xlate_several_int_nets),
+	UT_CASE(xlate_resting_port),
 	UT_END
 };

@@ -47,6 +47,8 @@ void ut_cfg_defaults(struct napt_cfg *cfg)
 	cfg->flags = NAPT_F_DEFAULT;
 	cfg->max_maps = 65536;
 	cfg->max_sess = 4 * 65536;
+	cfg->max_per_host = 0;
+	cfg->reuse_delay = 120;
 }
 
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
@@ -60,6 +62,12 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 		t->cfg.max_maps = max_maps;
 	if (max_sess)
 		t->cfg.max_sess = max_sess;
+	/*
+	 * The cases take a freed port back at once unless they test the
+	 * delay (the instance's own copy, as napt_up() would set it, stays 0
+	 * from calloc as well).
+	 */
+	t->cfg.reuse_delay = 0;
 	t->cfg.ext_ifindex = 2;
 	t->cfg.n_ext = 1;
 	t->cfg.ext[0] = EXT1;
@@ -361,6 +369,69 @@ unsigned int ut_xlate_skb(struct ut_nat *t, bool out, u8 *pkt,
 	return v;
 }
 
+unsigned int ut_hairpin_skb(struct ut_nat *t, u8 *pkt, unsigned int len,
+			    unsigned int headlen)
+{
+	struct sk_buff *skb = kc_skb_new(pkt, len, headlen ? headlen : len);
+	unsigned int v;
+
+	rcu_read_lock();
+	v = napt_xlate_hairpin(&t->nn, &t->cfg, skb);
+	rcu_read_unlock();
+	CHECK(v == NF_ACCEPT || v == NF_DROP);
+	CHECK_EQ(skb->len, len);
+	kc_skb_read(skb, pkt, len);
+	kc_skb_free(skb);
+	return v;
+}
+
+unsigned int ut_icmp_err(u8 *buf, __be32 src, __be32 dst, u8 type, u8 code,
+			 const u8 *quoted, unsigned int qlen)
+{
+	u8 *l4 = buf + 20;
+
+	ut_iphdr(buf, src, dst, IPPROTO_ICMP, 8 + qlen);
+	memset(l4, 0, 8);
+	l4[0] = type;
+	l4[1] = code;
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+		ut_put16(l4, 6, 1280);		/* next-hop MTU */
+	memcpy(l4 + 8, quoted, qlen);
+	ut_fix_l4csum(buf);
+	return 28 + qlen;
+}
+
+int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
+	      u16 ext_port, __be32 rem, u32 lease, const char *desc,
+	      bool replace, struct napt_map **res)
+{
+	struct napt_static_req r = {};
+	struct napt_map *m = (struct napt_map *)1;
+	const char *why = NULL;
+	int ret;
+
+	r.proto = proto;
+	r.replace = replace;
+	r.int_addr = int_addr;
+	r.int_port = htons(int_port);
+	r.ext_port = htons(ext_port);
+	r.rem = rem;
+	r.lease = lease;
+	r.desc = desc;
+	ret = napt_static_add(&t->nn, &t->cfg, &r, &m, &why);
+	if (ret) {
+		CHECK(m == NULL);
+		CHECK(why != NULL && why[0]);
+	} else {
+		CHECK(m != NULL);
+		CHECK(m && rcu_access_pointer(m->st) != NULL);
+		CHECK(m && m->type == NAPT_MAP_STATIC);
+	}
+	if (res)
+		*res = ret ? NULL : m;
+	return ret;
+}
+
 /* ---- runner ---------------------------------------------------------- */
 
 static u64 ut_name_seed(const char *s)
@@ -376,7 +447,8 @@ int main(int argc, char **argv)
 {
 	const struct ut_case *tables[] = {
 		ut_kcompat_cases, ut_table_cases, ut_xlate_cases,
-		ut_fuzz_cases,
+		ut_static_cases, ut_icmperr_cases, ut_hairpin_cases,
+		ut_event_cases, ut_fuzz_cases,
 	};
 	const char *filter = argc > 1 ? argv[1] : NULL;
 	const char *env = getenv("UT_SEED");
@@ -388,7 +460,7 @@ int main(int argc, char **argv)
 		const struct ut_case *c;
 
 		for (c = tables[i]; c->name; c++) {
-			long maps, sess, kv;
+			long maps, sess, kv, st, km;
 
 			if (filter && !strstr(c->name, filter))
 				continue;
@@ -396,6 +468,8 @@ int main(int argc, char **argv)
 			maps = kc_live_maps;
 			sess = kc_live_sess;
 			kv = kc_live_kv;
+			st = kc_live_st;
+			km = kc_live_km;
 			ut_case_name = c->name;
 			ut_case_failures = 0;
 			c->fn();
@@ -403,6 +477,8 @@ int main(int argc, char **argv)
 			CHECK_EQ(kc_live_maps - maps, 0);
 			CHECK_EQ(kc_live_sess - sess, 0);
 			CHECK_EQ(kc_live_kv - kv, 0);
+			CHECK_EQ(kc_live_st - st, 0);
+			CHECK_EQ(kc_live_km - km, 0);
 			CHECK_EQ(kc_locks_held, 0);
 			CHECK_EQ(kc_rcu_depth, 0);
 			CHECK_EQ(kc_errors, 0);

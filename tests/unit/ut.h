@@ -24,7 +24,8 @@ struct ut_case {
 #define UT_END { NULL, NULL }
 
 extern const struct ut_case ut_kcompat_cases[], ut_table_cases[],
-	ut_xlate_cases[], ut_fuzz_cases[];
+	ut_xlate_cases[], ut_static_cases[], ut_icmperr_cases[],
+	ut_hairpin_cases[], ut_event_cases[], ut_fuzz_cases[];
 
 extern unsigned int ut_case_failures;
 void ut_fail(const char *file, int line, const char *fmt, ...)
@@ -109,6 +110,28 @@ static inline u64 ut_stat(const struct ut_nat *t, int idx)
 	return t->stats.c[idx];
 }
 
+/* napt_map_lookup_in() in an RCU read section, as its callers are */
+static inline struct napt_map *ut_lookup_in(struct ut_nat *t, u8 proto,
+					    __be32 addr, __be16 port,
+					    __be32 rem)
+{
+	struct napt_map *m;
+
+	rcu_read_lock();
+	m = napt_map_lookup_in(&t->nn, proto, addr, port, rem);
+	rcu_read_unlock();
+	return m;
+}
+
+/*
+ * napt_static_add() for (proto, int_addr:int_port); ext_port 0: let it
+ * choose; the rest as in struct napt_static_req. Checks the contract of
+ * the result (*res and the message); *@res (may be NULL) gets the mapping.
+ */
+int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
+	      u16 ext_port, __be32 rem, u32 lease, const char *desc,
+	      bool replace, struct napt_map **res);
+
 /* a key as napt_xlate_out() builds it under EIM */
 static inline struct napt_okey ut_key(u8 proto, __be32 addr, u16 port)
 {
@@ -190,5 +213,21 @@ static inline unsigned int ut_in(struct ut_nat *t, u8 *pkt, unsigned int len)
 {
 	return ut_xlate_skb(t, false, pkt, len, 0, CHECKSUM_NONE, NULL);
 }
+
+/* napt_xlate_hairpin() on a copy of @pkt, as ut_xlate_skb() does */
+unsigned int ut_hairpin_skb(struct ut_nat *t, u8 *pkt, unsigned int len,
+			    unsigned int headlen);
+static inline unsigned int ut_hairpin(struct ut_nat *t, u8 *pkt,
+				      unsigned int len)
+{
+	return ut_hairpin_skb(t, pkt, len, 0);
+}
+
+/*
+ * An ICMP error @type/@code from @src to @dst quoting @qlen bytes of
+ * @quoted (an IP packet, as is or cut), with a valid ICMP checksum.
+ */
+unsigned int ut_icmp_err(u8 *buf, __be32 src, __be32 dst, u8 type, u8 code,
+			 const u8 *quoted, unsigned int qlen);
 
 #endif /* _NAPT_UT_H */
