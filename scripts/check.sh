@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, in order
+#   1. scripts/deps.sh (as root only)
+#   2. make all (napt.ko for every kernel, natctl)
+#   3. make unit, when tests/unit/Makefile exists
+#   4. selftests/vm/run.sh for every kernel of scripts/kernels.sh
+# then a summary whose very last line is "N passed, N failed".
+#
+# Environment (or make variables: make check KVERS=... TESTS=...):
+#   KVERS="k1 k2"     kernels to test (default: scripts/kernels.sh)
+#   TESTS="a.sh b.sh" selftests to run in each guest (default: all)
+#   VM_PARALLEL=0     boot the kernels one after the other (default 1: all
+#                     at once, which measured faster on 2 cores)
+#   CHECK_BUDGET=SECS stop testing SECS after the start, failing what did not
+#                     run (default: none; .ci/run sets it)
+#   and the VM_* variables of selftests/vm/run.sh.
+#
+# Exit status: 0 only if at least one test ran and nothing failed or was
+# skipped.  A failed build, dependency install or unit-test run counts as
+# one failed test.  Results: build/results/ (summary, per-kernel TAP and
+# counts, logs of the build and unit tests).
+set -uo pipefail
+
+# The whole script is one compound command, parsed before it runs: editing
+# this file while it runs (other runs share the checkout) cannot derail it.
+{
+
+TOPDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$TOPDIR" || exit 1
+RESULTS=$TOPDIR/build/results
+: "${VM_PARALLEL:=1}"
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.tap "$RESULTS"/*.counts "$RESULTS"/*.log "$RESULTS"/summary
+
+pass=0 fail=0 skip=0
+notes=()
+note() { notes+=("$*"); echo "check: $*"; }
+section() { printf '\n==== %s ====\n' "$*"; }
+
+T0=$SECONDS
+if [[ -n ${CHECK_BUDGET:-} ]]; then
+	export VM_DEADLINE=$((EPOCHSECONDS + CHECK_BUDGET))
+fi
+
+# --- 1. dependencies -----------------------------------------------------------
+if [[ $(id -u) == 0 ]]; then
+	section "deps"
+	if ! scripts/deps.sh; then
+		fail=$((fail + 1))
+		note "FAIL: scripts/deps.sh"
+	fi
+fi
+
+# --- 2. build ------------------------------------------------------------------
+section "build"
+make_args=()
+[[ -n ${KVERS:-} ]] && make_args+=("KVERS=$KVERS")
+if make "${make_args[@]}" all 2>&1 | tee "$RESULTS/build.log"; then
+	:
+else
+	fail=$((fail + 1))
+	note "FAIL: make all (see build/results/build.log)"
+fi
+
+# --- 3. unit tests -------------------------------------------------------------
+if [[ -f tests/unit/Makefile ]]; then
+	section "unit tests"
+	make unit 2>&1 | tee "$RESULTS/unit.log"
+	unit_rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/unit.log" | tail -n 1)
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		up=${BASH_REMATCH[1]} uf=${BASH_REMATCH[2]}
+		pass=$((pass + up))
+		fail=$((fail + uf))
+		if ((unit_rc != 0 && uf == 0)); then
+			fail=$((fail + 1))
+			note "FAIL: make unit exited $unit_rc after '$line'"
+		fi
+		echo "check: unit tests: $up passed, $uf failed"
+	else
+		fail=$((fail + 1))
+		note "FAIL: make unit (exit $unit_rc) printed no 'N passed, N failed' line"
+	fi
+fi
+
+# --- 4. VM selftests -------------------------------------------------------------
+if [[ -n ${KVERS:-} ]]; then
+	read -ra kvers <<< "$KVERS"
+else
+	mapfile -t kvers < <(scripts/kernels.sh)
+fi
+read -ra tests <<< "${TESTS:-}"
+((${#kvers[@]})) || note "no kernel to test (scripts/kernels.sh printed nothing)"
+
+vm_run() { # KVER: run.sh, TAP to build/results/KVER.log as well
+	local k=$1
+	selftests/vm/run.sh "$k" "${tests[@]}" > "$RESULTS/$k.log" 2>&1
+}
+
+declare -A vm_rc=()
+if [[ $VM_PARALLEL == 1 ]] && ((${#kvers[@]} > 1)); then
+	section "VM selftests on ${kvers[*]} (in parallel)"
+	declare -A pids=()
+	for k in "${kvers[@]}"; do
+		vm_run "$k" &
+		pids[$k]=$!
+		echo "check: started the $k guest (output: build/results/$k.log)"
+	done
+	for k in "${kvers[@]}"; do
+		wait "${pids[$k]}"
+		vm_rc[$k]=$?
+		section "VM selftests on $k"
+		cat "$RESULTS/$k.log"
+	done
+else
+	for k in "${kvers[@]}"; do
+		section "VM selftests on $k"
+		selftests/vm/run.sh "$k" "${tests[@]}" 2>&1 | tee "$RESULTS/$k.log"
+		vm_rc[$k]=${PIPESTATUS[0]}
+	done
+fi
+
+# --- summary -----------------------------------------------------------------
+section "summary"
+for k in "${kvers[@]}"; do
+	c=$RESULTS/$k.counts
+	if [[ ! -f $c ]]; then
+		fail=$((fail + 1))
+		note "FAIL: $k: selftests/vm/run.sh exited ${vm_rc[$k]} without results"
+		continue
+	fi
+	# kver=... pass=N fail=N skip=N error=N total=N boot_ms=N run_ms=N boots=N
+	declare -A kc=()
+	for kv in $(< "$c"); do kc[${kv%%=*}]=${kv#*=}; done
+	pass=$((pass + kc[pass]))
+	fail=$((fail + kc[fail] + kc[error]))
+	skip=$((skip + kc[skip]))
+	printf '%-28s pass %3d  fail %3d  skip %3d  kernel errors %d  boot %5.1fs  run %4ds  (%d boot%s)\n' \
+		"$k" "${kc[pass]}" "${kc[fail]}" "${kc[skip]}" "${kc[error]}" \
+		"$(awk "BEGIN{print ${kc[boot_ms]}/1000}")" "$((kc[run_ms] / 1000))" \
+		"${kc[boots]}" "$( ((kc[boots] > 1)) && echo s)"
+	unset kc
+done
+for n in "${notes[@]}"; do echo "$n"; done
+echo "total time $((SECONDS - T0))s"
+if ((pass + fail + skip == 0)); then
+	note "FAIL: no test ran"
+	fail=$((fail + 1))
+fi
+{
+	echo "$skip skipped"
+	echo "$pass passed, $fail failed"
+} | tee "$RESULTS/summary"
+((fail == 0 && skip == 0 && pass > 0))
+exit
+}

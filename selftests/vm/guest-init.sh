@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the napt selftest VM, started by the initramfs /init after
+# switch_root into the host's (read-only) root file system.
+#
+# Input (set up by initramfs-init, which got them from run.sh):
+#   environment  TOPDIR (checkout, read-write), RESDIR (per-kernel output
+#                directory below TOPDIR), VM_UNLOAD (modules to unload after
+#                each test)
+#   fd 7         the plan: one "INDEX<TAB>TIMEOUT<TAB>TEST" line per test
+#                (INDEX counts over all boots of one run.sh)
+#   fd 8         the per-boot nonce
+#
+# Output:
+#   the verdict port (virtio-serial "napt.verdict"), one line per event,
+#   each starting with the nonce; the host trusts nothing else:
+#     NONCE boot KVER TAINTED
+#     NONCE start I TEST
+#     NONCE result I RC TAINT_BEFORE TAINT_AFTER MILLISECONDS TEST
+#     NONCE done TAINTED
+#   $RESDIR/logs/I-NAME.log  stdout+stderr of test I, then its kernel log
+#   the console          progress messages and kernel messages
+set -u
+
+# The whole script is one compound command, parsed before it runs: editing
+# this file while it runs (other runs share the checkout) cannot derail it.
+{
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb
+
+say() { echo "napt-vm: $*"; }
+halt_vm() {
+	sync
+	# let QEMU drain the verdict port before the machine goes away
+	sleep 1
+	poweroff -f
+	sleep 10
+}
+fatal() {
+	say "FATAL: $*"
+	halt_vm
+}
+
+read -r NONCE <&8
+exec 8<&-
+mapfile -t PLAN <&7
+exec 7<&-
+[[ $NONCE =~ ^[0-9a-f]{32}$ ]] || fatal "bad nonce"
+
+# --- the rest of the file systems ------------------------------------------
+mkdir -p /dev/pts /dev/shm /dev/mqueue
+mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+mount -t mqueue mqueue /dev/mqueue 2>/dev/null
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+
+# The host root is read-only: /etc files that tests may need to change get
+# a writable copy bound over them.
+mkdir -p /run/napt-etc
+ETC_RW=(/etc/hosts)
+for f in "${ETC_RW[@]}"; do
+	[[ -f $f ]] || continue
+	cp "$f" "/run/napt-etc/${f##*/}" && mount --bind "/run/napt-etc/${f##*/}" "$f"
+done
+
+# Module autoloading through the host's /lib/modules (seen via 9p).
+echo /sbin/modprobe > /proc/sys/kernel/modprobe
+hostname napt-vm
+ip link set lo up
+
+# --- the verdict port --------------------------------------------------------
+port=
+for n in /sys/class/virtio-ports/*/name; do
+	[[ -r $n && $(< "$n") == napt.verdict ]] || continue
+	port=/dev/$(basename "$(dirname "$n")")
+done
+[[ -n $port && -c $port ]] || fatal "verdict port not found"
+exec 9>"$port" || fatal "cannot open $port"
+# Tests have no business writing verdicts: drop the device node.
+rm -f "$port"
+verdict() { printf '%s %s\n' "$NONCE" "$*" >&9; }
+
+KVER=$(uname -r)
+taint() { cat /proc/sys/kernel/tainted; }
+mkdir -p "$RESDIR/logs" || fatal "cannot write to $RESDIR"
+dmesg > "$RESDIR/dmesg-boot.log" 2>&1
+say "kernel $KVER up, $(nproc) CPUs, tainted=$(taint); ${#PLAN[@]} test(s)"
+verdict boot "$KVER" "$(taint)"
+
+# --- the tests ---------------------------------------------------------------
+cd "$TOPDIR" || fatal "no $TOPDIR"
+export TOPDIR KSFT_MACHINE_SLOW=yes NAPT_VM=1
+for entry in "${PLAN[@]}"; do
+	IFS=$'\t' read -r i to t <<< "$entry"
+	name=${t##*/}
+	log=$RESDIR/logs/$i-${name%.sh}.log
+	say "[$i] $t (timeout ${to}s)"
+	verdict start "$i" "$t"
+	before=$(taint)
+	dmesg -C
+	t0=${EPOCHREALTIME/./}
+	if [[ -x $t ]]; then cmd=("$t"); else cmd=(bash "$t"); fi
+	# timeout(1) leads its own process group; whatever is left of it once
+	# the test ended is killed below.
+	timeout -k 10 "$to" "${cmd[@]}" </dev/null >"$log" 2>&1 9>&- &
+	pid=$!
+	wait "$pid"
+	rc=$?
+	t1=${EPOCHREALTIME/./}
+	kill -KILL -- "-$pid" 2>/dev/null
+
+	# Leave a clean machine for the next test.
+	ip -all netns delete 2>/dev/null
+	for m in ${VM_UNLOAD:-}; do
+		[[ -d /sys/module/$m ]] || continue
+		if ! rmmod "$m" >>"$log" 2>&1; then
+			echo "napt-vm: rmmod $m failed after the test" >>"$log"
+			rc=1
+		fi
+	done
+	after=$(taint)
+	k=$(dmesg)
+	if [[ -n $k ]]; then
+		printf '%s\n' '---- kernel log during the test ----' "$k" >>"$log"
+	fi
+	say "[$i] $t: exit $rc, tainted $before -> $after"
+	verdict result "$i" "$rc" "$before" "$after" "$(((t1 - t0) / 1000))" "$t"
+done
+
+verdict 'done' "$(taint)"
+say "all tests ran, tainted=$(taint)"
+exec 9>&-
+halt_vm
+exit
+}
