@@ -86,6 +86,23 @@ if [[ -f tests/unit/Makefile ]]; then
 	fi
 fi
 
+# --- 3b. natctl's own tests (argument checks and printers, no module) ---------
+section "natctl tests"
+make -s -C tools/natctl check 2>&1 | tee "$RESULTS/natctl.log"
+nc_rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/natctl.log" | tail -n 1)
+if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+	pass=$((pass + BASH_REMATCH[1]))
+	fail=$((fail + BASH_REMATCH[2]))
+	if ((nc_rc != 0 && BASH_REMATCH[2] == 0)); then
+		fail=$((fail + 1))
+		note "FAIL: natctl check exited $nc_rc after '$line'"
+	fi
+else
+	fail=$((fail + 1))
+	note "FAIL: natctl check (exit $nc_rc) printed no 'N passed, N failed' line"
+fi
+
 # --- 4. VM selftests -------------------------------------------------------------
 if [[ -n ${KVERS:-} ]]; then
 	read -ra kvers <<< "$KVERS"

@@ -21,6 +21,7 @@ PACKAGES=(
 PACKAGES+=(
 	qemu-system-x86 busybox-static cpio xz-utils zstd
 	iproute2 iputils-ping procps nftables socat iperf3 python3
+	stun-client stun-server
 )
 # The 6.1 LTS kernel (image to boot, headers to build against).
 PACKAGES+=(linux-image-amd64 linux-headers-amd64)
