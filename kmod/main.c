@@ -113,8 +113,8 @@ static void napt_gc_work(struct work_struct *work)
 {
 	struct napt_net *nn = container_of(to_delayed_work(work),
 					   struct napt_net, gc_work);
-	/* a whole table is swept at least every 8 passes (seconds) */
-	u32 budget = max_t(u32, 1024, (nn->out.mask + 1) / 8);
+	/* every table is swept whole at least every 8 passes (seconds) */
+	u32 budget = max_t(u32, 1024, (nn->sess.mask + 1) / 8);
 
 	napt_gc_step(nn, napt_now(), budget);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);

@@ -61,6 +61,7 @@ static const struct nla_policy napt_map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_REASON] = { .type = NLA_REJECT },
 	[NAPT_MAP_A_TIME] = { .type = NLA_REJECT },
 	[NAPT_MAP_A_PAD] = { .type = NLA_REJECT },
+	[NAPT_MAP_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
@@ -746,7 +747,7 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 		r.lease = nla_get_u32(tb[NAPT_MAP_A_LEASE]);
 	if (tb[NAPT_MAP_A_DESC])
 		r.desc = nla_data(tb[NAPT_MAP_A_DESC]);
-	r.replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	r.replace = nla_get_flag(tb[NAPT_MAP_A_REPLACE]);
 
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

@@ -230,11 +230,15 @@ static void napt_refresh(u32 *t, u32 v)
 static void napt_refresh_sess(const struct napt_cfg *cfg, struct napt_sess *s,
 			      struct napt_map *m, u32 now)
 {
-	napt_refresh(&s->expires, now + napt_sess_timeout(cfg, s->proto,
-						       READ_ONCE(s->tcp)));
+	u32 t = now + napt_sess_timeout(cfg, s->proto, READ_ONCE(s->tcp));
+
+	/*
+	 * The mapping is kept while it has sessions; its own time follows
+	 * the last one used, so that it shows when the mapping would go.
+	 */
+	napt_refresh(&s->expires, t);
 	if (m->type == NAPT_MAP_DYNAMIC)
-		napt_refresh(&m->expires,
-			     now + napt_map_timeout(cfg, m->key.proto));
+		napt_refresh(&m->expires, t);
 }
 
 /* The session of @m with @addr:@port, if it has not expired. */

@@ -165,9 +165,6 @@ void map_req_put(struct nlmsghdr *nlh, const struct map_req *r)
 	unsigned int given = r->given;
 	struct nlattr *nest;
 
-	if (given & FIELD(MAP_REPLACE))
-		nlh->nlmsg_flags |= NLM_F_REPLACE;
-	given &= ~FIELD(MAP_REPLACE);
 	if (!given)
 		return;
 
@@ -190,6 +187,8 @@ void map_req_put(struct nlmsghdr *nlh, const struct map_req *r)
 		mnl_attr_put_u32(nlh, NAPT_MAP_A_LEASE, r->lease);
 	if (given & FIELD(MAP_DESC))
 		mnl_attr_put_strz(nlh, NAPT_MAP_A_DESC, r->desc);
+	if (given & FIELD(MAP_REPLACE))
+		mnl_attr_put(nlh, NAPT_MAP_A_REPLACE, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 }
 

@@ -575,15 +575,15 @@ port_reuse_delay 604800" request set port-reuse-delay 604800 \
 type 1
 int_addr 192.168.1.2
 ext_port 8080 (be16 0x901f)" request map-list ext-port 8080 int 192.168.1.2 dynamic icmp
-	printed "NLM_F_REPLACE
-proto 6
+	printed "proto 6
 int_addr 192.168.1.10
 int_port 80 (be16 0x5000)
 ext_addr 203.0.113.1
 ext_port 8080 (be16 0x901f)
 rem_addr 198.51.100.9
 lease 3600
-desc [21] web \"server\" \\ été" request map-add tcp 192.168.1.10:80 \
+desc [21] web \"server\" \\ été
+replace [0]" request map-add tcp 192.168.1.10:80 \
 		replace desc 'web "server" \ été' lease 3600 \
 		remote 198.51.100.9 ext-addr 203.0.113.1 ext-port 8080
 	printed "proto 17

@@ -448,8 +448,6 @@ static int map_request(int argc, char **argv)
 	cmds[keyword(NULL, "command", argv[0], cmds)].parse(&r, argc - 1,
 							   argv + 1);
 	map_req_put(nlh, &r);
-	if (nlh->nlmsg_flags & NLM_F_REPLACE)
-		printf("NLM_F_REPLACE\n");
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) != NAPT_A_MAP) {
 			printf("unknown %u\n", mnl_attr_get_type(a));
@@ -482,6 +480,10 @@ static int map_request(int argc, char **argv)
 				printf("%s [%u] %s\n", names[t],
 				       mnl_attr_get_payload_len(m),
 				       mnl_attr_get_str(m));
+				break;
+			case NAPT_MAP_A_REPLACE:
+				printf("replace [%u]\n",
+				       mnl_attr_get_payload_len(m));
 				break;
 			default:
 				printf("unknown map %u\n", t);

@@ -163,10 +163,12 @@
  *        permanent. The kernel removes the mapping when the lease ends.
  *    NAPT_MAP_A_DESC: NLA_NUL_STRING, at most NAPT_DESC_MAX - 1 bytes;
  *        stored as given (natctl sends only printable UTF-8)
+ *    NAPT_MAP_A_REPLACE: NLA_FLAG, renew a static mapping of the same
+ *        inside endpoint instead of failing with EEXIST
  *
  * The reply holds the mapping as NAPT_CMD_GET_MAPS shows it (with the
  * external port chosen). Errors: EEXIST, a static mapping holds that
- * external port for that remote (with NLM_F_REPLACE and the same inside
+ * external port for that remote (with NAPT_MAP_A_REPLACE and the same inside
  * endpoint, its lease and description are renewed instead); EADDRINUSE,
  * a dynamic mapping or a socket of the gateway holds the port; ENOSPC, no
  * free port or a limit reached. Inbound packets from any remote (or the
@@ -348,6 +350,7 @@ enum napt_map_attr {
 	NAPT_MAP_A_REASON,
 	NAPT_MAP_A_TIME,
 	NAPT_MAP_A_PAD,
+	NAPT_MAP_A_REPLACE,
 	__NAPT_MAP_A_MAX
 };
 #define NAPT_MAP_A_MAX (__NAPT_MAP_A_MAX - 1)
