@@ -22,7 +22,7 @@ enum map_field {
 	MAP_REM_ADDR,
 	MAP_LEASE,
 	MAP_DESC,
-	MAP_REPLACE,			/* NLM_F_REPLACE, no attribute */
+	MAP_REPLACE,			/* NAPT_MAP_A_REPLACE, a flag */
 	MAP_FIELD_COUNT
 };
 
