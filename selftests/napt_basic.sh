@@ -66,7 +66,7 @@ check_err $? "TCP: LAN1 got '$a', LAN2 got '$b'"
 log_test "two inside hosts with the same source port"
 
 # Unsolicited inbound to a NAT port: dropped and counted, never delivered.
-in_ns "$LAN1" timeout 6 socat -u UDP4-RECV:42000 OPEN:/tmp/napt_basic.recv,creat,trunc &
+in_ns "$LAN1" timeout 20 socat -u UDP4-RECV:42000 OPEN:/tmp/napt_basic.recv,creat,trunc &
 wait_local_port_listen "$LAN1" 42000 udp
 before=$(napt_stat drop_no_mapping)
 echo intruder | in_ns "$INET" socat -u - UDP4:$GW_EXT:42000
@@ -93,10 +93,10 @@ ip netns exec "$GW" socat UDP4-RECVFROM:2000,bind=$GW_EXT,fork SYSTEM:'echo gw-u
 ip netns exec "$GW" socat TCP4-LISTEN:2222,bind=$GW_EXT,reuseaddr,fork SYSTEM:'echo gw-tcp' &
 wait_local_port_listen "$GW" 2000 udp
 wait_local_port_listen "$GW" 2222 tcp
-r=$(echo x | in_ns "$INET" timeout 5 socat -T 2 - UDP4:$GW_EXT:2000)
+r=$(in_ns "$INET" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" $GW_EXT 2000)
 [[ $r == gw-udp ]]
 check_err $? "UDP service on the gateway: got '$r'"
-r=$(echo x | in_ns "$INET" timeout 5 socat -T 2 - TCP4:$GW_EXT:2222)
+r=$(echo x | in_ns "$INET" timeout 20 socat -T 10 - TCP4:$GW_EXT:2222)
 [[ $r == gw-tcp ]]
 check_err $? "TCP service on the gateway: got '$r'"
 r=$(napt_udp_ask "$GW" 43000 $INET_ADDR 5000)
@@ -117,11 +117,11 @@ check_err $? "mapping took port 45000 held by a gateway socket: '$r'"
 log_test "a port held by a gateway socket is not preserved"
 
 # A UDP datagram without checksum keeps none (a wrong one would be dropped).
-in_ns "$INET" timeout 5 socat -u UDP4-RECV:5004,bind=$INET_ADDR OPEN:/tmp/napt_basic.zero,creat,trunc &
+in_ns "$INET" timeout 30 socat -u UDP4-RECV:5004,bind=$INET_ADDR OPEN:/tmp/napt_basic.zero,creat,trunc &
 wait_local_port_listen "$INET" 5004 udp
 in_ns "$LAN1" /usr/bin/python3 "$TOPDIR/selftests/napt_rawudp.py" \
 	192.168.1.2 46000 $INET_ADDR 5004 zero-csum
-slowwait 3 grep -q zero-csum /tmp/napt_basic.zero
+slowwait 15 grep -q zero-csum /tmp/napt_basic.zero
 check_err $? "UDP datagram with zero checksum not delivered"
 log_test "UDP zero checksum stays valid"
 

@@ -85,7 +85,7 @@ napt_udp_ask() {
 
 # napt_tcp_ask NS SPORT DADDR DPORT
 napt_tcp_ask() {
-	echo ask | ip netns exec "$1" timeout 5 socat -T 2 - \
+	echo ask | ip netns exec "$1" timeout 20 socat -T 10 - \
 		TCP4:"$3":"$4",sourceport="$2",reuseaddr 2>/dev/null
 }
 

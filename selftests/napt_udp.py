@@ -5,7 +5,7 @@
   napt_udp.py [-s SPORT] [-t TIMEOUT] [-f FILE] ADDR PORT
 
 The payload is "ask" or the content of FILE.  Exit 0 and print the reply,
-or exit 1 when none came within TIMEOUT seconds (default 5).
+or exit 1 when none came within TIMEOUT seconds (default 10: guests under TCG on a loaded machine are slow).
 """
 import argparse
 import socket
@@ -13,7 +13,7 @@ import sys
 
 p = argparse.ArgumentParser()
 p.add_argument("-s", "--sport", type=int, default=0)
-p.add_argument("-t", "--timeout", type=float, default=5.0)
+p.add_argument("-t", "--timeout", type=float, default=10.0)
 p.add_argument("-f", "--file")
 p.add_argument("addr")
 p.add_argument("port", type=int)
