@@ -63,10 +63,9 @@ napt_topo_setup() {
 }
 
 # Servers on INET that answer with the peer address they saw.
-# shellcheck disable=SC2016  # expanded by the shell socat starts
 napt_udp_server() {	# NS ADDR PORT
-	ip netns exec "$1" socat UDP4-RECVFROM:"$3",bind="$2",reuseaddr,fork \
-		SYSTEM:'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT"' &
+	ip netns exec "$1" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" \
+		--serve "$2" "$3" &
 	wait_local_port_listen "$1" "$3" udp
 }
 

@@ -400,7 +400,10 @@ enum napt_stat {
 	NAPT_STAT_HAIRPIN_PKTS,		/* inside -> inside via an ext address */
 	NAPT_STAT_ICMP_ERR_OUT,		/* ICMP errors translated outbound */
 	NAPT_STAT_ICMP_ERR_IN,		/* ICMP errors translated inbound */
-	NAPT_STAT_ICMP_UNREACH_SENT,	/* 3/13 answers to refused flows */
+	NAPT_STAT_ICMP_UNREACH_SENT,	/* 3/13 answers to refused flows
+					 * (asked of icmp_send(), which
+					 * rate-limits)
+					 */
 	NAPT_STAT_DROP_ICMP_ERR,	/* ICMP errors matching no mapping */
 	__NAPT_STAT_MAX
 };
