@@ -331,9 +331,9 @@ static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
  * @rem_addr: remote address of the packet that creates the mapping
  * @rem_port: its port (for the local socket check)
  *
- * Keeps the inside port when it is free and allowed (port preservation),
- * else draws random ports (RFC 6056) and finally scans linearly from a
- * random place. Ports below 1024 are given for inside ports below 1024
+ * Keeps the inside port when it is free and allowed (port preservation,
+ * endpoint-independent mappings only), else draws random ports (RFC 6056)
+ * and finally scans linearly from a random place. Ports below 1024 are given for inside ports below 1024
  * and vice versa where the range allows (RFC 4787 REQ-3), and the parity
  * is kept on request (REQ-4). At most NAPT_RAND_PROBES + NAPT_LINEAR_PROBES
  * candidates are tried, so the cost is bounded however full the range is.
@@ -355,7 +355,12 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 		parity = false;
 	}
 
-	if ((cfg->flags & NAPT_F_PORT_PRESERVE) && want >= lo && want <= hi &&
+	/*
+	 * A destination-dependent mapping gets an unpredictable port for
+	 * every destination: only endpoint-independent ones keep the port.
+	 */
+	if ((cfg->flags & NAPT_F_PORT_PRESERVE) &&
+	    m->mapping == NAPT_MAPPING_EIM && want >= lo && want <= hi &&
 	    napt_try_port(nn, m, want, rem_addr, rem_port))
 		return true;
 

@@ -16,8 +16,9 @@
 # - each of the nine mapping x filtering pairs, set live on one instance
 #   (mappings flushed in between): one UDP socket asks 203.0.113.2:5000,
 #   203.0.113.2:5001 and 203.0.113.3:5000 and the external ports seen are
-#   all the inside port (EIM), the inside port for 203.0.113.2 and another
-#   one for 203.0.113.3 (ADM), the inside port then two others (APDM); map
+#   all the inside port (EIM), one random port for 203.0.113.2 and another
+#   for 203.0.113.3 (ADM), three random ports (APDM: destination-dependent
+#   mappings get an unpredictable port per destination); map
 #   list shows exactly those mappings; then a fresh mapping made towards
 #   203.0.113.2:5000 only is poked from all four INET endpoints: exactly
 #   those the filtering admits reach the inside socket, drop_filtered
@@ -136,15 +137,16 @@ check_mapping() {
 	eim)
 		WANT=("$pre $GW_EXT:$E1 dynamic eim -")
 		[[ $E1 == "$p" && $E2 == "$p" && $E3 == "$p" ]] ;;
-	adm)
+	adm)	# random ports: destination-dependent mappings do not preserve
 		WANT=("$pre $GW_EXT:$E1 dynamic adm $INET_ADDR"
 		      "$pre $GW_EXT:$E3 dynamic adm $INET_ADDR2")
-		[[ $E1 == "$p" && $E2 == "$p" && $E3 != "$p" ]] ;;
+		[[ $E1 == "$E2" && $E3 != "$E1" && $E1 != "$p" && $E3 != "$p" ]] ;;
 	apdm)
 		WANT=("$pre $GW_EXT:$E1 dynamic apdm $INET_ADDR:5000"
 		      "$pre $GW_EXT:$E2 dynamic apdm $INET_ADDR:5001"
 		      "$pre $GW_EXT:$E3 dynamic apdm $INET_ADDR2:5000")
-		[[ $E1 == "$p" && $E2 != "$p" && $E3 != "$p" && $E3 != "$E2" ]] ;;
+		[[ $E1 != "$E2" && $E2 != "$E3" && $E1 != "$E3" &&
+		   $E1 != "$p" && $E2 != "$p" && $E3 != "$p" ]] ;;
 	esac
 }
 

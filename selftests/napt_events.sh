@@ -166,11 +166,12 @@ log_test "end of a lease: removed event, reason expired"
 ##############################################################################
 natctl -n "$GW" set mode symmetric
 seen=$(napt_udp_ask "$LAN1" 40002 $INET_ADDR 5000)
-[[ $seen == "$GW_EXT:40002" ]]
-check_err $? "symmetric: INET saw '$seen'"
+sym_port=${seen#"$GW_EXT:"}
+[[ $seen == "$GW_EXT:"* && $sym_port != 40002 ]]
+check_err $? "symmetric: INET saw '$seen' (a random port expected)"
 napt_maps_json | has_remote
 check_err $? "the symmetric mapping does not show its remote: $(napt_maps_json)"
-slowwait 5 ev_match '{"event": "created", "proto": "udp", "type": "dynamic", "int_addr": "192.168.1.2", "int_port": 40002, "ext_addr": "203.0.113.1", "ext_port": 40002, "reason": null}' >/dev/null
+slowwait 5 ev_match '{"event": "created", "proto": "udp", "type": "dynamic", "int_addr": "192.168.1.2", "int_port": 40002, "ext_addr": "203.0.113.1", "ext_port": '"${sym_port:-0}"', "reason": null}' >/dev/null
 check_err $? "events of the symmetric mapping: $(ev_match '{"int_port": 40002}' 2)"
 natctl -n "$GW" map flush
 natctl -n "$GW" set mode port-restricted-cone

@@ -30,8 +30,11 @@
 #                         preserves ports, will hairpin            0x05
 #   port-restricted-cone  Independent Mapping, Port Dependent Filter,
 #                         preserves ports, will hairpin            0x07
-#   symmetric             Dependent Mapping, preserves ports,
-#                         no hairpin                               0x19
+#   symmetric             Dependent Mapping, random port,
+#                         no hairpin                               0x18
+#
+# (a destination-dependent mapping never keeps the inside port: its port
+# is unpredictable for every destination)
 #
 # Symmetric NAT does not hairpin for stun: the hairpinned packet gets a
 # mapping of its own (another port), and the target mapping's
@@ -81,7 +84,7 @@ check_mode port-restricted-cone \
 	"Independent Mapping, Port Dependent Filter, preserves ports, will hairpin" \
 	$((0x07)) 41020
 check_mode symmetric \
-	"Dependent Mapping, preserves ports, no hairpin" \
-	$((0x19)) 41030
+	"Dependent Mapping, random port, no hairpin" \
+	$((0x18)) 41030
 
 exit "$EXIT_STATUS"
