@@ -24,7 +24,6 @@ int napt_hooks_register(struct napt_net *nn);
 void napt_hooks_unregister(struct napt_net *nn);
 
 /* main.c: the life cycle of an instance; callers hold nn->lock */
-void napt_cfg_defaults(struct napt_cfg *cfg);
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	    struct netlink_ext_ack *extack);
 int napt_set(struct napt_net *nn, struct napt_cfg *cfg,

@@ -58,28 +58,6 @@ void napt_static_free_rcu(struct napt_static *st)
 	kfree_rcu(st, rcu);
 }
 
-void napt_cfg_defaults(struct napt_cfg *cfg)
-{
-	int i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->port_min = 1024;
-	cfg->port_max = 65535;
-	cfg->timeout_udp = 300;
-	cfg->timeout_tcp_est = 7440;
-	cfg->timeout_tcp_trans = 240;
-	cfg->timeout_icmp = 60;
-	for (i = 0; i < NAPT_NPROTO; i++) {
-		cfg->mapping[i] = NAPT_MAPPING_EIM;
-		cfg->filtering[i] = NAPT_FILTER_APDF;
-	}
-	cfg->flags = NAPT_F_DEFAULT;
-	cfg->max_maps = 65536;
-	cfg->max_sess = 4 * 65536;
-	cfg->max_per_host = 0;
-	cfg->reuse_delay = 120;
-}
-
 /**
  * napt_if_primary_addr() - the first IPv4 address of an interface
  * @net: its namespace

@@ -219,6 +219,7 @@ static inline int napt_pidx(u8 proto)
 }
 
 /* table.c */
+void napt_cfg_defaults(struct napt_cfg *cfg);
 int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess);
 void napt_table_free(struct napt_net *nn);
 struct napt_map *napt_map_lookup_out(struct napt_net *nn,

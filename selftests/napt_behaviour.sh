@@ -31,35 +31,8 @@
 # shellcheck disable=SC2317
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/napt_topo.sh"
+source "$(dirname "$0")/napt_beh.sh"
 
-SELF=$TOPDIR/selftests
-INET_ADDR2=203.0.113.3
-TMPD=$(mktemp -d)
-cleanup() {
-	napt_topo_cleanup
-	rm -rf "$TMPD"
-}
-trap cleanup EXIT
-
-beh_udp() {	# NS ARGS...: napt_beh_udp.py in NS
-	local ns=$1
-	shift
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_udp.py" "$@"
-}
-beh_tcp() {	# NS ARGS...: napt_beh_tcp.py in NS
-	local ns=$1
-	shift
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_tcp.py" "$@"
-}
-# Guests run under TCG: every process costs, so checks fork little and
-# build their failure messages only when they fail.
-
-# gw_stat NAME: one counter (natctl's text output)
-gw_stat() {
-	natctl -n "$GW" stats | awk -v n="$1" '$1 == n { print $2 }'
-}
-stat_is() { [[ $(gw_stat "$1") == "$2" ]]; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }	# FILE LINE
 # get_maps PROTO PORT: GOT=("PROTO INT EXT TYPE MAPPING REMOTE"...), the
 # mappings of LAN1 from PORT as map list shows them (REMOTE "-": none)
 get_maps() {

@@ -27,38 +27,7 @@
 # shellcheck disable=SC2317
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/napt_topo.sh"
-
-SELF=$TOPDIR/selftests
-TMPD=$(mktemp -d)
-cleanup() {
-	napt_topo_cleanup
-	rm -rf "$TMPD"
-}
-trap cleanup EXIT
-
-beh_udp() {	# NS ARGS...: napt_beh_udp.py in NS
-	local ns=$1
-	shift
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_udp.py" "$@"
-}
-beh_tcp() {	# NS ARGS...: napt_beh_tcp.py in NS
-	local ns=$1
-	shift
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_tcp.py" "$@"
-}
-gw_stat() {	# NAME: one counter
-	natctl -n "$GW" stats | awk -v n="$1" '$1 == n { print $2 }'
-}
-stat_is() { [[ $(gw_stat "$1") == "$2" ]]; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }	# FILE LINE
-srv_start() {	# NS NAME ADDR:PORT...: napt_beh_srv.py in NS, ready
-	local ns=$1 name=$2
-	shift 2
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_srv.py" \
-		-r "$TMPD/$name.ready" "$@" &
-	slowwait 5 test -e "$TMPD/$name.ready" ||
-		ksft_exit_fail "server $name in $ns did not start"
-}
+source "$(dirname "$0")/napt_beh.sh"
 
 napt_topo_setup
 srv_start "$INET" inet $INET_ADDR:5000

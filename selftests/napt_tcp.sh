@@ -29,27 +29,10 @@
 # shellcheck disable=SC2317
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/napt_topo.sh"
+source "$(dirname "$0")/napt_beh.sh"
 
-SELF=$TOPDIR/selftests
-INET_ADDR2=203.0.113.3
 TRANS=8
-TMPD=$(mktemp -d)
-cleanup() {
-	napt_topo_cleanup
-	rm -rf "$TMPD"
-}
-trap cleanup EXIT
 
-beh_tcp() {	# NS ARGS...: napt_beh_tcp.py in NS
-	local ns=$1
-	shift
-	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_tcp.py" "$@"
-}
-gw_stat() {	# NAME: one counter
-	natctl -n "$GW" stats | awk -v n="$1" '$1 == n { print $2 }'
-}
-stat_is() { [[ $(gw_stat "$1") == "$2" ]]; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }	# FILE LINE
 # map_line: LAN1's TCP mapping from 45000 as napt_beh_json.py maps shows it
 map_line() {
 	napt_maps_json tcp | /usr/bin/python3 "$SELF/napt_beh_json.py" maps |

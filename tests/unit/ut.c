@@ -29,26 +29,10 @@ void ut_fail(const char *file, int line, const char *fmt, ...)
 
 /* ---- instances ------------------------------------------------------- */
 
+/* The kernel's own defaults (kmod/table.c), as a fresh instance has them. */
 void ut_cfg_defaults(struct napt_cfg *cfg)
 {
-	int i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->port_min = 1024;
-	cfg->port_max = 65535;
-	cfg->timeout_udp = 300;
-	cfg->timeout_tcp_est = 7440;
-	cfg->timeout_tcp_trans = 240;
-	cfg->timeout_icmp = 60;
-	for (i = 0; i < NAPT_NPROTO; i++) {
-		cfg->mapping[i] = NAPT_MAPPING_EIM;
-		cfg->filtering[i] = NAPT_FILTER_APDF;
-	}
-	cfg->flags = NAPT_F_DEFAULT;
-	cfg->max_maps = 65536;
-	cfg->max_sess = 4 * 65536;
-	cfg->max_per_host = 0;
-	cfg->reuse_delay = 120;
+	napt_cfg_defaults(cfg);
 }
 
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
