@@ -325,7 +325,7 @@ for sport in 40100 40101 40102; do
 	tries=$((tries + 1))
 	natctl -n "$GW" set udp-timeout 100
 	t_start=$(timestamp_ms)
-	icmp_tool "$LAN1" udp 0.0.0.0:$sport $INET_ADDR:5999 connect timeout=30 \
+	icmp_tool "$LAN1" udp 0.0.0.0:$sport $INET_ADDR:5999 connect timeout=90 \
 		>"$TMPD/a.json" &
 	apid=$!
 	slowwait 10 has_lan1_map udp $sport
