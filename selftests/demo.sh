@@ -107,6 +107,9 @@ slowwait 5 ip netns exec "$LAN" ping -c 1 -W 1 $GW_INT >/dev/null ||
 	fatal "the LAN host cannot reach the gateway"
 slowwait 5 ip netns exec "$INET" ping -c 1 -W 1 $GW_EXT >/dev/null ||
 	fatal "the internet host cannot reach the gateway"
+link_up() { ip -n "$1" -br link show dev "$2" | grep -qw UP; }
+slowwait 5 link_up "$GW" lan0
+slowwait 5 link_up "$GW" wan0
 show gw ip -br -4 addr show
 ok "lan <-> gw and gw <-> inet work; the gateway forwards IPv4"
 
@@ -126,6 +129,7 @@ if ! napt_loaded; then
 		fatal "$NAPT_KO does not exist: build it with 'make module' (make demo does)"
 	fi
 	printf '      # insmod %s\n' "${NAPT_KO#"$TOPDIR"/}"
+	# shellcheck disable=SC2119  # no module parameters
 	(napt_load) || fatal "could not load $NAPT_KO (see the messages above)"
 fi
 [[ -x $NATCTL ]] || fatal "$NATCTL does not exist: build it with 'make tools'"
@@ -147,7 +151,7 @@ DEMO_PROTO=UDP ip netns exec "$INET" timeout 20 socat -T 5 \
 	UDP4-RECVFROM:$UDP_PORT,bind=$INET_ADDR "$SERVE" &
 wait_local_port_listen "$INET" $UDP_PORT udp
 printf '      lan# echo hello | socat - UDP4:%s:%s\n' $INET_ADDR $UDP_PORT
-reply=$(echo hello | ip netns exec "$LAN" timeout 5 socat -T 3 - UDP4:$INET_ADDR:$UDP_PORT)
+reply=$(echo hello | ip netns exec "$LAN" timeout 10 socat -t 5 -T 5 - UDP4:$INET_ADDR:$UDP_PORT)
 wait
 printf '      [LAN host] reply: %s\n' "${reply:-(none)}"
 if [[ $reply == "hello $GW_EXT:"* ]]; then
@@ -162,7 +166,7 @@ DEMO_PROTO=TCP ip netns exec "$INET" timeout 20 socat -T 5 \
 	TCP4-LISTEN:$TCP_PORT,bind=$INET_ADDR,reuseaddr "$SERVE" &
 wait_local_port_listen "$INET" $TCP_PORT tcp
 printf '      lan# echo hello | socat - TCP4:%s:%s\n' $INET_ADDR $TCP_PORT
-reply=$(echo hello | ip netns exec "$LAN" timeout 5 socat -T 3 - TCP4:$INET_ADDR:$TCP_PORT)
+reply=$(echo hello | ip netns exec "$LAN" timeout 10 socat -t 5 -T 5 - TCP4:$INET_ADDR:$TCP_PORT)
 wait
 printf '      [LAN host] reply: %s\n' "${reply:-(none)}"
 if [[ $reply == "hello $GW_EXT:"* ]]; then

@@ -54,7 +54,7 @@ ip netns exec "$NS_B" timeout 10 socat -T 5 \
 server=$!
 wait_local_port_listen "$NS_B" 4242 udp
 check_err $? "UDP server did not start"
-reply=$(echo "hello-smoke" | ip netns exec "$NS_A" timeout 5 socat -T 3 - UDP4:192.0.2.2:4242,bind=192.0.2.1)
+reply=$(echo "hello-smoke" | ip netns exec "$NS_A" timeout 10 socat -t 5 -T 5 - UDP4:192.0.2.2:4242,bind=192.0.2.1)
 [[ $reply == "echo:hello-smoke" ]]
 check_err $? "UDP exchange: got '$reply', expected 'echo:hello-smoke'"
 wait "$server" 2>/dev/null

@@ -198,6 +198,8 @@ decide_result() { # I RC BEFORE AFTER MS
 		VERDICT[i]="skip|"
 	elif ((rc == 124 || rc == 137)); then
 		VERDICT[i]="fail|TIMEOUT after ${TIMEOUTS[i - 1]}s"
+	elif ((rc == 250)); then
+		VERDICT[i]="fail|module unload (rmmod of $VM_UNLOAD) failed after the test"
 	else
 		VERDICT[i]="fail|exit $rc"
 	fi
