@@ -96,7 +96,7 @@ wait_local_port_listen "$GW" 2222 tcp
 r=$(in_ns "$INET" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" $GW_EXT 2000)
 [[ $r == gw-udp ]]
 check_err $? "UDP service on the gateway: got '$r'"
-r=$(echo x | in_ns "$INET" timeout 20 socat -t 10 -T 10 - TCP4:$GW_EXT:2222)
+r=$(echo x | in_ns "$INET" timeout 60 socat -t 30 -T 30 - TCP4:$GW_EXT:2222)
 [[ $r == gw-tcp ]]
 check_err $? "TCP service on the gateway: got '$r'"
 r=$(napt_udp_ask "$GW" 43000 $INET_ADDR 5000)

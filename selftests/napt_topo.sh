@@ -84,7 +84,7 @@ napt_udp_ask() {
 
 # napt_tcp_ask NS SPORT DADDR DPORT
 napt_tcp_ask() {
-	echo ask | ip netns exec "$1" timeout 20 socat -t 10 -T 10 - \
+	echo ask | ip netns exec "$1" timeout 60 socat -t 30 -T 30 - \
 		TCP4:"$3":"$4",sourceport="$2",reuseaddr 2>/dev/null
 }
 
