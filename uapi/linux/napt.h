@@ -141,6 +141,8 @@
  *            0 for a permanent mapping
  *        NAPT_MAP_A_DESC: NLA_NUL_STRING, static only, if one was given
  *            (bytes as given: clients must escape what they print)
+ *        NAPT_MAP_A_OWNER: NLA_U8, static only, enum napt_map_owner
+ *        NAPT_MAP_A_COOKIE: NLA_BINARY, static only, if one was given
  *
  * A static mapping's NAPT_MAP_A_REM_ADDR is the only remote it accepts
  * inbound traffic from (absent: any).
@@ -165,11 +167,19 @@
  *        stored as given (natctl sends only printable UTF-8)
  *    NAPT_MAP_A_REPLACE: NLA_FLAG, renew a static mapping of the same
  *        inside endpoint instead of failing with EEXIST
+ *    NAPT_MAP_A_OWNER: NLA_U8, enum napt_map_owner: which mechanism made
+ *        it (absent: NAPT_OWNER_ADMIN). Stored and shown, never
+ *        interpreted by the kernel; a daemon uses it to tell its own
+ *        mappings from those of an administrator or another protocol
+ *        (UPnP 729 ConflictWithOtherMechanisms) without state of its own.
+ *    NAPT_MAP_A_COOKIE: NLA_BINARY, 1..NAPT_COOKIE_MAX bytes, opaque to the
+ *        kernel, stored and shown (PCP keeps its mapping nonce here)
  *
  * The reply holds the mapping as NAPT_CMD_GET_MAPS shows it (with the
  * external port chosen). Errors: EEXIST, a static mapping holds that
  * external port for that remote (with NAPT_MAP_A_REPLACE and the same inside
- * endpoint, its lease and description are renewed instead); EADDRINUSE,
+ * endpoint, its lease, description, owner and cookie are renewed
+ * instead); EADDRINUSE,
  * a dynamic mapping or a socket of the gateway holds the port; ENOSPC, no
  * free port or a limit reached. Inbound packets from any remote (or the
  * one named) reach the inside endpoint, and its packets leave from the
@@ -226,6 +236,7 @@
 #define NAPT_MAX_TIMEOUT (7 * 24 * 3600)
 #define NAPT_MAX_MAPS_LIMIT (1U << 24)
 #define NAPT_DESC_MAX 128
+#define NAPT_COOKIE_MAX 16
 #define NAPT_MCGRP_EVENTS "events"
 
 enum napt_cmd {
@@ -351,9 +362,21 @@ enum napt_map_attr {
 	NAPT_MAP_A_TIME,
 	NAPT_MAP_A_PAD,
 	NAPT_MAP_A_REPLACE,
+	NAPT_MAP_A_OWNER,
+	NAPT_MAP_A_COOKIE,
 	__NAPT_MAP_A_MAX
 };
 #define NAPT_MAP_A_MAX (__NAPT_MAP_A_MAX - 1)
+
+/* Who made a static mapping (NAPT_MAP_A_OWNER). */
+enum napt_map_owner {
+	NAPT_OWNER_ADMIN,	/* natctl, or anything that does not say */
+	NAPT_OWNER_UPNP,	/* UPnP IGD (igdd) */
+	NAPT_OWNER_NATPMP,	/* NAT-PMP, RFC 6886 (igdd) */
+	NAPT_OWNER_PCP,		/* PCP, RFC 6887 (igdd) */
+	__NAPT_OWNER_MAX
+};
+#define NAPT_OWNER_MAX (__NAPT_OWNER_MAX - 1)
 
 enum napt_event {
 	NAPT_EVENT_UNSPEC,

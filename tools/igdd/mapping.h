@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * igdd's one way to the NAT table: every protocol front end (UPnP IGD,
+ * NAT-PMP, PCP) asks here, and only here, for mappings. The policy
+ * (secure mode, permission rules, per-client cap, lease cap) is applied
+ * here once, so the three protocols agree on it and see each other's
+ * conflicts: every mapping is a napt static mapping in the kernel, tagged
+ * with the protocol that made it (NAPT_MAP_A_OWNER) and, for PCP, its
+ * nonce (NAPT_MAP_A_COOKIE). igdd keeps no mapping state of its own.
+ *
+ * All addresses and ports are in network byte order.
+ */
+#ifndef IGDD_MAPPING_H
+#define IGDD_MAPPING_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IGD_DESC_MAX 128	/* NAPT_DESC_MAX, with the NUL */
+#define IGD_COOKIE_MAX 16	/* NAPT_COOKIE_MAX */
+
+/* Same values as enum napt_map_owner. */
+enum igd_owner {
+	IGD_OWNER_ADMIN,
+	IGD_OWNER_UPNP,
+	IGD_OWNER_NATPMP,
+	IGD_OWNER_PCP,
+};
+
+/* Results of the igd_map_*() calls; each front end maps them to its own codes. */
+enum igd_err {
+	IGD_OK = 0,
+	IGD_ERR_INVAL,		/* a bad argument (port 0, unknown protocol...) */
+	IGD_ERR_DENIED,		/* secure mode or a permission rule */
+	IGD_ERR_CONFLICT,	/* the external port is held by another mapping */
+	IGD_ERR_OTHER_OWNER,	/* ... held by another mechanism (UPnP 729) */
+	IGD_ERR_NOENT,		/* no such mapping */
+	IGD_ERR_QUOTA,		/* the per-client cap is reached */
+	IGD_ERR_NO_PORT,	/* no free external port, or a kernel limit */
+	IGD_ERR_NAT_DOWN,	/* napt is not up in this namespace */
+	IGD_ERR_IO,		/* any other kernel or netlink failure */
+};
+
+/* One mapping, as asked for and as the kernel holds it. */
+struct igd_map {
+	uint8_t proto;			/* IPPROTO_UDP or IPPROTO_TCP */
+	struct in_addr int_addr;
+	uint16_t int_port;
+	struct in_addr ext_addr;	/* 0 on input: the kernel chooses */
+	uint16_t ext_port;		/* 0 on input: any port */
+	struct in_addr remote;		/* 0: any remote host */
+	uint32_t lease;			/* granted, seconds; 0 = permanent */
+	uint32_t expires;		/* output: seconds left (0 if permanent) */
+	enum igd_owner owner;
+	uint8_t cookie_len;
+	uint8_t cookie[IGD_COOKIE_MAX];
+	char desc[IGD_DESC_MAX];
+};
+
+/* Who asks: the source address of the request, and through which protocol. */
+struct igd_client {
+	struct in_addr addr;
+	enum igd_owner proto;
+	bool authorised;	/* may act on mappings of other hosts */
+};
+
+/* Flags of igd_map_add(). */
+#define IGD_ADD_ANY_PORT	0x1	/* ext_port is a hint: take another if busy */
+#define IGD_ADD_REPLACE		0x2	/* renew the caller's own mapping of that port */
+
+/**
+ * igd_map_add() - make (or renew) a mapping
+ * @c: the client; secure mode allows only @m->int_addr == @c->addr
+ * @m: in: what is asked; out: what was made (ext_addr/ext_port chosen,
+ *     lease capped by the configuration)
+ * @flags: IGD_ADD_*
+ */
+enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
+			 unsigned int flags);
+
+/**
+ * igd_map_del() - remove the mapping of @proto @ext_port (@remote 0: any)
+ * A client that is not authorised may remove only its own mappings
+ * (IGD_ERR_DENIED otherwise).
+ */
+enum igd_err igd_map_del(const struct igd_client *c, uint8_t proto,
+			 uint16_t ext_port, struct in_addr remote);
+
+/** igd_map_get() - the mapping of @proto @ext_port (@remote 0: any) */
+enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
+			 struct in_addr remote, struct igd_map *out);
+
+/**
+ * igd_map_list() - every static mapping, in the kernel's dump order
+ * @cb: called once per mapping; a non-zero return stops the walk
+ * Returns IGD_OK, or the error of the dump.
+ */
+enum igd_err igd_map_list(int (*cb)(const struct igd_map *m, void *arg),
+			  void *arg);
+
+/** igd_ext_addr() - the external address in use (first one); IGD_ERR_NAT_DOWN if none */
+enum igd_err igd_ext_addr(struct in_addr *addr);
+
+/** igd_map_strerror() - a short English text for logs */
+const char *igd_map_strerror(enum igd_err e);
+
+#endif /* IGDD_MAPPING_H */
