@@ -4,18 +4,21 @@
 #
 #   make            module for every installed kernel + tools
 #   make module     module only (KVERS="a b" to choose kernels)
-#   make tools      natctl
+#   make tools      natctl, igdd, the traversal helpers
 #   make unit       userspace unit tests of the kernel code
 #   make check      everything: build, unit tests, VM selftests on all kernels
 #   make demo       demo gateway in a VM
 #   make deps       install the Debian packages needed (as root)
-#   make install    install napt.ko for the running kernel and natctl
+#   make fuzz       libFuzzer harnesses of igdd's parsers (FUZZ_TIME=s each)
+#   make traversal  the NAT-traversal matrix (VM), Documentation/traversal.md
+#   make bench      benchmarks (VM + callgrind), Documentation/performance.md
+#   make install    install napt.ko for the running kernel, natctl, igdd
 
 KVERS ?= $(shell scripts/kernels.sh)
 BUILD := $(CURDIR)/build
 KSRC := $(wildcard $(CURDIR)/kmod/*.c $(CURDIR)/kmod/*.h $(CURDIR)/kmod/Kbuild)
 
-.PHONY: all module tools unit check demo deps install clean vmtest
+.PHONY: all module tools unit check demo deps install clean vmtest fuzz traversal bench
 
 all: module tools
 
@@ -28,8 +31,19 @@ module:
 			NAPT_UAPI=$(CURDIR)/uapi W=1 modules; \
 	done
 
+TOOLDIRS := tools/natctl $(patsubst %/Makefile,%,$(wildcard tools/igdd/Makefile tools/traversal/Makefile))
+
 tools:
-	$(MAKE) -C tools/natctl
+	@set -e; for d in $(TOOLDIRS); do $(MAKE) -C $$d; done
+
+fuzz:
+	$(MAKE) -C tools/igdd fuzz
+
+traversal:
+	scripts/traversal.sh
+
+bench:
+	scripts/bench.sh
 
 unit:
 	$(MAKE) -C tests/unit run
@@ -46,9 +60,9 @@ demo:
 install: all
 	$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(BUILD)/$(shell uname -r) modules_install
 	depmod -a $(shell uname -r)
-	$(MAKE) -C tools/natctl install
+	@set -e; for d in $(TOOLDIRS); do $(MAKE) -C $$d install; done
 
 clean:
 	rm -rf $(BUILD)
-	$(MAKE) -C tools/natctl clean
+	@for d in $(TOOLDIRS); do $(MAKE) -C $$d clean; done
 	-$(MAKE) -C tests/unit clean

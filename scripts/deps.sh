@@ -23,6 +23,12 @@ PACKAGES+=(
 	iproute2 iputils-ping procps nftables socat iperf3 python3
 	stun-client stun-server
 )
+# igdd (UPnP IGD, NAT-PMP, PCP) and its fuzzers.
+PACKAGES+=(libmicrohttpd-dev libexpat1-dev libcap-dev libsystemd-dev)
+# Real peers the tests use: UPnP and NAT-PMP clients, STUN/TURN, ICE.
+PACKAGES+=(miniupnpc natpmpc coturn libnice-dev python3-scapy tcpdump)
+# Benchmarks: plots and the userspace profiler.
+PACKAGES+=(gnuplot-nox valgrind)
 # The 6.1 LTS kernel (image to boot, headers to build against).
 PACKAGES+=(linux-image-amd64 linux-headers-amd64)
 # More packages: add them here or pass EXTRA_PACKAGES="a b" in the
