@@ -30,6 +30,9 @@
 #   VM_STREAM=1         print test output live, unprefixed (used by the demo)
 #   VM_DEADLINE=EPOCH   stop by then (seconds since 1970), failing the tests
 #                       not run; make check sets it from CHECK_BUDGET
+#   VM_OUT=DIR          put every file above in DIR instead (DIR/KVER/logs,
+#                       DIR/KVER.tap...), so that runs on one kernel from
+#                       several checkouts or people do not wait for each other
 #   V=1                 also copy the serial console to stderr, live
 #
 # How the verdict is trusted: the guest's init writes one line per event to
@@ -126,13 +129,24 @@ for t in "${TESTS[@]}"; do
 done
 
 # --- output files ------------------------------------------------------------
-mkdir -p "$TOPDIR/build/vm" "$TOPDIR/build/results"
-RESDIR=$TOPDIR/build/vm/$KVER
-CONSOLE=$TOPDIR/build/vm/$KVER.console.log
-TAPFILE=$TOPDIR/build/results/$KVER.tap
-COUNTS=$TOPDIR/build/results/$KVER.counts
+if [[ -n ${VM_OUT:-} ]]; then
+	mkdir -p "$VM_OUT" || die "cannot make VM_OUT=$VM_OUT"
+	VM_OUT=$(cd "$VM_OUT" && pwd -P)
+	RESDIR=$VM_OUT/$KVER
+	CONSOLE=$VM_OUT/$KVER.console.log
+	TAPFILE=$VM_OUT/$KVER.tap
+	COUNTS=$VM_OUT/$KVER.counts
+	LOCKFILE=$VM_OUT/$KVER.lock
+else
+	mkdir -p "$TOPDIR/build/vm" "$TOPDIR/build/results"
+	RESDIR=$TOPDIR/build/vm/$KVER
+	CONSOLE=$TOPDIR/build/vm/$KVER.console.log
+	TAPFILE=$TOPDIR/build/results/$KVER.tap
+	COUNTS=$TOPDIR/build/results/$KVER.counts
+	LOCKFILE=$TOPDIR/build/vm/$KVER.lock
+fi
 
-exec {lockfd}>"$TOPDIR/build/vm/$KVER.lock"
+exec {lockfd}>"$LOCKFILE"
 if ! flock -n "$lockfd"; then
 	echo "run.sh: another run for $KVER is going on, waiting" >&2
 	flock "$lockfd"
