@@ -79,12 +79,21 @@ struct napt_okey {
  * struct napt_static - what a static mapping has beyond a dynamic one
  * @rem: the only remote allowed in, 0 for any
  * @lease: seconds granted, 0 for permanent
+ * @owner: enum napt_map_owner, stored for userspace only
+ * @cookie_len: bytes in @cookie, 0 for none
+ * @cookie: opaque to the kernel, stored for userspace only
  * @rcu: freed by RCU when replaced or with the mapping
  * @desc: its description, NUL terminated
+ *
+ * Replaced as a whole when the mapping is renewed, so readers under RCU
+ * always see the fields of one request together.
  */
 struct napt_static {
 	__be32 rem;
 	u32 lease;
+	u8 owner;
+	u8 cookie_len;
+	u8 cookie[NAPT_COOKIE_MAX];
 	struct rcu_head rcu;
 	char desc[NAPT_DESC_MAX];
 };
@@ -255,6 +264,9 @@ struct napt_static_req {
 	__be16 int_port, ext_port;	/* ext_port 0: choose one */
 	u32 lease;
 	const char *desc;		/* NULL: none */
+	u8 owner;			/* enum napt_map_owner */
+	u8 cookie_len;			/* 0: none */
+	const u8 *cookie;
 };
 
 int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,

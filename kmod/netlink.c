@@ -62,6 +62,9 @@ static const struct nla_policy napt_map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_TIME] = { .type = NLA_REJECT },
 	[NAPT_MAP_A_PAD] = { .type = NLA_REJECT },
 	[NAPT_MAP_A_REPLACE] = { .type = NLA_FLAG },
+	[NAPT_MAP_A_OWNER] = NLA_POLICY_MAX(NLA_U8, NAPT_OWNER_MAX),
+	/* a length range for NLA_BINARY: both 6.1 and 6.12 validate it */
+	[NAPT_MAP_A_COOKIE] = NLA_POLICY_RANGE(NLA_BINARY, 1, NAPT_COOKIE_MAX),
 };
 
 static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
@@ -578,7 +581,11 @@ static int napt_nl_fill_map(struct sk_buff *skb, const struct napt_map *m,
 		    (st->desc[0] &&
 		     nla_put_string(skb, NAPT_MAP_A_DESC, st->desc)) ||
 		    (st->rem &&
-		     nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, st->rem))) {
+		     nla_put_in_addr(skb, NAPT_MAP_A_REM_ADDR, st->rem)) ||
+		    nla_put_u8(skb, NAPT_MAP_A_OWNER, st->owner) ||
+		    (st->cookie_len &&
+		     nla_put(skb, NAPT_MAP_A_COOKIE, st->cookie_len,
+			     st->cookie))) {
 			rcu_read_unlock();
 			return -EMSGSIZE;
 		}
@@ -748,6 +755,12 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 	if (tb[NAPT_MAP_A_DESC])
 		r.desc = nla_data(tb[NAPT_MAP_A_DESC]);
 	r.replace = nla_get_flag(tb[NAPT_MAP_A_REPLACE]);
+	if (tb[NAPT_MAP_A_OWNER])
+		r.owner = nla_get_u8(tb[NAPT_MAP_A_OWNER]);
+	if (tb[NAPT_MAP_A_COOKIE]) {
+		r.cookie = nla_data(tb[NAPT_MAP_A_COOKIE]);
+		r.cookie_len = nla_len(tb[NAPT_MAP_A_COOKIE]);
+	}
 
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

@@ -1110,6 +1110,13 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		       strnlen(r->desc, sizeof(st->desc) - 1));
 	st->rem = r->rem;
 	st->lease = r->lease;
+	st->owner = r->owner;
+	memset(st->cookie, 0, sizeof(st->cookie));
+	st->cookie_len = min_t(u8, r->cookie_len, sizeof(st->cookie));
+	if (r->cookie && st->cookie_len)
+		memcpy(st->cookie, r->cookie, st->cookie_len);
+	else
+		st->cookie_len = 0;
 
 	memset(&m->key, 0, sizeof(m->key));
 	m->key.proto = r->proto;

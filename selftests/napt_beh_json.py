@@ -5,9 +5,10 @@
   natctl -j map list | napt_beh_json.py maps
       one line per mapping, sorted:
       PROTO INT_ADDR:INT_PORT EXT_ADDR:EXT_PORT TYPE MAPPING REMOTE
-      expires=N lease=N sessions=N desc=TEXT
-      with REMOTE "rem_addr[:rem_port]" or "-", absent or null values "-"
-      and the description last (it may hold spaces)
+      expires=N lease=N sessions=N [owner=OWNER cookie=HEX] desc=TEXT
+      with REMOTE "rem_addr[:rem_port]" or "-", absent or null values "-",
+      owner and cookie where natctl gives them (static mappings; null as
+      "null") and the description last (it may hold spaces)
 
   natctl -j show | napt_beh_json.py get KEY[.KEY...]...
       one line per path: the value (null, true, false as in JSON)
@@ -39,7 +40,9 @@ def main():
                 f"expires={text(m.get('expires', '-'))} "
                 f"lease={text(m.get('lease', '-'))} "
                 f"sessions={text(m.get('sessions', '-'))} "
-                f"desc={m.get('desc', '-')}")
+                + "".join(f"{k}={text(m[k])} " for k in ("owner", "cookie")
+                          if k in m)
+                + f"desc={m.get('desc', '-')}")
         for line in sorted(lines):
             print(line)
     elif sys.argv[1] == "get":

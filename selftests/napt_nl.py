@@ -28,14 +28,15 @@ NLA_F_NESTED = 1 << 15
 
 # uapi/linux/napt.h
 (CMD_UP, CMD_SET, CMD_DOWN, CMD_GET_CONFIG, CMD_GET_MAPS, CMD_FLUSH_MAPS,
- CMD_GET_STATS) = range(1, 8)
+ CMD_GET_STATS, CMD_ADD_MAP, CMD_DEL_MAP) = range(1, 10)
 (A_RUNNING, A_EXT_IFINDEX, A_EXT_ADDRS, A_INT_NETS, A_PORT_MIN, A_PORT_MAX,
  A_TIMEOUT_UDP, A_TIMEOUT_TCP_EST, A_TIMEOUT_TCP_TRANS, A_TIMEOUT_ICMP,
  A_BEHAVIOURS, A_FLAGS, A_MAX_MAPS, A_MAX_SESSIONS, A_NMAPS, A_NSESSIONS,
  A_MAP, A_STATS) = range(1, 19)
 PREFIX_A_ADDR, PREFIX_A_LEN = 1, 2
 BEHAV_A_PROTO, BEHAV_A_MAPPING, BEHAV_A_FILTERING = 1, 2, 3
-MAP_A_PROTO, MAP_A_TYPE = 1, 2
+MAP_A_PROTO, MAP_A_TYPE, MAP_A_INT_ADDR, MAP_A_INT_PORT = 1, 2, 3, 4
+MAP_A_EXT_PORT, MAP_A_REPLACE, MAP_A_OWNER, MAP_A_COOKIE = 6, 18, 19, 20
 
 
 def attr(atype, payload):
@@ -48,6 +49,19 @@ def u16(t, v): return attr(t, struct.pack("=H", v))
 def u32(t, v): return attr(t, struct.pack("=I", v))
 def be32(t, a): return attr(t, socket.inet_aton(a))
 def nest(t, *parts): return attr(t | NLA_F_NESTED, b"".join(parts))
+def be16(t, v): return attr(t, struct.pack(">H", v))
+
+
+def attrs(p):
+    """The attributes of payload @p as {type: bytes}."""
+    out, off = {}, 0
+    while off + 4 <= len(p):
+        alen, atype = struct.unpack_from("=HH", p, off)
+        if alen < 4:
+            break
+        out[atype & ~NLA_F_NESTED] = p[off + 4:off + alen]
+        off += (alen + 3) & ~3
+    return out
 
 
 def prefix(addr, plen):
@@ -231,6 +245,40 @@ def main():
            g.req(CMD_FLUSH_MAPS, nest(A_MAP, u8(MAP_A_TYPE, 9))),
            errno.ERANGE)
     expect("set good timeout", g.req(CMD_SET, u32(A_TIMEOUT_UDP, 5)), 0)
+
+    # Static mappings' owner and cookie: strict policy, and what is given
+    # comes back as given.
+    def static(*extra):
+        return nest(A_MAP, u8(MAP_A_PROTO, 17), be32(MAP_A_INT_ADDR, "10.0.0.2"),
+                    be16(MAP_A_INT_PORT, 7000), be16(MAP_A_EXT_PORT, 7000),
+                    *extra)
+    expect("owner 4", g.req(CMD_ADD_MAP, static(u8(MAP_A_OWNER, 4))),
+           errno.ERANGE)
+    expect("owner as u16", g.req(CMD_ADD_MAP, static(u16(MAP_A_OWNER, 1))),
+           errno.EINVAL)
+    expect("empty cookie", g.req(CMD_ADD_MAP, static(attr(MAP_A_COOKIE, b""))),
+           errno.ERANGE, "binary attribute size out of range")
+    expect("17-byte cookie",
+           g.req(CMD_ADD_MAP, static(attr(MAP_A_COOKIE, bytes(17)))),
+           errno.ERANGE, "binary attribute size out of range")
+    cookie = bytes(range(0xf0, 0x100))
+    got = g.req(CMD_ADD_MAP, static(u8(MAP_A_OWNER, 3),
+                                    attr(MAP_A_COOKIE, cookie)))
+    expect("owner 3 and a 16-byte cookie", got, 0)
+    m = attrs(attrs(got[2][0][4:])[A_MAP]) if got[2] else {}
+    ok = m.get(MAP_A_OWNER) == b"\3" and m.get(MAP_A_COOKIE) == cookie
+    print("%s add reply holds owner and cookie as given (%r)" %
+          ("ok" if ok else "not ok", m.get(MAP_A_COOKIE)))
+    FAILED += 0 if ok else 1
+    got = g.req(CMD_ADD_MAP, static(attr(MAP_A_REPLACE, b""),
+                                    attr(MAP_A_COOKIE, b"\x2a")))
+    m = attrs(attrs(got[2][0][4:])[A_MAP]) if got[2] else {}
+    ok = (got[0] == 0 and m.get(MAP_A_OWNER) == b"\0" and
+          m.get(MAP_A_COOKIE) == b"\x2a")
+    print("%s replace renews owner (admin when not given) and cookie (%r)" %
+          ("ok" if ok else "not ok", m))
+    FAILED += 0 if ok else 1
+    g.req(CMD_FLUSH_MAPS)
 
     # Seeded fuzz: random commands with random attribute soup.  Any errno
     # is fine; the kernel must neither crash nor WARN (panic_on_warn).

@@ -14,13 +14,14 @@
 # - map add tcp/udp with ext-port: the inside endpoint's own traffic leaves
 #   from the forwarded port; INET reaches the inside server through
 #   203.0.113.1:P from any remote, the default APDF filtering
-#   notwithstanding; map list -j shows them static, with lease and desc;
+#   notwithstanding; map list -j shows them static, with lease, desc,
+#   owner (admin when not given) and cookie (hex);
 # - map add without ext-port prints the port chosen: the inside port when
 #   free, another one when not;
 # - refused with exit 1 and the kernel's reason: an external port already
 #   forwarded (EEXIST), one a socket of the gateway holds or a dynamic
 #   mapping holds (EADDRINUSE); replace with the same inside endpoint
-#   renews lease and desc instead;
+#   renews lease, desc, owner and cookie instead;
 # - remote ADDR: only that remote gets in;
 # - a lease ends: the kernel removes the mapping by itself;
 # - map del removes (exit 1 for one that does not exist);
@@ -32,7 +33,8 @@ source "$(dirname "$0")/napt_topo.sh"
 source "$(dirname "$0")/napt_beh.sh"
 
 # map_line PROTO EXT_PORT: the mapping on 203.0.113.1:EXT_PORT as
-# "PROTO INT EXT TYPE MAPPING REMOTE expires=N lease=N sessions=N desc=TEXT"
+# "PROTO INT EXT TYPE MAPPING REMOTE expires=N lease=N sessions=N
+# owner=OWNER cookie=HEX desc=TEXT"
 map_line() {
 	napt_maps_json "$1" | /usr/bin/python3 "$SELF/napt_beh_json.py" maps |
 		awk -v e="$GW_EXT:$2" '$3 == e'
@@ -58,22 +60,22 @@ srv_start "$INET" inet $INET_ADDR:5000
 ##############################################################################
 # Forwarded ports
 
-out=$(natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 600 desc web)
+out=$(natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 600 desc web owner upnp cookie 0A1b)
 check_err $? "map add tcp ... ext-port 18000 failed"
-[[ $out == "tcp 192.168.1.2:8000 -> $GW_EXT:18000 static eim expires "*"s lease 600 sessions 0 desc \"web\"" ]]
+[[ $out == "tcp 192.168.1.2:8000 -> $GW_EXT:18000 static eim expires "*"s lease 600 sessions 0 owner upnp desc \"web\"" ]]
 check_err $? "map add printed '$out'"
 natctl -n "$GW" map add udp 192.168.1.2:9000 ext-port 19000 desc game >/dev/null
 check_err $? "map add udp ... ext-port 19000 failed"
-read -r proto int ext type mapping rem expires lease _ desc <<<"$(map_line tcp 18000)"
-[[ "$proto $int $ext $type $mapping $rem $lease $desc" == "tcp 192.168.1.2:8000 $GW_EXT:18000 static eim - lease=600 desc=web" ]] ||
+read -r proto int ext type mapping rem expires lease _ owner cookie desc <<<"$(map_line tcp 18000)"
+[[ "$proto $int $ext $type $mapping $rem $lease $owner $cookie $desc" == "tcp 192.168.1.2:8000 $GW_EXT:18000 static eim - lease=600 owner=upnp cookie=0a1b desc=web" ]] ||
 	check_err 1 "tcp 18000 listed as '$(map_line tcp 18000)'"
 expires=${expires#expires=}
 ((expires >= 590 && expires <= 600))
 check_err $? "tcp 18000: expires $expires, expected 590..600"
 line=$(map_line udp 19000)
-[[ $line == "udp 192.168.1.2:9000 $GW_EXT:19000 static eim - expires=null lease=null sessions=0 desc=game" ]]
+[[ $line == "udp 192.168.1.2:9000 $GW_EXT:19000 static eim - expires=null lease=null sessions=0 owner=admin cookie=null desc=game" ]]
 check_err $? "udp 19000 listed as '$line'"
-log_test "map add: listed by map list -j as static, with lease and desc"
+log_test "map add: listed by map list -j as static, with lease, desc, owner, cookie"
 
 # The inside endpoints talk first: they leave from the forwarded ports,
 # and no dynamic mapping is made for them.
@@ -104,14 +106,14 @@ log_test "INET reaches the inside servers from any remote (APDF in force)"
 
 out=$(natctl -n "$GW" map add udp 192.168.1.2:47000)
 check_err $? "map add udp 192.168.1.2:47000 failed"
-[[ $out == "udp 192.168.1.2:47000 -> $GW_EXT:47000 static eim sessions 0" ]]
+[[ $out == "udp 192.168.1.2:47000 -> $GW_EXT:47000 static eim sessions 0 owner admin" ]]
 check_err $? "map add printed '$out', expected port 47000"
 out=$(natctl -n "$GW" map add udp 192.168.1.3:47000)
 check_err $? "map add udp 192.168.1.3:47000 failed"
 port=$(sed -n "s/^udp 192\.168\.1\.3:47000 -> ${GW_EXT//./\\.}:\([0-9]*\) static .*/\1/p" <<<"$out")
 [[ -n $port && $port != 47000 && $port -ge 1024 ]]
 check_err $? "map add printed '$out', expected a port other than 47000"
-[[ $(map_line udp "$port") == "udp 192.168.1.3:47000 $GW_EXT:$port static eim - expires=null lease=null sessions=0 desc=-" ]] ||
+[[ $(map_line udp "$port") == "udp 192.168.1.3:47000 $GW_EXT:$port static eim - expires=null lease=null sessions=0 owner=admin cookie=null desc=-" ]] ||
 	check_err 1 "port $port listed as '$(map_line udp "$port")'"
 log_test "map add without ext-port: inside port if free ($port when not)"
 
@@ -135,19 +137,28 @@ check_err $? "$r"
 	check_err 1 "mappings: $(natctl -n "$GW" map list)"
 log_test "conflicts refused: forwarded port, gateway socket, dynamic mapping"
 
-out=$(natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 900 desc web2 replace)
+out=$(natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 900 desc web2 owner pcp cookie 00112233445566778899aabbccddeeff replace)
 check_err $? "map add ... replace failed"
-read -r proto int ext type mapping rem expires lease _ desc <<<"$(map_line tcp 18000)"
-[[ "$proto $int $ext $type $mapping $rem $lease $desc" == "tcp 192.168.1.2:8000 $GW_EXT:18000 static eim - lease=900 desc=web2" ]] ||
+read -r proto int ext type mapping rem expires lease _ owner cookie desc <<<"$(map_line tcp 18000)"
+[[ "$proto $int $ext $type $mapping $rem $lease $owner $cookie $desc" == "tcp 192.168.1.2:8000 $GW_EXT:18000 static eim - lease=900 owner=pcp cookie=00112233445566778899aabbccddeeff desc=web2" ]] ||
 	check_err 1 "after replace: '$(map_line tcp 18000)'"
 expires=${expires#expires=}
 ((expires >= 890 && expires <= 900))
 check_err $? "after replace: expires $expires, expected 890..900"
-r=$(add_fails "File exists" "already forwarded" tcp 192.168.1.3:8001 ext-port 18000 replace)
+r=$(add_fails "File exists" "already forwarded" tcp 192.168.1.3:8001 ext-port 18000 replace owner pcp cookie 01)
 check_err $? "replace by another inside endpoint: $r"
+line=$(map_line tcp 18000)
+[[ $line == *" owner=pcp cookie=00112233445566778899aabbccddeeff desc=web2" ]]
+check_err $? "a refused replace changed the mapping: '$line'"
+# A renewal is of everything: what is not given is gone.
+natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 900 desc web3 cookie ff replace >/dev/null
+check_err $? "map add ... cookie ff replace failed"
+line=$(map_line tcp 18000)
+[[ $line == *" lease=900 sessions="*" owner=admin cookie=ff desc=web3" ]]
+check_err $? "after the second replace: '$line'"
 [[ $(count static) == 4 ]] ||
 	check_err 1 "static mappings: $(natctl -n "$GW" map list static)"
-log_test "replace with the same inside endpoint renews lease and desc"
+log_test "replace with the same inside endpoint renews lease, desc, owner, cookie"
 
 ##############################################################################
 # One remote only
@@ -155,7 +166,7 @@ log_test "replace with the same inside endpoint renews lease and desc"
 natctl -n "$GW" map add udp 192.168.1.2:9200 ext-port 19200 remote $INET_ADDR >/dev/null
 check_err $? "map add ... remote $INET_ADDR failed"
 line=$(map_line udp 19200)
-[[ $line == "udp 192.168.1.2:9200 $GW_EXT:19200 static eim $INET_ADDR expires=null lease=null sessions=0 desc=-" ]]
+[[ $line == "udp 192.168.1.2:9200 $GW_EXT:19200 static eim $INET_ADDR expires=null lease=null sessions=0 owner=admin cookie=null desc=-" ]]
 check_err $? "listed as '$line'"
 out=$(beh_udp "$INET" -a $INET_ADDR ask:$GW_EXT:19200)
 [[ $out =~ ^$GW_EXT:19200\ $INET_ADDR:[0-9]+$ ]]
@@ -175,7 +186,7 @@ before=$(gw_stat maps_expired)
 natctl -n "$GW" map add udp 192.168.1.2:9300 ext-port 19300 lease 3 >/dev/null
 check_err $? "map add ... lease 3 failed"
 line=$(map_line udp 19300)
-[[ $line =~ ^udp\ 192.168.1.2:9300\ $GW_EXT:19300\ static\ eim\ -\ expires=[0-3]\ lease=3\ sessions=0\ desc=-$ ]]
+[[ $line =~ ^udp\ 192.168.1.2:9300\ $GW_EXT:19300\ static\ eim\ -\ expires=[0-3]\ lease=3\ sessions=0\ owner=admin\ cookie=null\ desc=-$ ]]
 check_err $? "listed as '$line'"
 slowwait 15 no_map udp 19300 ||
 	check_err 1 "still there: $(map_line udp 19300)"

@@ -297,6 +297,78 @@ static void static_renew_replace(void)
 	ut_nat_free(t);
 }
 
+/* add with @owner and @cookie (NULL: none) through the request itself */
+static int add_owned(struct ut_nat *t, u16 port, u8 owner, const u8 *cookie,
+		     u8 cookie_len, bool replace, struct napt_map **res)
+{
+	struct napt_static_req r = {};
+	const char *why = NULL;
+
+	r.proto = IPPROTO_UDP;
+	r.replace = replace;
+	r.int_addr = HOST(20);
+	r.int_port = htons(port);
+	r.ext_port = htons(port);
+	r.owner = owner;
+	r.cookie = cookie;
+	r.cookie_len = cookie_len;
+	return napt_static_add(&t->nn, &t->cfg, &r, res, &why);
+}
+
+static void static_owner_cookie(void)
+{
+	static const u8 c16[NAPT_COOKIE_MAX] = {
+		0xf0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xff
+	};
+	static const u8 c1[1] = { 0x2a };
+	struct ut_nat *t = nat();
+	const struct napt_static *st;
+	struct napt_map *m, *r;
+
+	REQUIRE(t);
+	/* none given: admin, no cookie */
+	REQUIRE_EQ(add_owned(t, 6000, NAPT_OWNER_ADMIN, NULL, 0, false, &m), 0);
+	st = st_of(m);
+	CHECK_EQ(st->owner, NAPT_OWNER_ADMIN);
+	CHECK_EQ(st->cookie_len, 0);
+
+	REQUIRE_EQ(add_owned(t, 6001, NAPT_OWNER_PCP, c16, sizeof(c16), false,
+			     &m), 0);
+	st = st_of(m);
+	CHECK_EQ(st->owner, NAPT_OWNER_PCP);
+	CHECK_EQ(st->cookie_len, NAPT_COOKIE_MAX);
+	CHECK(!memcmp(st->cookie, c16, sizeof(c16)));
+
+	/* a failed renewal (another endpoint) leaves them */
+	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(21), 6001, 6001, 0, 0, NULL,
+			   true, &r), -EEXIST);
+	CHECK_EQ(st_of(m)->owner, NAPT_OWNER_PCP);
+
+	/* replace renews both, as given */
+	REQUIRE_EQ(add_owned(t, 6001, NAPT_OWNER_UPNP, c1, sizeof(c1), true,
+			     &r), 0);
+	CHECK(r == m);
+	st = st_of(m);
+	CHECK_EQ(st->owner, NAPT_OWNER_UPNP);
+	CHECK_EQ(st->cookie_len, 1);
+	CHECK_EQ(st->cookie[0], 0x2a);
+	CHECK_EQ(st->cookie[1], 0);	/* nothing of the old one is left */
+
+	/* and without them: admin, no cookie */
+	REQUIRE_EQ(add_owned(t, 6001, NAPT_OWNER_ADMIN, NULL, 0, true, &r), 0);
+	CHECK(r == m);
+	CHECK_EQ(st_of(m)->owner, NAPT_OWNER_ADMIN);
+	CHECK_EQ(st_of(m)->cookie_len, 0);
+
+	/* a promoted dynamic mapping gets them too */
+	CHECK_EQ(out_udp(t, HOST(20), 6002, REM1, 53), 6002);
+	REQUIRE_EQ(add_owned(t, 6002, NAPT_OWNER_NATPMP, c1, sizeof(c1), false,
+			     &r), 0);
+	CHECK_EQ(st_of(r)->owner, NAPT_OWNER_NATPMP);
+	CHECK_EQ(st_of(r)->cookie_len, 1);
+	ut_nat_free(t);
+}
+
 static void static_eexist(void)
 {
 	struct ut_nat *t = nat();
@@ -934,6 +1006,7 @@ const struct ut_case ut_static_cases[] = {
 	UT_CASE(static_add_explicit_port),
 	UT_CASE(static_add_port_omitted),
 	UT_CASE(static_renew_replace),
+	UT_CASE(static_owner_cookie),
 	UT_CASE(static_eexist),
 	UT_CASE(static_eaddrinuse),
 	UT_CASE(static_promote_dynamic),

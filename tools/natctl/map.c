@@ -7,6 +7,8 @@
  * any order, each at most once, after the positional arguments of add
  * and del.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,7 +39,39 @@ static const char *const field_names[MAP_FIELD_COUNT] = {
 	[MAP_LEASE] = "lease",
 	[MAP_DESC] = "desc",
 	[MAP_REPLACE] = "replace",
+	[MAP_OWNER] = "owner",
+	[MAP_COOKIE] = "cookie",
 };
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* HEX: 1 to NAPT_COOKIE_MAX bytes as an even number of hex digits. */
+static void get_cookie(const char *what, const char *arg, struct map_req *r)
+{
+	size_t len = strlen(arg), i;
+	int hi, lo;
+
+	if (!len || len % 2 || len / 2 > NAPT_COOKIE_MAX)
+		goto bad;
+	for (i = 0; i < len / 2; i++) {
+		hi = hex_val(arg[2 * i]);
+		lo = hex_val(arg[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto bad;
+		r->cookie[i] = hi << 4 | lo;
+	}
+	r->cookie_len = len / 2;
+	return;
+bad:
+	usage_err("invalid %s \"%s\" (expected 1 to %d bytes in hex, such as 0a1b)",
+		  what, arg, NAPT_COOKIE_MAX);
+}
 
 static void parse_kws(const char *ctx, struct map_req *r,
 		      const struct map_kw *kws, size_t n, int argc,
@@ -89,6 +123,12 @@ static void parse_kws(const char *ctx, struct map_req *r,
 			check_text(kw->name, arg, NAPT_DESC_MAX - 1);
 			r->desc = arg;
 			break;
+		case MAP_OWNER:
+			r->owner = keyword(NULL, "owner", arg, owner_names);
+			break;
+		case MAP_COOKIE:
+			get_cookie(kw->name, arg, r);
+			break;
 		}
 	}
 }
@@ -133,6 +173,8 @@ void map_add_parse(struct map_req *r, int argc, char **argv)
 		{ "lease", MAP_LEASE, 0 },
 		{ "desc", MAP_DESC, 0 },
 		{ "replace", MAP_REPLACE, 0 },
+		{ "owner", MAP_OWNER, 0 },
+		{ "cookie", MAP_COOKIE, 0 },
 	};
 
 	memset(r, 0, sizeof(*r));
@@ -189,6 +231,10 @@ void map_req_put(struct nlmsghdr *nlh, const struct map_req *r)
 		mnl_attr_put_strz(nlh, NAPT_MAP_A_DESC, r->desc);
 	if (given & FIELD(MAP_REPLACE))
 		mnl_attr_put(nlh, NAPT_MAP_A_REPLACE, 0, NULL);
+	if (given & FIELD(MAP_OWNER))
+		mnl_attr_put_u8(nlh, NAPT_MAP_A_OWNER, r->owner);
+	if (given & FIELD(MAP_COOKIE))
+		mnl_attr_put(nlh, NAPT_MAP_A_COOKIE, r->cookie_len, r->cookie);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -299,6 +345,7 @@ static const uint8_t map_policy[NAPT_MAP_A_MAX + 1] = {
 	[NAPT_MAP_A_EVENT] = NLK_U8,
 	[NAPT_MAP_A_REASON] = NLK_U8,
 	[NAPT_MAP_A_TIME] = NLK_U64,
+	[NAPT_MAP_A_OWNER] = NLK_U8,
 };
 
 static void print_addr(const char *key, const char *fmt,
@@ -313,6 +360,21 @@ static void print_addr(const char *key, const char *fmt,
 static void print_port(const char *key, const struct nlattr *attr)
 {
 	print_uint(PRINT_ANY, key, ":%u", ntohs(mnl_attr_get_u16(attr)));
+}
+
+/* JSON only: the bytes in hex, whatever their number. */
+static void print_cookie(const struct nlattr *attr)
+{
+	const uint8_t *p = mnl_attr_get_payload(attr);
+	uint16_t i, n = mnl_attr_get_payload_len(attr);
+	char hex[2 * 256 + 1];
+
+	if (n > 256)
+		n = 256;
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", p[i]);
+	hex[2 * n] = '\0';
+	print_string(PRINT_JSON, "cookie", NULL, hex);
 }
 
 /* The NAPT_A_MAP of @nlh into @mt: 1, 0 if there is none, -1 if bad. */
@@ -334,9 +396,11 @@ static int parse_map(const struct nlmsghdr *nlh,
  * "udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s
  *  sessions 1 remote 198.51.100.7:3478"
  * "tcp 192.168.1.10:80 -> 203.0.113.1:8080 static eim expires 3590s
- *  lease 3600 sessions 2 remote 198.51.100.7 desc "web server""
+ *  lease 3600 sessions 2 remote 198.51.100.7 owner upnp desc "web server""
  *
- * A permanent static mapping has no expires and no lease (JSON: null).
+ * A permanent static mapping has no expires and no lease (JSON: null). A
+ * static mapping's cookie is in JSON only, as hex ("cookie": "0a1b"), null
+ * when it has none, as is its owner when the kernel did not say.
  */
 int map_print(const struct nlmsghdr *nlh, void *data)
 {
@@ -392,6 +456,18 @@ int map_print(const struct nlmsghdr *nlh, void *data)
 		print_addr("rem_addr", " remote %s", mt[NAPT_MAP_A_REM_ADDR]);
 		if (mt[NAPT_MAP_A_REM_PORT])
 			print_port("rem_port", mt[NAPT_MAP_A_REM_PORT]);
+	}
+	if (mt[NAPT_MAP_A_OWNER]) {
+		v = mnl_attr_get_u8(mt[NAPT_MAP_A_OWNER]);
+		print_string(PRINT_ANY, "owner", " owner %s",
+			     owner_str(v, buf, sizeof(buf)));
+	} else if (type == NAPT_MAP_STATIC) {
+		print_null(PRINT_JSON, "owner", NULL, NULL);
+	}
+	if (mt[NAPT_MAP_A_COOKIE]) {
+		print_cookie(mt[NAPT_MAP_A_COOKIE]);
+	} else if (type == NAPT_MAP_STATIC) {
+		print_null(PRINT_JSON, "cookie", NULL, NULL);
 	}
 	/* Free text last, where it cannot be taken for a field. */
 	if (mt[NAPT_MAP_A_DESC])

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <netinet/in.h>
+#include <linux/napt.h>
 
 struct nlmsghdr;
 
@@ -23,6 +24,8 @@ enum map_field {
 	MAP_LEASE,
 	MAP_DESC,
 	MAP_REPLACE,			/* NAPT_MAP_A_REPLACE, a flag */
+	MAP_OWNER,
+	MAP_COOKIE,
 	MAP_FIELD_COUNT
 };
 
@@ -34,6 +37,9 @@ struct map_req {
 	uint16_t int_port, ext_port;	/* host byte order */
 	uint32_t lease;
 	const char *desc;		/* checked: UTF-8, no controls */
+	uint8_t owner;			/* enum napt_map_owner */
+	uint8_t cookie_len;		/* 1 to NAPT_COOKIE_MAX when given */
+	uint8_t cookie[NAPT_COOKIE_MAX];
 };
 
 /* The arguments after "map list", "map add", "map del"; usage errors exit. */

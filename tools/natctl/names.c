@@ -47,6 +47,13 @@ const struct map_type_name map_type_names[2] = {
 	{ "static", NAPT_MAP_STATIC },
 };
 
+const char *const owner_names[NAPT_OWNER_MAX + 1] = {
+	[NAPT_OWNER_ADMIN] = "admin",
+	[NAPT_OWNER_UPNP] = "upnp",
+	[NAPT_OWNER_NATPMP] = "natpmp",
+	[NAPT_OWNER_PCP] = "pcp",
+};
+
 /* enum napt_stat: a new counter is one line here. */
 static const char *const stat_names[] = {
 	[NAPT_STAT_OUT_PKTS] = "out_pkts",
@@ -131,6 +138,12 @@ const char *map_type_str(uint8_t type, char *buf, size_t size)
 			return map_type_names[i].name;
 	snprintf(buf, size, "type-%u", type);
 	return buf;
+}
+
+const char *owner_str(uint8_t owner, char *buf, size_t size)
+{
+	return name_or(owner_names, ARRAY_SIZE(owner_names), owner, "owner-",
+		       buf, size);
 }
 
 const char *stat_str(unsigned int stat, char *buf, size_t size)

@@ -41,6 +41,8 @@ extern const char *const filtering_names[NAPT_FILTER_MAX + 1];
 extern const struct mode_name mode_names[4];
 extern const struct flag_name flag_names[5];
 extern const struct map_type_name map_type_names[2];
+/* enum napt_map_owner, indexed by the value */
+extern const char *const owner_names[NAPT_OWNER_MAX + 1];
 
 /*
  * Name lookups for values from the kernel. An unknown value gets a
@@ -50,6 +52,7 @@ const char *proto_str(uint8_t proto, char *buf, size_t size);
 const char *mapping_str(uint8_t mapping, char *buf, size_t size);
 const char *filtering_str(uint8_t filtering, char *buf, size_t size);
 const char *map_type_str(uint8_t type, char *buf, size_t size);
+const char *owner_str(uint8_t owner, char *buf, size_t size);
 const char *stat_str(unsigned int stat, char *buf, size_t size);
 /* The length of the longest known counter name, to align values. */
 int stat_name_width(void);

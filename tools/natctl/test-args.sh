@@ -183,7 +183,7 @@ done
 usage 'invalid internal endpoint "192.168.1.2:0": ports are 1 to 65535' map add udp 192.168.1.2:0
 usage 'invalid internal endpoint "192.168.1.2:65536": ports are 1 to 65535' map add tcp 192.168.1.2:65536
 usage 'invalid internal endpoint "192.168.1.2:99999999999999999999"' map add tcp 192.168.1.2:99999999999999999999
-usage 'map add: unknown keyword "bogus" (expected ext-port, ext-addr, remote, lease, desc or replace)' "${ADD[@]}" bogus 1
+usage 'map add: unknown keyword "bogus" (expected ext-port, ext-addr, remote, lease, desc, replace, owner or cookie)' "${ADD[@]}" bogus 1
 usage 'map add: unknown keyword "int"' "${ADD[@]}" int 10.0.0.1
 usage 'map add: unknown keyword "static"' "${ADD[@]}" static
 usage 'map add: ambiguous keyword "ext"' "${ADD[@]}" ext 80
@@ -195,7 +195,17 @@ usage "map add: remote given twice" "${ADD[@]}" remote 1.2.3.4 remote 1.2.3.5
 usage "map add: lease given twice" "${ADD[@]}" lease 1 lease 2
 usage "map add: desc given twice" "${ADD[@]}" desc a desc b
 usage "map add: replace given twice" "${ADD[@]}" replace replace
-for kw in ext-port ext-addr remote lease desc; do
+usage "map add: owner given twice" "${ADD[@]}" owner upnp owner pcp
+usage "map add: cookie given twice" "${ADD[@]}" cookie 00 cookie 01
+usage 'unknown owner "igd" (expected admin, upnp, natpmp or pcp)' "${ADD[@]}" owner igd
+usage 'unknown owner "1"' "${ADD[@]}" owner 1
+usage 'unknown owner ""' "${ADD[@]}" owner ""
+for c in "" 0 abc 0g zz "0a 1b" 0x0a 000102030405060708090a0b0c0d0e0f10; do
+	usage "invalid cookie \"$c\" (expected 1 to 16 bytes in hex, such as 0a1b)" "${ADD[@]}" cookie "$c"
+done
+usage 'map del: unknown keyword "owner"' map del udp ext-port 80 owner upnp
+usage 'map list: unknown keyword "cookie"' map list cookie 00
+for kw in ext-port ext-addr remote lease desc owner cookie; do
 	usage "missing value after \"$kw\"" "${ADD[@]}" $kw
 done
 usage 'invalid ext-port "0" (expected an integer from 1 to 65535)' "${ADD[@]}" ext-port 0
@@ -451,13 +461,16 @@ else
 	printed 'udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s sessions 1
 tcp 192.168.1.3:40000 -> 203.0.113.1:1025 dynamic apdm expires 7439s sessions 1 remote 198.51.100.7:443
 icmp 192.168.1.4:77 -> 203.0.113.1:77 dynamic adm expires 0s sessions 0 remote 198.51.100.8
-tcp 192.168.1.10:80 -> 203.0.113.1:8080 static eim expires 3590s lease 3600 sessions 2 remote 198.51.100.9 desc "web server"
-udp 192.168.1.11:5060 -> 203.0.113.9:5060 static eim sessions 0 desc "say \"h\\i\" été"
-udp 192.168.1.12:1 -> 203.0.113.9:2 static eim sessions 0 desc "a\x09b\x1b[2J\xc2\x9b\xff\xc3"' maps
-	printed '[{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","mapping":"eim","expires":299,"sessions":1},{"proto":"tcp","int_addr":"192.168.1.3","int_port":40000,"ext_addr":"203.0.113.1","ext_port":1025,"type":"dynamic","mapping":"apdm","expires":7439,"sessions":1,"rem_addr":"198.51.100.7","rem_port":443},{"proto":"icmp","int_addr":"192.168.1.4","int_port":77,"ext_addr":"203.0.113.1","ext_port":77,"type":"dynamic","mapping":"adm","expires":0,"sessions":0,"rem_addr":"198.51.100.8"},{"proto":"tcp","int_addr":"192.168.1.10","int_port":80,"ext_addr":"203.0.113.1","ext_port":8080,"type":"static","mapping":"eim","expires":3590,"lease":3600,"sessions":2,"rem_addr":"198.51.100.9","desc":"web server"},{"proto":"udp","int_addr":"192.168.1.11","int_port":5060,"ext_addr":"203.0.113.9","ext_port":5060,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"desc":"say \"h\\i\" été"},{"proto":"udp","int_addr":"192.168.1.12","int_port":1,"ext_addr":"203.0.113.9","ext_port":2,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"desc":"a\tb\u001b[2J\u009b\ufffd\ufffd"}]' -j maps
+tcp 192.168.1.10:80 -> 203.0.113.1:8080 static eim expires 3590s lease 3600 sessions 2 remote 198.51.100.9 owner upnp desc "web server"
+udp 192.168.1.11:5060 -> 203.0.113.9:5060 static eim sessions 0 owner admin desc "say \"h\\i\" été"
+udp 192.168.1.12:1 -> 203.0.113.9:2 static eim sessions 0 owner owner-9 desc "a\x09b\x1b[2J\xc2\x9b\xff\xc3"
+tcp 192.168.1.13:22 -> 203.0.113.1:2222 static eim sessions 0
+udp 192.168.1.14:4500 -> 203.0.113.1:4500 static eim expires 7190s lease 7200 sessions 0 owner natpmp
+tcp 192.168.1.14:443 -> 203.0.113.1:8443 static eim expires 100s lease 120 sessions 0 remote 198.51.100.10 owner pcp' maps
+	printed '[{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":5000,"type":"dynamic","mapping":"eim","expires":299,"sessions":1},{"proto":"tcp","int_addr":"192.168.1.3","int_port":40000,"ext_addr":"203.0.113.1","ext_port":1025,"type":"dynamic","mapping":"apdm","expires":7439,"sessions":1,"rem_addr":"198.51.100.7","rem_port":443},{"proto":"icmp","int_addr":"192.168.1.4","int_port":77,"ext_addr":"203.0.113.1","ext_port":77,"type":"dynamic","mapping":"adm","expires":0,"sessions":0,"rem_addr":"198.51.100.8"},{"proto":"tcp","int_addr":"192.168.1.10","int_port":80,"ext_addr":"203.0.113.1","ext_port":8080,"type":"static","mapping":"eim","expires":3590,"lease":3600,"sessions":2,"rem_addr":"198.51.100.9","owner":"upnp","cookie":"0a1b","desc":"web server"},{"proto":"udp","int_addr":"192.168.1.11","int_port":5060,"ext_addr":"203.0.113.9","ext_port":5060,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"owner":"admin","cookie":null,"desc":"say \"h\\i\" été"},{"proto":"udp","int_addr":"192.168.1.12","int_port":1,"ext_addr":"203.0.113.9","ext_port":2,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"owner":"owner-9","cookie":"0001020304050607f8f9fafbfcfdfeff","desc":"a\tb\u001b[2J\u009b\ufffd\ufffd"},{"proto":"tcp","int_addr":"192.168.1.13","int_port":22,"ext_addr":"203.0.113.1","ext_port":2222,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"owner":null,"cookie":null},{"proto":"udp","int_addr":"192.168.1.14","int_port":4500,"ext_addr":"203.0.113.1","ext_port":4500,"type":"static","mapping":"eim","expires":7190,"lease":7200,"sessions":0,"owner":"natpmp","cookie":null},{"proto":"tcp","int_addr":"192.168.1.14","int_port":443,"ext_addr":"203.0.113.1","ext_port":8443,"type":"static","mapping":"eim","expires":100,"lease":120,"sessions":0,"rem_addr":"198.51.100.10","owner":"pcp","cookie":"9c1f22000000000000000001"}]' -j maps
 	# map add prints what map list would: one line, or one object.
-	printed "udp 192.168.1.2:5000 -> 203.0.113.1:1024 static eim sessions 0" map-add
-	printed '{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":1024,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0}' -j map-add
+	printed "udp 192.168.1.2:5000 -> 203.0.113.1:1024 static eim sessions 0 owner admin" map-add
+	printed '{"proto":"udp","int_addr":"192.168.1.2","int_port":5000,"ext_addr":"203.0.113.1","ext_port":1024,"type":"static","mapping":"eim","expires":null,"lease":null,"sessions":0,"owner":"admin","cookie":null}' -j map-add
 	printed "2026-11-27T15:43:12.345Z created udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic
 2026-11-27T15:48:12.345Z removed udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic reason expired
 2026-11-27T15:48:13.344Z refused udp 192.168.1.2:5000 reason no-port
@@ -589,6 +602,26 @@ replace [0]" request map-add tcp 192.168.1.10:80 \
 	printed "proto 17
 int_addr 10.0.0.1
 int_port 65535 (be16 0xffff)" request map-add u 10.0.0.1:65535
+	printed "proto 17
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+replace [0]
+owner [1] 3
+cookie [16] 00010203a0b0c0d0e0f0ffaabbccddee" request map-add udp 10.0.0.1:1 \
+		cookie 00010203A0B0C0D0E0F0ffaabbccddee owner pcp replace
+	printed "proto 6
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+owner [1] 0
+cookie [1] 7f" request map-add tcp 10.0.0.1:1 owner admin cookie 7f
+	printed "proto 6
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+owner [1] 1" request map-add tcp 10.0.0.1:1 owner upnp
+	printed "proto 6
+int_addr 10.0.0.1
+int_port 1 (be16 0x0100)
+owner [1] 2" request map-add tcp 10.0.0.1:1 owner nat
 	printed "proto 17
 int_addr 10.0.0.1
 int_port 1 (be16 0x0100)

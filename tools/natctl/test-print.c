@@ -155,6 +155,10 @@ struct test_map {
 	bool permanent;		/* no expires */
 	uint32_t expires, sessions, lease;
 	const char *desc;
+	bool has_owner;		/* the kernel sends it for static ones */
+	uint8_t owner;
+	uint8_t cookie_len;
+	const char *cookie;
 };
 
 static int put_map(uint8_t cmd, const struct test_map *m)
@@ -180,6 +184,10 @@ static int put_map(uint8_t cmd, const struct test_map *m)
 		mnl_attr_put_u32(nlh, NAPT_MAP_A_LEASE, m->lease);
 	if (m->desc)
 		mnl_attr_put_strz(nlh, NAPT_MAP_A_DESC, m->desc);
+	if (m->has_owner)
+		mnl_attr_put_u8(nlh, NAPT_MAP_A_OWNER, m->owner);
+	if (m->cookie_len)
+		mnl_attr_put(nlh, NAPT_MAP_A_COOKIE, m->cookie_len, m->cookie);
 	mnl_attr_nest_end(nlh, nest);
 	return map_print(nlh, NULL);
 }
@@ -200,16 +208,36 @@ static int case_maps(void)
 		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.10", 80,
 		  "203.0.113.1", 8080, "198.51.100.9", 0, NAPT_MAPPING_EIM,
 		  .expires = 3590, .sessions = 2, .lease = 3600,
-		  .desc = "web server" },
+		  .desc = "web server", .has_owner = true,
+		  .owner = NAPT_OWNER_UPNP, .cookie_len = 2,
+		  .cookie = "\x0a\x1b" },
 		/* permanent static, a description to escape in text */
 		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.11", 5060,
 		  "203.0.113.9", 5060, NULL, 0, NAPT_MAPPING_EIM,
-		  .permanent = true, .desc = "say \"h\\i\" \u00e9t\u00e9" },
+		  .permanent = true, .desc = "say \"h\\i\" \u00e9t\u00e9",
+		  .has_owner = true, .owner = NAPT_OWNER_ADMIN },
 		/* from another client: controls, not UTF-8 */
 		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.12", 1,
 		  "203.0.113.9", 2, NULL, 0, NAPT_MAPPING_EIM,
 		  .permanent = true,
-		  .desc = "a\tb\x1b[2J\xc2\x9b\xff\xc3" },
+		  .desc = "a\tb\x1b[2J\xc2\x9b\xff\xc3",
+		  .has_owner = true, .owner = 9, .cookie_len = 16,
+		  .cookie = "\x00\x01\x02\x03\x04\x05\x06\x07"
+			    "\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff" },
+		/* static, from a kernel that sends no owner */
+		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.13", 22,
+		  "203.0.113.1", 2222, NULL, 0, NAPT_MAPPING_EIM,
+		  .permanent = true },
+		/* the natpmp and pcp names */
+		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.14", 4500,
+		  "203.0.113.1", 4500, NULL, 0, NAPT_MAPPING_EIM,
+		  .expires = 7190, .lease = 7200, .has_owner = true,
+		  .owner = NAPT_OWNER_NATPMP },
+		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.14", 443,
+		  "203.0.113.1", 8443, "198.51.100.10", 0, NAPT_MAPPING_EIM,
+		  .expires = 100, .lease = 120, .has_owner = true,
+		  .owner = NAPT_OWNER_PCP, .cookie_len = 12,
+		  .cookie = "\x9c\x1f\x22\x00\x00\x00\x00\x00\x00\x00\x00\x01" },
 	};
 	int ret = MNL_CB_OK;
 	size_t i;
@@ -227,7 +255,8 @@ static int case_map_add(void)
 	static const struct test_map m = {
 		IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.2", 5000,
 		"203.0.113.1", 1024, NULL, 0, NAPT_MAPPING_EIM,
-		.permanent = true,
+		.permanent = true, .has_owner = true,
+		.owner = NAPT_OWNER_ADMIN,
 	};
 
 	return put_map(NAPT_CMD_ADD_MAP, &m);
@@ -417,6 +446,17 @@ static void dump_nest(const char *name, const struct nlattr *nest)
 		printf("%s empty\n", name);
 }
 
+static void print_hex(const char *name, const struct nlattr *a)
+{
+	const uint8_t *p = mnl_attr_get_payload(a);
+	uint16_t i, n = mnl_attr_get_payload_len(a);
+
+	printf("%s [%u] ", name, n);
+	for (i = 0; i < n; i++)
+		printf("%02x", p[i]);
+	putchar('\n');
+}
+
 /* What "natctl map list|add|del ARGS" would send. */
 static int map_request(int argc, char **argv)
 {
@@ -484,6 +524,14 @@ static int map_request(int argc, char **argv)
 			case NAPT_MAP_A_REPLACE:
 				printf("replace [%u]\n",
 				       mnl_attr_get_payload_len(m));
+				break;
+			case NAPT_MAP_A_OWNER:
+				printf("owner [%u] %u\n",
+				       mnl_attr_get_payload_len(m),
+				       mnl_attr_get_u8(m));
+				break;
+			case NAPT_MAP_A_COOKIE:
+				print_hex("cookie", m);
 				break;
 			default:
 				printf("unknown map %u\n", t);

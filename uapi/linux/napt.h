@@ -179,7 +179,8 @@
  * external port chosen). Errors: EEXIST, a static mapping holds that
  * external port for that remote (with NAPT_MAP_A_REPLACE and the same inside
  * endpoint, its lease, description, owner and cookie are renewed
- * instead); EADDRINUSE,
+ * instead, each as given: one absent is gone, the owner back to
+ * NAPT_OWNER_ADMIN); EADDRINUSE,
  * a dynamic mapping or a socket of the gateway holds the port; ENOSPC, no
  * free port or a limit reached. Inbound packets from any remote (or the
  * one named) reach the inside endpoint, and its packets leave from the
