@@ -507,29 +507,60 @@ err:
 	return ret;
 }
 
-static u8 napt_nl_map_type(struct genl_info *info, struct nlattr **tb,
-			   int *err)
+/**
+ * __napt_nl_parse_map() - parse a request's NAPT_A_MAP
+ * @attrs: the request's top-level attributes
+ * @extack: where to say what is wrong
+ * @tb: NAPT_MAP_A_MAX + 1 slots for its attributes
+ * @required: whether a request without NAPT_A_MAP is refused
+ *
+ * Return: 1 parsed into @tb, 0 absent (and not @required; @tb zeroed), or
+ * a negative errno with an extended-ack message.
+ */
+static int __napt_nl_parse_map(struct nlattr **attrs,
+			       struct netlink_ext_ack *extack,
+			       struct nlattr **tb, bool required)
 {
-	struct nlattr *mtb[NAPT_MAP_A_MAX + 1];
+	int ret;
 
-	*err = 0;
-	if (!tb[NAPT_A_MAP])
-		return NAPT_MAP_ANY;
-	*err = nla_parse_nested(mtb, NAPT_MAP_A_MAX, tb[NAPT_A_MAP],
-				napt_map_policy, info ? info->extack : NULL);
-	if (*err || !mtb[NAPT_MAP_A_TYPE])
-		return NAPT_MAP_ANY;
-	return nla_get_u8(mtb[NAPT_MAP_A_TYPE]);
+	if (!attrs[NAPT_A_MAP]) {
+		memset(tb, 0, (NAPT_MAP_A_MAX + 1) * sizeof(*tb));
+		if (!required)
+			return 0;
+		NL_SET_ERR_MSG_MOD(extack, "NAPT_A_MAP is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NAPT_MAP_A_MAX, attrs[NAPT_A_MAP],
+			       napt_map_policy, extack);
+	if (ret) {
+		if (extack && !extack->_msg)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[NAPT_A_MAP],
+					    "bad NAPT_A_MAP");
+		return ret;
+	}
+	return 1;
+}
+
+/* The same for a doit request. */
+static int napt_nl_parse_map(struct genl_info *info, struct nlattr **tb,
+			     bool required)
+{
+	return __napt_nl_parse_map(info->attrs, info->extack, tb, required);
 }
 
 static int napt_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct napt_net *nn = napt_pernet(genl_info_net(info));
+	struct nlattr *tb[NAPT_MAP_A_MAX + 1];
+	u8 type = NAPT_MAP_ANY;
 	int ret;
-	u8 type = napt_nl_map_type(info, info->attrs, &ret);
 
-	if (ret)
+	ret = napt_nl_parse_map(info, tb, false);
+	if (ret < 0)
 		return ret;
+	if (tb[NAPT_MAP_A_TYPE])
+		type = nla_get_u8(tb[NAPT_MAP_A_TYPE]);
+	ret = 0;
 	mutex_lock(&nn->lock);
 	if (rcu_access_pointer(nn->cfg)) {
 		napt_flush(nn, type, 0);
@@ -647,20 +678,17 @@ static int napt_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
 	mutex_lock(&nn->lock);
 	if (!d->started) {
-		struct nlattr *mtb[NAPT_MAP_A_MAX + 1] = {};
+		struct nlattr *mtb[NAPT_MAP_A_MAX + 1];
 
 		if (!rcu_access_pointer(nn->cfg)) {
 			NL_SET_ERR_MSG_MOD(cb->extack, "napt is down");
 			ret = -ENOENT;
 			goto out;
 		}
-		if (tb[NAPT_A_MAP]) {
-			ret = nla_parse_nested(mtb, NAPT_MAP_A_MAX,
-					       tb[NAPT_A_MAP], napt_map_policy,
-					       cb->extack);
-			if (ret)
-				goto out;
-		}
+		ret = __napt_nl_parse_map(tb, cb->extack, mtb, false);
+		if (ret < 0)
+			goto out;
+		ret = 0;
 		d->proto = mtb[NAPT_MAP_A_PROTO] ?
 			   nla_get_u8(mtb[NAPT_MAP_A_PROTO]) : 0;
 		d->type = mtb[NAPT_MAP_A_TYPE] ?
@@ -711,13 +739,8 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	if (!info->attrs[NAPT_A_MAP]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "NAPT_A_MAP is required");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, NAPT_MAP_A_MAX, info->attrs[NAPT_A_MAP],
-			       napt_map_policy, info->extack);
-	if (ret)
+	ret = napt_nl_parse_map(info, tb, true);
+	if (ret < 0)
 		return ret;
 	if (!tb[NAPT_MAP_A_PROTO] || !tb[NAPT_MAP_A_INT_ADDR] ||
 	    !tb[NAPT_MAP_A_INT_PORT]) {
@@ -823,13 +846,8 @@ static int napt_nl_del_map(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 	u8 proto;
 
-	if (!info->attrs[NAPT_A_MAP]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "NAPT_A_MAP is required");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, NAPT_MAP_A_MAX, info->attrs[NAPT_A_MAP],
-			       napt_map_policy, info->extack);
-	if (ret)
+	ret = napt_nl_parse_map(info, tb, true);
+	if (ret < 0)
 		return ret;
 	if (!tb[NAPT_MAP_A_PROTO] || !tb[NAPT_MAP_A_EXT_PORT]) {
 		NL_SET_ERR_MSG_MOD(info->extack,
