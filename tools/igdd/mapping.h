@@ -106,4 +106,42 @@ enum igd_err igd_ext_addr(struct in_addr *addr);
 /** igd_map_strerror() - a short English text for logs */
 const char *igd_map_strerror(enum igd_err e);
 
+/* ---- policy (igdd's configuration; an extension used by the daemon) ---- */
+
+/* One permission rule: allow|deny EXT_PORTS INT_ADDR/PREFIX INT_PORTS. */
+struct igd_rule {
+	bool allow;
+	uint16_t ext_min, ext_max;	/* host byte order */
+	struct in_addr addr;		/* network order, host bits zero */
+	uint8_t plen;
+	uint16_t int_min, int_max;	/* host byte order */
+};
+
+#define IGD_RULES_MAX 64
+
+struct igd_policy {
+	bool secure;			/* a client maps only its own address */
+	unsigned int max_per_client;	/* 0: no cap */
+	uint32_t max_lease;		/* seconds, 1..604800 */
+	unsigned int nrules;
+	struct igd_rule rules[IGD_RULES_MAX];
+};
+
+/** igd_policy_set() - install @p (copied); before it: secure, 604800, no rules */
+void igd_policy_set(const struct igd_policy *p);
+
+/**
+ * igd_policy_allows() - whether the rules let @int_addr:@int_port be
+ * reached from external port @ext_port (ports in host order); first match
+ * wins; no match: allowed only when both ports are 1024 or above
+ */
+bool igd_policy_allows(uint16_t ext_port, struct in_addr int_addr,
+		       uint16_t int_port);
+
+/** igd_policy_secure() - whether secure mode is on */
+bool igd_policy_secure(void);
+
+/** igd_stats() - napt's counters, indexed by enum napt_stat (NAPT_STAT_MAX + 1 of them) */
+enum igd_err igd_stats(uint64_t *stats, size_t n);
+
 #endif /* IGDD_MAPPING_H */

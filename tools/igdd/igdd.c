@@ -1,0 +1,1238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * igdd: napt's UPnP IGD (v1 and v2), NAT-PMP and PCP daemon.
+ *
+ * One thread, one poll() loop over: the SSDP socket, each LAN's HTTP
+ * server (libmicrohttpd in external-polling epoll mode: one fd per
+ * daemon, MHD_run() when it is readable or its timeout passes), each
+ * LAN's NAT-PMP/PCP socket, a signalfd, and the timers (SSDP answers
+ * delayed within MX, NOTIFY alive, PCP announcements, the external
+ * address watch). Single-threaded on purpose: the SOAP and PCP handlers
+ * call the mapping layer and its one netlink socket without locks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netpacket/packet.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/capability.h>
+#include <sys/utsname.h>
+#include <microhttpd.h>
+
+#include "conf.h"
+#include "desc.h"
+#include "mapping.h"
+#include "sbuf.h"
+#include "soap.h"
+#include "ssdp.h"
+#ifdef HAVE_PCP
+#include "pcp.h"
+#endif
+
+#define IGDD_VERSION "1.0"
+#define DEFAULT_CONF "/etc/igdd.conf"
+#define HTTP_CONN_MAX 32
+#define HTTP_CONN_PER_IP 4
+#define HTTP_TIMEOUT 10		/* s per connection */
+#define HTTP_MEM_LIMIT (16 * 1024)	/* headers of one request */
+#define PENDING_MAX 64		/* SSDP answers waiting for their time */
+#define RATE_SLOTS 32
+#define RATE_BURST 8		/* searches per source ... */
+#define RATE_PER_S 1		/* ... refilled at this rate */
+#define ANNOUNCE_TIMES 10
+#define EXT_WATCH_MS 5000
+
+struct lan {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	struct in_addr addr, mask;
+	struct MHD_Daemon *mhd;
+	uint16_t http_port;
+	int pcp_fd;
+	char base[64];		/* http://ADDR:PORT */
+};
+
+static struct {
+	struct igd_conf conf;
+	const char *conf_path;
+	bool conf_given;
+	bool foreground, verbose;
+	int http_port_opt;	/* -P; -1: from the configuration */
+	char lan_opt[IGD_LAN_MAX][IF_NAMESIZE];
+	unsigned int nlan_opt;
+	char wan_opt[IF_NAMESIZE];
+
+	struct lan lan[IGD_LAN_MAX];
+	unsigned int nlan;
+	int ssdp_fd, sig_fd;
+	char uuids[SSDP_NTREES][SSDP_NDEVS][37];
+	unsigned long bootid;
+	uint64_t start;		/* monotonic ms */
+	uint64_t next_notify, next_ext_watch;
+	struct in_addr ext;
+	bool ext_private_logged;
+
+	struct pending {
+		struct sockaddr_in to;
+		unsigned int lan;
+		char st[SSDP_ST_MAX + 1];
+		uint64_t due;
+	} pending[PENDING_MAX];
+	unsigned int npending;
+
+	struct rate {
+		struct in_addr addr;
+		unsigned int tokens;
+		uint64_t last;
+	} rate[RATE_SLOTS];
+
+	unsigned int announce_left;
+	uint64_t announce_next, announce_gap;
+	int announce_fd;
+} g = { .ssdp_fd = -1, .sig_fd = -1, .http_port_opt = -1,
+	.announce_fd = -1 };
+
+void igd_log(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (prio == LOG_DEBUG && !g.verbose)
+		return;
+	va_start(ap, fmt);
+	if (g.foreground) {
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+	va_end(ap);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- interfaces and identity ---- */
+
+static int lan_lookup(struct lan *l)
+{
+	struct ifaddrs *ifa, *i;
+	int found = -1;
+
+	l->ifindex = if_nametoindex(l->name);
+	if (!l->ifindex) {
+		igd_log(LOG_ERR, "LAN interface %s: %s", l->name, strerror(errno));
+		return -1;
+	}
+	if (getifaddrs(&ifa)) {
+		igd_log(LOG_ERR, "getifaddrs: %s", strerror(errno));
+		return -1;
+	}
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, l->name) || !i->ifa_netmask)
+			continue;
+		l->addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		l->mask = ((struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+		found = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	if (found)
+		igd_log(LOG_ERR, "LAN interface %s has no IPv4 address", l->name);
+	return found;
+}
+
+/* 64-bit FNV-1a */
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+
+	while (n--) {
+		h ^= *b++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void fmt_uuid(char *out, uint64_t hi, uint64_t lo)
+{
+	/* RFC 4122 layout, version 5-like (name based), variant 1 */
+	hi = (hi & ~0xf000ULL) | 0x5000ULL;
+	lo = (lo & ~(0xc000ULL << 48)) | (0x8000ULL << 48);
+	snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx",
+		 (unsigned int)(hi >> 32), (unsigned int)(hi >> 16) & 0xffff,
+		 (unsigned int)hi & 0xffff, (unsigned int)(lo >> 48),
+		 (unsigned long long)(lo & 0xffffffffffffULL));
+}
+
+/*
+ * The UDNs: from the configured uuid, or from the first LAN interface's
+ * MAC address and the host name, so that they stay the same across
+ * restarts. Each device of each tree has its own.
+ */
+static void make_uuids(void)
+{
+	uint8_t seed[64] = { 0 };
+	size_t n = 0;
+	int t, d;
+
+	if (g.conf.have_uuid) {
+		n = strlen(g.conf.uuid);
+		memcpy(seed, g.conf.uuid, n);
+	} else {
+		struct ifaddrs *ifa, *i;
+		struct utsname u;
+
+		if (!getifaddrs(&ifa)) {
+			for (i = ifa; i; i = i->ifa_next) {
+				struct sockaddr_ll *ll = (void *)i->ifa_addr;
+
+				if (ll && ll->sll_family == AF_PACKET &&
+				    !strcmp(i->ifa_name, g.lan[0].name) &&
+				    ll->sll_halen <= 8) {
+					memcpy(seed, ll->sll_addr, ll->sll_halen);
+					n = ll->sll_halen;
+					break;
+				}
+			}
+			freeifaddrs(ifa);
+		}
+		if (!uname(&u)) {
+			size_t l = strnlen(u.nodename, sizeof(seed) - n - 1);
+
+			memcpy(seed + n, u.nodename, l);
+			n += l;
+		}
+	}
+	for (t = 0; t < SSDP_NTREES; t++) {
+		for (d = 0; d < SSDP_NDEVS; d++) {
+			uint8_t td[2] = { t, d };
+			uint64_t hi = fnv(seed, n, 0xcbf29ce484222325ULL);
+			uint64_t lo;
+
+			if (g.conf.have_uuid && t == 0 && d == 0) {
+				snprintf(g.uuids[t][d], 37, "%s", g.conf.uuid);
+				continue;
+			}
+			hi = fnv(td, 2, hi);
+			lo = fnv("igdd", 4, hi);
+			fmt_uuid(g.uuids[t][d], hi, lo);
+		}
+	}
+}
+
+/* ---- SSDP ---- */
+
+static int lan_of_addr(struct in_addr a)
+{
+	unsigned int i;
+
+	for (i = 0; i < g.nlan; i++)
+		if ((a.s_addr & g.lan[i].mask.s_addr) ==
+		    (g.lan[i].addr.s_addr & g.lan[i].mask.s_addr))
+			return i;
+	return -1;
+}
+
+static int ssdp_open(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(SSDP_PORT) };
+	int one = 1, zero = 0, ttl = 2;
+	unsigned int i;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	/* only the groups joined on this socket, on these interfaces */
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero));
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		igd_log(LOG_ERR, "SSDP: bind to port %d: %s", SSDP_PORT,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < g.nlan; i++) {
+		struct ip_mreqn mr = { .imr_address = g.lan[i].addr,
+				       .imr_ifindex = g.lan[i].ifindex };
+
+		inet_pton(AF_INET, SSDP_ADDR, &mr.imr_multiaddr);
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr))) {
+			igd_log(LOG_ERR, "SSDP: join %s on %s: %s", SSDP_ADDR,
+				g.lan[i].name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* Send @len bytes from the LAN @li's address and interface to @to. */
+static void send_from_lan(int fd, unsigned int li, const struct sockaddr_in *to,
+			  const void *buf, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = (void *)to, .msg_namelen = sizeof(*to),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo *pi;
+
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	pi->ipi_ifindex = g.lan[li].ifindex;
+	pi->ipi_spec_dst = g.lan[li].addr;
+	if (sendmsg(fd, &mh, 0) < 0)
+		igd_log(LOG_DEBUG, "send to %s:%u: %s", inet_ntoa(to->sin_addr),
+			ntohs(to->sin_port), strerror(errno));
+}
+
+static const char *server_string(void)
+{
+	static char s[96];
+	struct utsname u;
+
+	if (!s[0]) {
+		if (uname(&u))
+			strcpy(u.release, "1");
+		u.release[20] = '\0';
+		snprintf(s, sizeof(s), "Linux/%s UPnP/1.1 igdd/" IGDD_VERSION,
+			 u.release);
+	}
+	return s;
+}
+
+static const char *location(unsigned int li, int tree)
+{
+	static char loc[128];
+
+	snprintf(loc, sizeof(loc), "%s%s", g.lan[li].base,
+		 tree == SSDP_TREE_IGD2 ? DESC_ROOT2 : DESC_ROOT1);
+	return loc;
+}
+
+static unsigned int max_age(void)
+{
+	return g.conf.notify_interval * 2;
+}
+
+static void ssdp_answer(const struct pending *p)
+{
+	struct ssdp_target t[SSDP_TARGETS_MAX];
+	int n, i;
+
+	n = ssdp_targets(p->st, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
+			 SSDP_TARGETS_MAX);
+	for (i = 0; i < n; i++) {
+		char msg[1024], usn[200];
+		int len;
+
+		ssdp_usn(&t[i], (const char (*)[SSDP_NDEVS][37])g.uuids, usn,
+			 sizeof(usn));
+		len = snprintf(msg, sizeof(msg),
+			       "HTTP/1.1 200 OK\r\n"
+			       "CACHE-CONTROL: max-age=%u\r\n"
+			       "EXT:\r\n"
+			       "LOCATION: %s\r\n"
+			       "SERVER: %s\r\n"
+			       "ST: %s\r\n"
+			       "USN: %s\r\n"
+			       "BOOTID.UPNP.ORG: %lu\r\n"
+			       "CONFIGID.UPNP.ORG: 1\r\n"
+			       "\r\n", max_age(), location(p->lan, t[i].tree),
+			       server_string(), t[i].nt, usn, g.bootid);
+		if (len > 0 && (size_t)len < sizeof(msg))
+			send_from_lan(g.ssdp_fd, p->lan, &p->to, msg, len);
+	}
+}
+
+static void ssdp_notify(bool alive)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(SSDP_PORT) };
+	struct ssdp_target t[SSDP_TARGETS_MAX];
+	unsigned int li;
+	int n, i;
+
+	inet_pton(AF_INET, SSDP_ADDR, &to.sin_addr);
+	n = ssdp_targets(NULL, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
+			 SSDP_TARGETS_MAX);
+	for (li = 0; li < g.nlan; li++) {
+		for (i = 0; i < n; i++) {
+			char msg[1024], usn[200];
+			int len;
+
+			ssdp_usn(&t[i], (const char (*)[SSDP_NDEVS][37])g.uuids,
+				 usn, sizeof(usn));
+			if (alive)
+				len = snprintf(msg, sizeof(msg),
+					"NOTIFY * HTTP/1.1\r\n"
+					"HOST: " SSDP_ADDR ":1900\r\n"
+					"CACHE-CONTROL: max-age=%u\r\n"
+					"LOCATION: %s\r\n"
+					"NT: %s\r\nNTS: ssdp:alive\r\n"
+					"SERVER: %s\r\nUSN: %s\r\n"
+					"BOOTID.UPNP.ORG: %lu\r\n"
+					"CONFIGID.UPNP.ORG: 1\r\n\r\n",
+					max_age(), location(li, t[i].tree),
+					t[i].nt, server_string(), usn, g.bootid);
+			else
+				len = snprintf(msg, sizeof(msg),
+					"NOTIFY * HTTP/1.1\r\n"
+					"HOST: " SSDP_ADDR ":1900\r\n"
+					"NT: %s\r\nNTS: ssdp:byebye\r\n"
+					"USN: %s\r\n"
+					"BOOTID.UPNP.ORG: %lu\r\n"
+					"CONFIGID.UPNP.ORG: 1\r\n\r\n",
+					t[i].nt, usn, g.bootid);
+			if (len > 0 && (size_t)len < sizeof(msg))
+				send_from_lan(g.ssdp_fd, li, &to, msg, len);
+		}
+	}
+}
+
+/* Token bucket per source address; false: drop this search. */
+static bool rate_ok(struct in_addr a, uint64_t now)
+{
+	struct rate *r, *oldest = &g.rate[0];
+	unsigned int i;
+
+	for (i = 0; i < RATE_SLOTS; i++) {
+		r = &g.rate[i];
+		if (r->addr.s_addr == a.s_addr)
+			goto found;
+		if (r->last < oldest->last)
+			oldest = r;
+	}
+	r = oldest;
+	r->addr = a;
+	r->tokens = RATE_BURST;
+	r->last = now;
+found:
+	r->tokens += (now - r->last) / 1000 * RATE_PER_S;
+	if (now - r->last >= 1000)
+		r->last = now;
+	if (r->tokens > RATE_BURST)
+		r->tokens = RATE_BURST;
+	if (!r->tokens)
+		return false;
+	r->tokens--;
+	return true;
+}
+
+static void ssdp_read(void)
+{
+	char buf[SSDP_MAX_MSG + 1];
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct ssdp_search s;
+	struct cmsghdr *cm;
+	int ifindex = -1, li;
+	unsigned int i;
+	uint64_t now;
+	ssize_t n;
+
+	n = recvmsg(g.ssdp_fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
+			ifindex = ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_ifindex;
+	li = lan_of_addr(from.sin_addr);
+	if (li < 0 || g.lan[li].ifindex != ifindex || from.sin_addr.s_addr ==
+	    g.lan[li].addr.s_addr) {
+		igd_log(LOG_DEBUG, "SSDP: dropped a datagram from %s (ifindex %d)",
+			inet_ntoa(from.sin_addr), ifindex);
+		return;
+	}
+	if ((size_t)n > SSDP_MAX_MSG || (mh.msg_flags & MSG_TRUNC)) {
+		igd_log(LOG_DEBUG, "SSDP: oversized datagram from %s",
+			inet_ntoa(from.sin_addr));
+		return;
+	}
+	switch (ssdp_parse(buf, n, &s)) {
+	case SSDP_MALFORMED:
+		igd_log(LOG_DEBUG, "SSDP: malformed datagram from %s",
+			inet_ntoa(from.sin_addr));
+		return;
+	case SSDP_IGNORE:
+		return;
+	case SSDP_SEARCH:
+		break;
+	}
+	now = now_ms();
+	if (!rate_ok(from.sin_addr, now)) {
+		igd_log(LOG_DEBUG, "SSDP: rate limit for %s", inet_ntoa(from.sin_addr));
+		return;
+	}
+	{
+		struct ssdp_target t[1];
+
+		if (!ssdp_targets(s.st, (const char (*)[SSDP_NDEVS][37])g.uuids,
+				  t, 1))
+			return;
+	}
+	/* one pending answer per source and ST */
+	for (i = 0; i < g.npending; i++)
+		if (g.pending[i].to.sin_addr.s_addr == from.sin_addr.s_addr &&
+		    g.pending[i].to.sin_port == from.sin_port &&
+		    !strcmp(g.pending[i].st, s.st))
+			return;
+	if (g.npending >= PENDING_MAX)
+		return;
+	{
+		struct pending *p = &g.pending[g.npending++];
+		unsigned int mx = s.mx ? s.mx : 1;
+
+		p->to = from;
+		p->lan = li;
+		strcpy(p->st, s.st);
+		/* a random delay within MX (bounded to SSDP_MX_MAX); unicast: now */
+		p->due = now + (s.multicast ? (uint64_t)(random() % (mx * 1000 / 2 + 1)) : 0);
+	}
+}
+
+static void ssdp_run_pending(uint64_t now)
+{
+	unsigned int i = 0;
+
+	while (i < g.npending) {
+		if (g.pending[i].due <= now) {
+			ssdp_answer(&g.pending[i]);
+			g.pending[i] = g.pending[--g.npending];
+		} else {
+			i++;
+		}
+	}
+}
+
+/* ---- HTTP ---- */
+
+struct hconn {
+	size_t len;
+	bool too_big;
+	char body[SOAP_BODY_MAX + 1];
+};
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
+			     const char *type, const char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	if (type)
+		MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Server", server_string());
+	MHD_add_response_header(r, "EXT", "");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *c,
+				  unsigned int status, const char *text)
+{
+	return reply(c, status, "text/plain", text, strlen(text));
+}
+
+/* The Host header must name this LAN's address (with our port, or none). */
+static bool host_ok(struct MHD_Connection *c, const struct lan *l)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_HOST);
+	char want[32];
+	size_t al;
+
+	if (!h)
+		return false;
+	inet_ntop(AF_INET, &l->addr, want, sizeof(want));
+	al = strlen(want);
+	if (strncmp(h, want, al))
+		return false;
+	if (!h[al])
+		return true;
+	snprintf(want, sizeof(want), ":%u", l->http_port);
+	return !strcmp(h + al, want);
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
+				 socklen_t len)
+{
+	const struct lan *l = cls;
+	const struct sockaddr_in *sin = (const void *)addr;
+
+	if (len < sizeof(*sin) || sin->sin_family != AF_INET)
+		return MHD_NO;
+	if ((sin->sin_addr.s_addr & l->mask.s_addr) !=
+	    (l->addr.s_addr & l->mask.s_addr))
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static int svc_of_url(const char *url)
+{
+	if (!strcmp(url, CTL_IPCONN1))
+		return SOAP_SVC_IPCONN1;
+	if (!strcmp(url, CTL_IPCONN2))
+		return SOAP_SVC_IPCONN2;
+	if (!strcmp(url, CTL_CIF) || !strcmp(url, CTL_CIF2))
+		return SOAP_SVC_CIF;
+	return -1;
+}
+
+/* SOAPACTION: "urn:...:service:T:N#Action" (quoted); must agree with the body. */
+static bool soapaction_ok(struct MHD_Connection *c, const struct soap_req *r)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    "SOAPACTION");
+	const char *hash;
+	size_t l;
+
+	if (!h)
+		return true;
+	l = strlen(h);
+	if (l >= 2 && h[0] == '"' && h[l - 1] == '"') {
+		h++;
+		l -= 2;
+	}
+	hash = memchr(h, '#', l);
+	if (!hash)
+		return false;
+	return (size_t)(h + l - hash - 1) == strlen(r->action) &&
+	       !strncmp(hash + 1, r->action, strlen(r->action));
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **ptr)
+{
+	struct lan *l = cls;
+	struct hconn *h = *ptr;
+	const union MHD_ConnectionInfo *ci;
+	int svc;
+
+	(void)version;
+	if (!h) {
+		const char *cl;
+
+		if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_HOST))
+			return reply_text(c, MHD_HTTP_BAD_REQUEST, "no Host\n");
+		if (!host_ok(c, l)) {
+			/* DNS rebinding: a name, or another address */
+			igd_log(LOG_INFO, "HTTP: bad Host header for %s", url);
+			return reply_text(c, MHD_HTTP_FORBIDDEN, "bad Host\n");
+		}
+		if (!strcmp(method, "SUBSCRIBE") || !strcmp(method, "UNSUBSCRIBE"))
+			return reply_text(c, MHD_HTTP_NOT_IMPLEMENTED,
+					  "no eventing\n");
+		if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+			const char *s = desc_scpd(url);
+			static char buf[8192];
+			struct sbuf b;
+
+			if (s)
+				return reply(c, MHD_HTTP_OK, "text/xml; charset=\"utf-8\"",
+					     s, strlen(s));
+			if (!strcmp(url, DESC_ROOT1) || !strcmp(url, DESC_ROOT2)) {
+				sb_init(&b, buf, sizeof(buf));
+				desc_root(&b, strcmp(url, DESC_ROOT1) ?
+					  SSDP_TREE_IGD2 : SSDP_TREE_IGD1,
+					  l->base,
+					  (const char (*)[SSDP_NDEVS][37])g.uuids,
+					  g.conf.friendly_name);
+				if (b.overflow)
+					return reply_text(c, 500, "error\n");
+				return reply(c, MHD_HTTP_OK,
+					     "text/xml; charset=\"utf-8\"",
+					     b.p, b.len);
+			}
+			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+		}
+		if (strcmp(method, "POST"))
+			return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+					  "method not allowed\n");
+		if (svc_of_url(url) < 0)
+			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && (strlen(cl) > 6 || atol(cl) > SOAP_BODY_MAX))
+			return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+					  "too large\n");
+		h = calloc(1, sizeof(*h));
+		if (!h)
+			return MHD_NO;
+		*ptr = h;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (h->len + *upload_size > SOAP_BODY_MAX)
+			return MHD_NO;	/* chunked and too long: close */
+		memcpy(h->body + h->len, upload, *upload_size);
+		h->len += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	/* the whole body is here */
+	{
+		static char out[SOAP_BODY_MAX * 10];
+		struct soap_env env = { 0 };
+		struct soap_req r;
+		struct sbuf b;
+		int perr, status;
+
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (!ci || ci->client_addr->sa_family != AF_INET)
+			return MHD_NO;
+		env.client = ((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+		env.authorised = !igd_policy_secure();
+		env.uptime = (now_ms() - g.start) / 1000;
+		svc = svc_of_url(url);
+		perr = soap_parse(h->body, h->len, &r);
+		if (perr == SOAP_E_XML) {
+			igd_log(LOG_INFO, "HTTP: malformed SOAP from %s",
+				inet_ntoa(env.client));
+			return reply_text(c, MHD_HTTP_BAD_REQUEST, "bad SOAP\n");
+		}
+		if (!perr && !soapaction_ok(c, &r))
+			perr = SOAP_E_XML;	/* gives 401 Invalid Action */
+		sb_init(&b, out, sizeof(out));
+		status = soap_handle(svc, &r, perr, &env, &b);
+		igd_log(LOG_DEBUG, "SOAP %s from %s: %d", r.action,
+			inet_ntoa(env.client), status);
+		return reply(c, status, "text/xml; charset=\"utf-8\"", b.p, b.len);
+	}
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ptr,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls; (void)c; (void)toe;
+	free(*ptr);
+	*ptr = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	igd_log(LOG_DEBUG, "HTTP: %s", buf);
+}
+
+static int http_start(struct lan *l, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = l->addr,
+				  .sin_port = htons(port) };
+	const union MHD_DaemonInfo *di;
+	char a[INET_ADDRSTRLEN];
+
+	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+				  port, on_accept, l, on_request, l,
+				  MHD_OPTION_SOCK_ADDR, &sa,
+				  MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_IP,
+				  MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEM_LIMIT,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				  MHD_OPTION_END);
+	if (!l->mhd) {
+		igd_log(LOG_ERR, "HTTP: cannot listen on %s:%u",
+			inet_ntoa(l->addr), port);
+		return -1;
+	}
+	di = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	l->http_port = di && di->port ? di->port : port;
+	inet_ntop(AF_INET, &l->addr, a, sizeof(a));
+	snprintf(l->base, sizeof(l->base), "http://%s:%u", a, l->http_port);
+	return 0;
+}
+
+/* ---- NAT-PMP and PCP ---- */
+
+#ifdef HAVE_PCP
+static struct pcp_conf pcp_conf_of(const struct igd_conf *c)
+{
+	struct pcp_conf p = {
+		.natpmp = c->natpmp, .pcp = c->pcp,
+		.allow_third_party = c->third_party,
+		.min_lifetime = c->min_lifetime,
+		.max_lifetime = c->policy.max_lease,
+	};
+
+	if (p.min_lifetime > p.max_lifetime)
+		p.min_lifetime = p.max_lifetime;
+	return p;
+}
+
+static int pcp_open(struct lan *l)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = l->addr,
+				  .sin_port = htons(PCP_SERVER_PORT) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		igd_log(LOG_ERR, "PCP: bind %s:%u: %s", inet_ntoa(l->addr),
+			PCP_SERVER_PORT, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void pcp_read(struct lan *l)
+{
+	uint8_t req[PCP_MAX_PACKET + 1], resp[PCP_MAX_PACKET];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+	size_t rl;
+
+	n = recvfrom(l->pcp_fd, req, sizeof(req), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &fl);
+	if (n < 0 || fl != sizeof(from))
+		return;
+	if ((from.sin_addr.s_addr & l->mask.s_addr) !=
+	    (l->addr.s_addr & l->mask.s_addr)) {
+		igd_log(LOG_DEBUG, "PCP: dropped a datagram from %s",
+			inet_ntoa(from.sin_addr));
+		return;
+	}
+	rl = pcp_handle(req, n, &from, &l->addr, resp, sizeof(resp),
+			time(NULL));
+	if (rl)
+		sendto(l->pcp_fd, resp, rl, 0, (struct sockaddr *)&from,
+		       sizeof(from));
+}
+
+static void announce_start(uint64_t now)
+{
+	g.announce_left = ANNOUNCE_TIMES;
+	g.announce_gap = 250;
+	g.announce_next = now;
+}
+
+static void announce_send(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(PCP_CLIENT_PORT) };
+	uint8_t buf[PCP_MAX_PACKET];
+	unsigned int i;
+	size_t n;
+
+	inet_pton(AF_INET, "224.0.0.1", &to.sin_addr);
+	for (i = 0; i < g.nlan; i++) {
+		if (g.conf.natpmp) {
+			n = pcp_announce_natpmp(buf, sizeof(buf), time(NULL));
+			if (n)
+				send_from_lan(g.announce_fd, i, &to, buf, n);
+		}
+		if (g.conf.pcp) {
+			n = pcp_announce_pcp(buf, sizeof(buf), time(NULL));
+			if (n)
+				send_from_lan(g.announce_fd, i, &to, buf, n);
+		}
+	}
+}
+#endif
+
+/* ---- external address watch ---- */
+
+static bool private_addr(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	return (h >> 24) == 10 || (h >> 20) == 0xac1 || (h >> 16) == 0xc0a8 ||
+	       (h >> 22) == 0x191;
+}
+
+static void ext_watch(uint64_t now)
+{
+	struct in_addr a;
+
+	if (igd_ext_addr(&a))
+		a.s_addr = 0;
+	if (a.s_addr == g.ext.s_addr)
+		return;
+	g.ext = a;
+	if (!a.s_addr) {
+		igd_log(LOG_WARNING, "napt is not up: no external address");
+		return;
+	}
+	igd_log(LOG_NOTICE, "external address %s", inet_ntoa(a));
+	if (private_addr(a))
+		igd_log(LOG_WARNING, "the external address %s is private: "
+			"this gateway is behind another NAT; mappings work "
+			"only up to that NAT", inet_ntoa(a));
+#ifdef HAVE_PCP
+	pcp_epoch_reset(time(NULL));
+	announce_start(now);
+#else
+	(void)now;
+#endif
+}
+
+/* ---- capabilities ---- */
+
+/*
+ * After the sockets are bound, only CAP_NET_ADMIN is kept (napt's
+ * netlink requests need it); binding (SSDP 1900, PCP 5351, a low HTTP
+ * port) is done, so CAP_NET_BIND_SERVICE and the rest go, from the
+ * bounding set too.
+ */
+static int drop_caps(void)
+{
+	cap_value_t keep[] = { CAP_NET_ADMIN };
+	cap_t caps;
+	int c, ret;
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (c != CAP_NET_ADMIN && CAP_IS_SUPPORTED(c))
+			cap_drop_bound(c);	/* needs CAP_SETPCAP: first */
+	caps = cap_init();
+	if (!caps)
+		return -1;
+	cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET);
+	cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET);
+	ret = cap_set_proc(caps);
+	cap_free(caps);
+	return ret;
+}
+
+/* ---- configuration ---- */
+
+static int load_conf(struct igd_conf *c)
+{
+	char err[300];
+	unsigned int i;
+
+	if (!g.conf_given && access(g.conf_path, F_OK)) {
+		igd_conf_defaults(c);
+	} else if (igd_conf_load(g.conf_path, c, err, sizeof(err))) {
+		igd_log(LOG_ERR, "%s", err);
+		return -1;
+	}
+	if (g.nlan_opt) {
+		c->nlan = g.nlan_opt;
+		for (i = 0; i < g.nlan_opt; i++)
+			strcpy(c->lan_if[i], g.lan_opt[i]);
+	}
+	if (g.wan_opt[0])
+		strcpy(c->wan_if, g.wan_opt);
+	if (g.http_port_opt >= 0)
+		c->http_port = g.http_port_opt;
+	return 0;
+}
+
+static void apply_conf(void)
+{
+	igd_policy_set(&g.conf.policy);
+#ifdef HAVE_PCP
+	{
+		struct pcp_conf p = pcp_conf_of(&g.conf);
+
+		pcp_init(&p, time(NULL));
+	}
+#endif
+}
+
+static void reload(void)
+{
+	struct igd_conf c;
+
+	if (load_conf(&c)) {
+		igd_log(LOG_ERR, "reload failed: keeping the old configuration");
+		return;
+	}
+	/* interfaces and the HTTP port need a restart; the rest applies now */
+	c.nlan = g.conf.nlan;
+	memcpy(c.lan_if, g.conf.lan_if, sizeof(c.lan_if));
+	c.http_port = g.conf.http_port;
+	g.conf = c;
+	apply_conf();
+#ifdef HAVE_PCP
+	announce_start(now_ms());
+#endif
+	igd_log(LOG_NOTICE, "configuration reloaded");
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: igdd [-f CONFIG] [-i LAN_IF]... [-e WAN_IF] [-d] [-v] [-P HTTP_PORT]\n"
+		"  -f FILE  configuration file (default " DEFAULT_CONF ")\n"
+		"  -i IF    LAN interface (repeatable; overrides lan-if)\n"
+		"  -e IF    WAN interface (overrides wan-if; informational)\n"
+		"  -d       stay in the foreground, log to standard error\n"
+		"  -v       verbose (debug) logging\n"
+		"  -P PORT  HTTP port (overrides http-port; 0: any)\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct pollfd pfd[3 + 2 * IGD_LAN_MAX];
+	unsigned int i;
+	sigset_t ss;
+	int opt;
+
+	g.conf_path = DEFAULT_CONF;
+	while ((opt = getopt(argc, argv, "f:i:e:dvP:h")) != -1) {
+		switch (opt) {
+		case 'f':
+			g.conf_path = optarg;
+			g.conf_given = true;
+			break;
+		case 'i':
+			if (g.nlan_opt >= IGD_LAN_MAX || !*optarg ||
+			    strlen(optarg) >= IF_NAMESIZE) {
+				fprintf(stderr, "igdd: -i: bad or too many interfaces\n");
+				return 2;
+			}
+			strcpy(g.lan_opt[g.nlan_opt++], optarg);
+			break;
+		case 'e':
+			if (!*optarg || strlen(optarg) >= IF_NAMESIZE) {
+				fprintf(stderr, "igdd: -e: bad interface name\n");
+				return 2;
+			}
+			strcpy(g.wan_opt, optarg);
+			break;
+		case 'd':
+			g.foreground = true;
+			break;
+		case 'v':
+			g.verbose = true;
+			break;
+		case 'P': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || p < 0 || p > 65535) {
+				fprintf(stderr, "igdd: -P: 0..65535 expected\n");
+				return 2;
+			}
+			g.http_port_opt = p;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!g.foreground)
+		openlog("igdd", LOG_PID, LOG_DAEMON);
+	if (load_conf(&g.conf))
+		return 1;
+	if (!g.conf.nlan) {
+		igd_log(LOG_ERR, "no LAN interface (-i or lan-if)");
+		return 1;
+	}
+	g.nlan = g.conf.nlan;
+	for (i = 0; i < g.nlan; i++) {
+		strcpy(g.lan[i].name, g.conf.lan_if[i]);
+		g.lan[i].pcp_fd = -1;
+		if (lan_lookup(&g.lan[i]))
+			return 1;
+		if (g.conf.wan_if[0] && !strcmp(g.conf.wan_if, g.lan[i].name)) {
+			igd_log(LOG_ERR, "%s is both LAN and WAN", g.lan[i].name);
+			return 1;
+		}
+	}
+	g.start = now_ms();
+	g.bootid = time(NULL) & 0x7fffffff;
+	srandom(time(NULL) ^ getpid());
+	make_uuids();
+	apply_conf();
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	g.sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	g.ssdp_fd = ssdp_open();
+	if (g.sig_fd < 0 || g.ssdp_fd < 0)
+		return 1;
+	for (i = 0; i < g.nlan; i++) {
+		if (http_start(&g.lan[i], i ? g.lan[0].http_port : g.conf.http_port))
+			return 1;
+#ifdef HAVE_PCP
+		if (g.conf.natpmp || g.conf.pcp) {
+			g.lan[i].pcp_fd = pcp_open(&g.lan[i]);
+			if (g.lan[i].pcp_fd < 0)
+				return 1;
+		}
+#endif
+	}
+#ifdef HAVE_PCP
+	g.announce_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (g.announce_fd >= 0) {
+		int zero = 0;
+
+		setsockopt(g.announce_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero,
+			   sizeof(zero));
+	}
+#endif
+	if (igd_ext_addr(&g.ext))
+		igd_log(LOG_WARNING, "napt is not up yet in this namespace");
+	else if (private_addr(g.ext))
+		igd_log(LOG_WARNING, "the external address %s is private: "
+			"this gateway is behind another NAT", inet_ntoa(g.ext));
+	if (drop_caps())
+		igd_log(LOG_WARNING, "cannot drop capabilities: %s", strerror(errno));
+	if (!g.foreground && daemon(0, 0)) {
+		igd_log(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < g.nlan; i++)
+		igd_log(LOG_NOTICE, "serving %s: %s%s, uuid %s", g.lan[i].name,
+			g.lan[i].base, DESC_ROOT1, g.uuids[0][0]);
+	ssdp_notify(true);
+	g.next_notify = now_ms() + 1000;	/* UDA: send it more than once */
+	g.next_ext_watch = now_ms() + EXT_WATCH_MS;
+#ifdef HAVE_PCP
+	if (g.ext.s_addr)
+		announce_start(now_ms());
+#endif
+
+	for (;;) {
+		unsigned int n = 0, j, mhd_first;
+		uint64_t now = now_ms(), next = g.next_notify;
+		int timeout, r;
+
+		if (g.next_ext_watch < next)
+			next = g.next_ext_watch;
+		for (j = 0; j < g.npending; j++)
+			if (g.pending[j].due < next)
+				next = g.pending[j].due;
+		if (g.announce_left && g.announce_next < next)
+			next = g.announce_next;
+		pfd[n++] = (struct pollfd){ .fd = g.sig_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = g.ssdp_fd, .events = POLLIN };
+		mhd_first = n;
+		for (j = 0; j < g.nlan; j++) {
+			const union MHD_DaemonInfo *di =
+				MHD_get_daemon_info(g.lan[j].mhd,
+						    MHD_DAEMON_INFO_EPOLL_FD);
+			MHD_UNSIGNED_LONG_LONG to;
+
+			pfd[n++] = (struct pollfd){ .fd = di ? di->epoll_fd : -1,
+						    .events = POLLIN };
+			if (MHD_get_timeout(g.lan[j].mhd, &to) == MHD_YES &&
+			    now + to < next)
+				next = now + to;
+		}
+		for (j = 0; j < g.nlan; j++)
+			pfd[n++] = (struct pollfd){ .fd = g.lan[j].pcp_fd,
+						    .events = POLLIN };
+		timeout = next > now ? (int)(next - now < 60000 ? next - now : 60000) : 0;
+		r = poll(pfd, n, timeout);
+		if (r < 0 && errno != EINTR) {
+			igd_log(LOG_ERR, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			bool quit = false;
+
+			while (read(g.sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					reload();
+				else
+					quit = true;
+			}
+			if (quit)
+				break;
+		}
+		if (pfd[1].revents & POLLIN)
+			for (j = 0; j < 16; j++)
+				ssdp_read();
+		for (j = 0; j < g.nlan; j++)
+			MHD_run(g.lan[j].mhd);
+#ifdef HAVE_PCP
+		for (j = 0; j < g.nlan; j++)
+			if (pfd[mhd_first + g.nlan + j].revents & POLLIN)
+				pcp_read(&g.lan[j]);
+#else
+		(void)mhd_first;
+#endif
+		now = now_ms();
+		ssdp_run_pending(now);
+		if (now >= g.next_notify) {
+			ssdp_notify(true);
+			g.next_notify = now + g.conf.notify_interval * 1000ULL;
+		}
+		if (now >= g.next_ext_watch) {
+			ext_watch(now);
+			g.next_ext_watch = now + EXT_WATCH_MS;
+		}
+#ifdef HAVE_PCP
+		if (g.announce_left && now >= g.announce_next) {
+			announce_send();
+			g.announce_left--;
+			g.announce_next = now + g.announce_gap;
+			g.announce_gap *= 2;
+		}
+#endif
+	}
+	igd_log(LOG_NOTICE, "shutting down");
+	ssdp_notify(false);
+	for (i = 0; i < g.nlan; i++) {
+		MHD_stop_daemon(g.lan[i].mhd);
+		if (g.lan[i].pcp_fd >= 0)
+			close(g.lan[i].pcp_fd);
+	}
+	close(g.ssdp_fd);
+	return 0;
+}
