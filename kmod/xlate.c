@@ -671,6 +671,103 @@ drop:
 	return NF_DROP;
 }
 
+/*
+ * An echo reply from an inside host to an external address: the answer of
+ * the kernel of the target of a hairpinned echo request, which saw the
+ * request come from the sender's external address and identifier. Goes
+ * back to the sender as if from the address it pinged. What answers no
+ * hairpinned request is left to the gateway.
+ */
+static unsigned int napt_hairpin_echo_reply(struct napt_net *nn,
+					    const struct napt_cfg *cfg,
+					    struct sk_buff *skb)
+{
+	struct napt_sess *s;
+	struct napt_pkt p;
+	struct napt_map *m;
+	__be32 from;
+
+	if (napt_parse(skb, &p, ICMP_ECHOREPLY) <= 0)
+		return NF_ACCEPT;
+	m = napt_map_lookup_in(nn, IPPROTO_ICMP, p.daddr, p.dport, 0);
+	if (!m)
+		return NF_ACCEPT;
+	/* the sender pinged the target's external address */
+	from = napt_pick_ext_addr(nn, cfg, p.saddr);
+	s = from ? napt_sess_live(nn, m, from, 0) : NULL;
+	if (!s)
+		return NF_ACCEPT;
+	if (cfg->flags & NAPT_F_INBOUND_REFRESH)
+		napt_refresh_sess(cfg, s, m, napt_now());
+	if (napt_reroute(skb, m->key.int_addr) ||
+	    napt_rewrite(skb, &p, false, m->key.int_addr, m->key.int_port) ||
+	    napt_rewrite(skb, &p, true, from, m->key.int_port)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	napt_stat_inc(nn, NAPT_STAT_HAIRPIN_PKTS);
+	return NF_ACCEPT;
+}
+
+/*
+ * An ICMP error from an inside host (the target, or a router between) to
+ * an external address, about a hairpinned packet: the quoted packet went
+ * from the sender's external endpoint to the target's inside endpoint.
+ * Translated so that the sender sees the error as from the target's
+ * external address, quoting the packet it sent (RFC 5508 REQ-7).
+ */
+static unsigned int napt_hairpin_icmperr(struct napt_net *nn,
+					 const struct napt_cfg *cfg,
+					 struct sk_buff *skb,
+					 const struct napt_pkt *p)
+{
+	struct napt_okey key = {};
+	struct napt_map *m1, *m2;
+	struct napt_pkt r;
+	struct napt_emb q;
+	__be32 from;
+	__be16 eport;
+
+	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
+	    q.e.saddr != p->daddr || !napt_in_int_nets(cfg, q.e.daddr))
+		return NF_ACCEPT;
+	if (q.e.proto == IPPROTO_ICMP) {
+		from = napt_pick_ext_addr(nn, cfg, q.e.daddr);
+		eport = 0;
+	} else {
+		/* the target's mapping, found as its reply would find it */
+		r.proto = q.e.proto;
+		r.saddr = q.e.daddr;
+		r.sport = q.e.dport;
+		r.daddr = q.e.saddr;
+		r.dport = q.e.sport;
+		m2 = napt_find_out(nn, cfg, &r, &key);
+		from = m2 ? m2->ext_addr : 0;
+		eport = m2 ? m2->ext_port : 0;
+	}
+	m1 = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, from);
+	if (!m1)
+		return NF_ACCEPT;	/* about the gateway's own packet */
+	if (!from ||
+	    (!rcu_access_pointer(m1->st) && !napt_sess_live(nn, m1, from, eport)))
+		goto drop;
+	if (q.e.proto == IPPROTO_ICMP)
+		eport = m1->key.int_port;	/* one identifier for both */
+	if (napt_reroute(skb, m1->key.int_addr) ||
+	    napt_rewrite_emb(skb, p, &q, true, m1->key.int_addr,
+			     m1->key.int_port) ||
+	    napt_rewrite_emb(skb, p, &q, false, from, eport))
+		goto drop;
+	napt_rewrite_outer(skb, false, m1->key.int_addr);
+	napt_rewrite_outer(skb, true, from);
+	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_IN);
+	napt_stat_inc(nn, NAPT_STAT_HAIRPIN_PKTS);
+	return NF_ACCEPT;
+drop:
+	napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
+	return NF_DROP;
+}
+
 /**
  * napt_xlate_hairpin() - an inside host to another's external endpoint
  * @nn: the instance
@@ -683,6 +780,13 @@ drop:
  * for an outbound packet; the target mapping's filtering sees the
  * sender's external endpoint. It is routed before its source becomes the
  * gateway's own address, which input routing would refuse.
+ *
+ * An ICMP echo request to the external address and identifier of an ICMP
+ * mapping reaches that mapping's inside host with the sender's external
+ * identifier, so that the echo reply of its kernel comes back the same
+ * way (napt_hairpin_echo_reply()); one to an identifier without a mapping
+ * is for the gateway. ICMP errors about hairpinned packets are translated
+ * back to the sender (RFC 5508 REQ-7).
  */
 unsigned int napt_xlate_hairpin(struct napt_net *nn,
 				const struct napt_cfg *cfg,
@@ -691,22 +795,34 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 	struct napt_map *m1, *m2;
 	struct napt_sess *s1, *s2;
 	struct napt_pkt p;
-	int reason;
+	int reason, ret;
+	__be16 dport;
 	u32 now;
 
-	if (napt_parse(skb, &p, ICMP_ECHO) <= 0 || p.proto == IPPROTO_ICMP)
+	ret = napt_parse(skb, &p, ICMP_ECHO);
+	if (ret == 0 && p.proto == IPPROTO_ICMP) {
+		if (p.icmp_type == ICMP_ECHOREPLY)
+			return napt_hairpin_echo_reply(nn, cfg, skb);
+		if (napt_icmp_is_error(p.icmp_type))
+			return napt_hairpin_icmperr(nn, cfg, skb, &p);
+	}
+	if (ret <= 0)
 		return NF_ACCEPT;
-	if (!napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, 0) &&
-	    !napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, p.daddr))
+	dport = p.dport;
+	if (!napt_map_lookup_in(nn, p.proto, p.daddr, dport, 0) &&
+	    !napt_map_lookup_in(nn, p.proto, p.daddr, dport, p.daddr))
 		return NF_ACCEPT;	/* for the gateway itself */
+	if (p.proto == IPPROTO_ICMP)
+		p.dport = 0;		/* the remote has no port */
 
 	s1 = napt_out_state(nn, cfg, &p, &m1, &reason);
 	if (!s1)
 		goto drop;
-	m2 = napt_map_lookup_in(nn, p.proto, p.daddr, p.dport, m1->ext_addr);
+	m2 = napt_map_lookup_in(nn, p.proto, p.daddr, dport, m1->ext_addr);
 	now = napt_now();
 	if (!m2 || !napt_filter_ok(nn, cfg, m2, p.proto, m1->ext_addr,
-				   m1->ext_port, &s2)) {
+				   p.proto == IPPROTO_ICMP ? 0 : m1->ext_port,
+				   &s2)) {
 		reason = NAPT_STAT_DROP_FILTERED;
 		goto drop;
 	}
@@ -719,8 +835,11 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 	if (s2 && (cfg->flags & NAPT_F_INBOUND_REFRESH))
 		napt_refresh_sess(cfg, s2, m2, now);
 
+	/* ICMP: the target sees the sender's external identifier */
 	if (napt_reroute(skb, m2->key.int_addr) ||
-	    napt_rewrite(skb, &p, false, m2->key.int_addr, m2->key.int_port) ||
+	    napt_rewrite(skb, &p, false, m2->key.int_addr,
+			 p.proto == IPPROTO_ICMP ? m1->ext_port :
+			 m2->key.int_port) ||
 	    napt_rewrite(skb, &p, true, m1->ext_addr, m1->ext_port)) {
 		reason = NAPT_STAT_DROP_NOMEM;
 		goto drop;

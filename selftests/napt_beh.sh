@@ -37,6 +37,7 @@ srv_start() {	# NS NAME ADDR:PORT...: napt_beh_srv.py in NS, ready
 	shift 2
 	in_ns "$ns" /usr/bin/python3 "$SELF/napt_beh_srv.py" \
 		-r "$TMPD/$name.ready" "$@" &
-	slowwait 5 test -e "$TMPD/$name.ready" ||
+	# a TCG guest on a busy host may take seconds to start python
+	slowwait 30 test -e "$TMPD/$name.ready" ||
 		ksft_exit_fail "server $name in $ns did not start"
 }

@@ -20,6 +20,18 @@
 # - TCP to a static mapping (map add tcp 192.168.1.3:8080 ext-port 8080):
 #   LAN1 connects to 203.0.113.1:8080, LAN2's server sees
 #   203.0.113.1:<LAN1's port>, data flows both ways;
+# - ICMP echo (RFC 5508 REQ-7 spirit, icmp full cone): LAN2 pings INET
+#   with identifier 4660 and so has an ICMP mapping 203.0.113.1:X; LAN1
+#   pings 203.0.113.1 with identifier X: LAN2's kernel answers (its
+#   InEchos +1, the gateway's +0), LAN1 gets the reply from 203.0.113.1
+#   with its identifier X, hairpin_pkts +2; a ping with an identifier that
+#   is no mapping's is answered by the gateway itself (its InEchos +1,
+#   LAN2's +0, hairpin_pkts +0); under icmp port-restricted cone the
+#   hairpinned echo is filtered (drop_filtered +1, no reply);
+# - ICMP errors about hairpinned packets (RFC 5508 REQ-7): LAN1's UDP
+#   socket connected to 203.0.113.1:19009, a static mapping to LAN2:9
+#   where nothing listens, gets ECONNREFUSED: LAN2's port unreachable came
+#   back quoting the datagram exactly as LAN1 sent it (icmp_err_in +1);
 # - hairpin off: a packet to the external address is not translated: it is
 #   for the gateway itself (a socket of the gateway on that port gets it,
 #   with LAN1's inside address), hairpin_pkts stays.
@@ -114,6 +126,82 @@ hp1=$(gw_stat hairpin_pkts)
 ((hp1 >= hp0 + 5))
 check_err $? "hairpin_pkts went from $hp0 to $hp1 for a whole connection"
 log_test "TCP to a static mapping: hairpinned, data both ways"
+
+##############################################################################
+# ICMP echo
+
+# in_echos NS: echo requests the kernel of NS received
+in_echos() {
+	in_ns "$1" awk '$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+		$1 == "Icmp:" { print $c["InEchos"] }' /proc/net/snmp
+}
+ping_id() {	# NS DST ID: napt_ping.py echo in NS
+	in_ns "$1" /usr/bin/python3 "$SELF/napt_ping.py" -t 5 echo "$2" "$3"
+}
+
+natctl -n "$GW" set proto icmp mode full-cone
+out=$(ping_id "$LAN2" $INET_ADDR 4660)
+[[ $out == "reply $INET_ADDR 4660" ]]
+check_err $? "LAN2's ping of INET: '$out'"
+x=$(napt_maps_json icmp | /usr/bin/python3 -c '
+import json, sys
+m = [m for m in json.load(sys.stdin) if m["int_addr"] == "192.168.1.3" and m["int_port"] == 4660]
+print(m[0]["ext_port"] if len(m) == 1 else "")')
+[[ -n $x ]] || check_err 1 "no ICMP mapping for LAN2: $(napt_maps_json icmp)"
+hp0=$(gw_stat hairpin_pkts)
+e2=$(in_echos "$LAN2")
+eg=$(in_echos "$GW")
+out=$(ping_id "$LAN1" $GW_EXT "$x")
+[[ $out == "reply $GW_EXT $x" ]]
+check_err $? "LAN1's ping of $GW_EXT id $x: '$out'"
+[[ $(in_echos "$LAN2") == $((e2 + 1)) && $(in_echos "$GW") == "$eg" ]]
+check_err $? "InEchos: LAN2 $e2 -> $(in_echos "$LAN2") (want +1), GW $eg -> $(in_echos "$GW") (want +0)"
+stat_is hairpin_pkts $((hp0 + 2)) ||
+	check_err 1 "hairpin_pkts went from $hp0 to $(gw_stat hairpin_pkts), expected +2"
+[[ $(napt_maps_json icmp | grep -o "\"int_addr\":\"192.168.1.2\",\"int_port\":$x," | wc -l) == 1 ]] ||
+	check_err 1 "LAN1's hairpinned echo made no mapping of its own: $(napt_maps_json icmp)"
+log_test "ICMP echo to another host's mapping: hairpinned, answered by it"
+
+# An identifier that is no mapping's: the gateway answers.
+y=$((x == 65535 ? 1000 : x + 1))
+while napt_maps_json icmp | grep -q "\"ext_port\":$y[,}]"; do y=$((y + 1)); done
+hp0=$(gw_stat hairpin_pkts)
+e2=$(in_echos "$LAN2")
+eg=$(in_echos "$GW")
+out=$(ping_id "$LAN1" $GW_EXT "$y")
+[[ $out == "reply $GW_EXT $y" ]]
+check_err $? "LAN1's ping of $GW_EXT id $y: '$out'"
+[[ $(in_echos "$GW") == $((eg + 1)) && $(in_echos "$LAN2") == "$e2" ]]
+check_err $? "InEchos: GW $eg -> $(in_echos "$GW") (want +1), LAN2 $e2 -> $(in_echos "$LAN2") (want +0)"
+stat_is hairpin_pkts "$hp0" ||
+	check_err 1 "hairpin_pkts went from $hp0 to $(gw_stat hairpin_pkts)"
+log_test "ICMP echo to an identifier without a mapping: the gateway answers"
+
+# Port-restricted cone: LAN2 never pinged LAN1's external address.
+natctl -n "$GW" set proto icmp mode port-restricted-cone
+df0=$(gw_stat drop_filtered)
+e2=$(in_echos "$LAN2")
+out=$(in_ns "$LAN1" /usr/bin/python3 "$SELF/napt_ping.py" -t 2 echo $GW_EXT "$x")
+[[ $out == timeout ]]
+check_err $? "filtered echo: '$out'"
+stat_is drop_filtered $((df0 + 1)) ||
+	check_err 1 "drop_filtered went from $df0 to $(gw_stat drop_filtered), expected +1"
+[[ $(in_echos "$LAN2") == "$e2" ]]
+check_err $? "LAN2 got the filtered echo"
+log_test "ICMP echo, port-restricted cone: filtered"
+
+##############################################################################
+# An ICMP error about a hairpinned datagram (RFC 5508 REQ-7)
+
+natctl -n "$GW" map add udp 192.168.1.3:9 ext-port 19009 >/dev/null
+check_err $? "map add udp 192.168.1.3:9 ext-port 19009 failed"
+ei0=$(gw_stat icmp_err_in)
+out=$(in_ns "$LAN1" /usr/bin/python3 "$SELF/napt_ping.py" -t 5 udp $GW_EXT 19009 43900)
+[[ $out == refused ]]
+check_err $? "LAN1's socket: '$out', expected ECONNREFUSED"
+stat_is icmp_err_in $((ei0 + 1)) ||
+	check_err 1 "icmp_err_in went from $ei0 to $(gw_stat icmp_err_in), expected +1"
+log_test "ICMP error about a hairpinned datagram: back to the sender, exact quote"
 
 ##############################################################################
 # hairpin off: for the gateway itself

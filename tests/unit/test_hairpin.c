@@ -233,9 +233,14 @@ static void hairpin_not_a_mapping(void)
 	memcpy(orig, pkt, len);
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
 	CHECK(!memcmp(pkt, orig, len));
-	/* a ping of the external address, even with an identifier mapped */
+	/*
+	 * a ping of the external address with an identifier that is not a
+	 * mapping's external one (LAN2's 777 left as another: below the
+	 * port range)
+	 */
 	len = ut_icmp(pkt, LAN2, REM1, ICMP_ECHO, 0, 777, 1, 8);
 	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	CHECK_NE(ut_sport(pkt), 777);
 	len = ut_icmp(pkt, LAN1, EXT1, ICMP_ECHO, 0, 777, 1, 8);
 	memcpy(orig, pkt, len);
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
@@ -246,6 +251,146 @@ static void hairpin_not_a_mapping(void)
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 2);
 	CHECK_EQ(kc_reroute_calls, 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 0);
+	ut_nat_free(t);
+}
+
+/*
+ * ICMP echo: LAN1 pings EXT1 with the identifier of LAN2's ICMP mapping;
+ * LAN2 gets the request from EXT1 with LAN1's external identifier, and
+ * its kernel's reply comes back to LAN1 as from EXT1 with LAN1's own.
+ */
+static void hairpin_icmp_echo(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+	struct napt_map *m1;
+	unsigned int len;
+	u16 x1, x2;
+
+	REQUIRE(t);
+	kc_reroute_calls = 0;
+	t->cfg.filtering[NAPT_ICMP] = NAPT_FILTER_EIF;
+	len = ut_icmp(pkt, LAN2, REM1, ICMP_ECHO, 0, 4242, 1, 8);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	x2 = ut_sport(pkt);
+
+	len = ut_icmp(pkt, LAN1, EXT1, ICMP_ECHO, 0, x2, 7, 8);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	m1 = map_of(t, IPPROTO_ICMP, LAN1, x2);
+	REQUIRE(m1);
+	x1 = ntohs(m1->ext_port);
+	CHECK_NE(x1, x2);		/* x2 is LAN2's */
+	CHECK_EQX(ut_daddr(pkt), LAN2);
+	CHECK_EQX(ut_saddr(pkt), EXT1);
+	CHECK_EQ(ut_sport(pkt), x1);
+	CHECK_EQ(pkt[20], ICMP_ECHO);
+	CHECK(ut_ip_csum_ok(pkt));
+	CHECK(ut_l4_csum_ok(pkt, false));
+	CHECK_EQ(kc_reroute_calls, 1);
+	CHECK_EQX(kc_reroute_daddr, LAN2);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 1);
+
+	/* LAN2's kernel answers to EXT1, identifier x1 */
+	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, x1, 7, 8);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	CHECK_EQX(ut_daddr(pkt), LAN1);
+	CHECK_EQX(ut_saddr(pkt), EXT1);
+	CHECK_EQ(ut_sport(pkt), x2);	/* LAN1's own identifier */
+	CHECK_EQ(pkt[20], ICMP_ECHOREPLY);
+	CHECK(ut_ip_csum_ok(pkt));
+	CHECK(ut_l4_csum_ok(pkt, false));
+	CHECK_EQ(kc_reroute_calls, 2);
+	CHECK_EQX(kc_reroute_daddr, LAN1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 2);
+
+	/* a reply that answers no hairpinned request is the gateway's */
+	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, x2, 7, 8);
+	memcpy(orig, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	CHECK(!memcmp(pkt, orig, len));
+	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, 999, 7, 8);
+	memcpy(orig, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	CHECK(!memcmp(pkt, orig, len));
+	CHECK_EQ(kc_reroute_calls, 2);
+
+	/* APDF: LAN2 never pinged LAN1's external address: filtered */
+	t->cfg.filtering[NAPT_ICMP] = NAPT_FILTER_APDF;
+	len = ut_icmp(pkt, HOST(11), EXT1, ICMP_ECHO, 0, x2, 8, 8);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 2);
+	ut_nat_free(t);
+}
+
+/*
+ * RFC 5508 REQ-7: LAN2 answers a hairpinned UDP datagram with port
+ * unreachable, to LAN1's external endpoint; LAN1 gets it from LAN2's
+ * external address, quoting the datagram as LAN1 sent it.
+ */
+static void hairpin_icmp_error(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX], sent[UT_PKT_MAX], err[UT_PKT_MAX];
+	struct napt_map *m1;
+	unsigned int len, elen;
+	u16 x1, x2;
+
+	REQUIRE(t);
+	kc_reroute_calls = 0;
+	t->cfg.filtering[NAPT_UDP] = NAPT_FILTER_EIF;
+	t->cfg.filtering[NAPT_ICMP] = NAPT_FILTER_EIF;
+	x2 = setup_lan2(t, IPPROTO_UDP);
+	len = ut_udp(pkt, LAN1, 4000, EXT1, x2, 20);
+	memcpy(sent, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	m1 = map_of(t, IPPROTO_UDP, LAN1, 4000);
+	REQUIRE(m1);
+	x1 = ntohs(m1->ext_port);
+
+	elen = ut_icmp_err(err, LAN2, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, pkt, len);
+	CHECK_EQ(ut_hairpin(t, err, elen), NF_ACCEPT);
+	CHECK_EQX(ut_saddr(err), EXT1);
+	CHECK_EQX(ut_daddr(err), LAN1);
+	CHECK(ut_ip_csum_ok(err));
+	CHECK(ut_l4_csum_ok(err, false));
+	/* the quoted datagram is the one LAN1 sent, checksums and all */
+	CHECK(!memcmp(err + 28, sent, len));
+	CHECK_EQ(kc_reroute_calls, 2);
+	CHECK_EQX(kc_reroute_daddr, LAN1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_IN), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 2);
+
+	/* about a hairpinned echo request: its identifier back to LAN1's */
+	len = ut_icmp(pkt, LAN2, REM1, ICMP_ECHO, 0, 4242, 1, 8);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	x2 = ut_sport(pkt);
+	len = ut_icmp(pkt, LAN1, EXT1, ICMP_ECHO, 0, x2, 1, 8);
+	memcpy(sent, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	elen = ut_icmp_err(err, LAN2, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PROT_UNREACH, pkt, len);
+	CHECK_EQ(ut_hairpin(t, err, elen), NF_ACCEPT);
+	CHECK_EQX(ut_daddr(err), LAN1);
+	CHECK_EQX(ut_saddr(err), EXT1);
+	CHECK(ut_l4_csum_ok(err, false));
+	CHECK(!memcmp(err + 28, sent, len));
+	CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_IN), 2);
+
+	/* quoting an endpoint with no session: dropped and counted */
+	len = ut_udp(pkt, EXT1, x1, LAN2, 5001, 20);
+	elen = ut_icmp_err(err, LAN2, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, pkt, len);
+	CHECK_EQ(ut_hairpin(t, err, elen), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_ICMP_ERR), 1);
+	/* quoting no mapping at all: the gateway's own, untouched */
+	len = ut_udp(pkt, EXT1, 33333, LAN2, 5000, 20);
+	elen = ut_icmp_err(err, LAN2, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, pkt, len);
+	memcpy(sent, err, elen);
+	CHECK_EQ(ut_hairpin(t, err, elen), NF_ACCEPT);
+	CHECK(!memcmp(err, sent, elen));
 	ut_nat_free(t);
 }
 
@@ -290,6 +435,8 @@ const struct ut_case ut_hairpin_cases[] = {
 	UT_CASE(hairpin_apdf),
 	UT_CASE(hairpin_to_static),
 	UT_CASE(hairpin_not_a_mapping),
+	UT_CASE(hairpin_icmp_echo),
+	UT_CASE(hairpin_icmp_error),
 	UT_CASE(hairpin_failures),
 	UT_END
 };

@@ -326,7 +326,8 @@ enum napt_filtering {
 enum napt_flags {
 	NAPT_F_PORT_PRESERVE = 1U << 0,	/* keep the inside port when free */
 	NAPT_F_PORT_PARITY = 1U << 1,	/* keep its parity (RFC 4787 REQ-4) */
-	NAPT_F_HAIRPIN = 1U << 2,	/* RFC 4787 REQ-9 */
+	/* RFC 4787 REQ-9: UDP, TCP, ICMP echo; and ICMP errors, RFC 5508 REQ-7 */
+	NAPT_F_HAIRPIN = 1U << 2,
 	NAPT_F_INBOUND_REFRESH = 1U << 3, /* inbound packets refresh timers */
 	/* answer a new flow refused for want of a port or by a limit with
 	 * ICMP 3/13 (RFC 5508 REQ-8)
