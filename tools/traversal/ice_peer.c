@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ice_peer - one ICE agent (libnice) for the traversal tests.
+ *
+ *   ice_peer -r RDV -k SESSION -i SELF -j PEER -s STUN[:3478]
+ *            -T TURN[:3478] -u USER -w PASS [-c] [-R] [-t SECS]
+ *
+ * Gathers host, server-reflexive (STUN at -s) and relay (TURN over UDP at
+ * -T with the long-term credentials -u/-w) candidates for one stream of one
+ * component, publishes its credentials and candidates at the rendezvous as
+ * SESSION/SELF, reads the peer's from SESSION/PEER, and runs the ICE
+ * connectivity checks (RFC 5245), as the controlling agent with -c.  -R
+ * sets libnice's force-relay: only relay candidates, so that the data go
+ * through the TURN server whatever the NATs (the "relay" method).
+ *
+ * Once the component is ready both agents send "HELLO SELF" every 200 ms
+ * over the selected pair; the data are read with a receive callback
+ * (nice_agent_attach_recv: without one the agent never reads its sockets).
+ * It works when the peer's HELLO came in; then it publishes SESSION/SELF.ok
+ * and keeps going until SESSION/PEER.ok is there, so that the peer gets
+ * its HELLO too.  It prints
+ *
+ *   RESULT works pair=LOCALTYPE/REMOTETYPE local=ADDR:PORT remote=ADDR:PORT
+ *
+ * with the candidate types (host, srflx, prflx, relay) of the pair in use
+ * at the end, or "RESULT fails ..." if the checks failed or SECS (default
+ * 30) passed.  Exit status: 0 works, 1 fails, 2 the attempt could not be
+ * made (no rendezvous, bad usage).
+ *
+ * STUN timers are raised for slow (emulated) machines: first retransmission
+ * after 500 ms, 7 retransmissions.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <nice/agent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "trav_common.h"
+
+#define VAL_MAX 1000
+
+static struct {
+	const char *rdv, *session, *self, *peer, *stun, *turn, *user, *pass;
+	gboolean controlling, force_relay;
+	int secs;
+} o = { .secs = 30 };
+
+static GMainLoop *loop;
+static NiceAgent *agent;
+static guint stream_id;
+static int rfd = -1;
+static int exit_code = 1;
+static gboolean ready, got_hello, ok_sent;
+static char rbuf[VAL_MAX + 64];
+static size_t rlen;
+static long long deadline;
+
+static int left_ms(void)
+{
+	long long l = deadline - trav_now_ms();
+
+	return l > 0 ? (int)l : 0;
+}
+
+static const char *type_name(NiceCandidateType t)
+{
+	switch (t) {
+	case NICE_CANDIDATE_TYPE_HOST: return "host";
+	case NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE: return "srflx";
+	case NICE_CANDIDATE_TYPE_PEER_REFLEXIVE: return "prflx";
+	case NICE_CANDIDATE_TYPE_RELAYED: return "relay";
+	}
+	return "?";
+}
+
+static int type_parse(const char *s, NiceCandidateType *t)
+{
+	if (!strcmp(s, "host"))
+		*t = NICE_CANDIDATE_TYPE_HOST;
+	else if (!strcmp(s, "srflx"))
+		*t = NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE;
+	else if (!strcmp(s, "prflx"))
+		*t = NICE_CANDIDATE_TYPE_PEER_REFLEXIVE;
+	else if (!strcmp(s, "relay"))
+		*t = NICE_CANDIDATE_TYPE_RELAYED;
+	else
+		return -1;
+	return 0;
+}
+
+static void finish(int works, const char *why)
+{
+	NiceCandidate *l = NULL, *r = NULL;
+	char la[NICE_ADDRESS_STRING_LEN] = "-", ra[NICE_ADDRESS_STRING_LEN] = "-";
+
+	if (nice_agent_get_selected_pair(agent, stream_id, 1, &l, &r)) {
+		nice_address_to_string(&l->addr, la);
+		nice_address_to_string(&r->addr, ra);
+		printf("RESULT %s pair=%s/%s local=%s:%u remote=%s:%u%s%s\n",
+		       works ? "works" : "fails", type_name(l->type),
+		       type_name(r->type), la, nice_address_get_port(&l->addr),
+		       ra, nice_address_get_port(&r->addr),
+		       why ? " " : "", why ? why : "");
+	} else {
+		printf("RESULT %s pair=none %s\n", works ? "works" : "fails",
+		       why ? why : "");
+	}
+	fflush(stdout);
+	exit_code = works ? 0 : 1;
+	g_main_loop_quit(loop);
+}
+
+static void send_hello(void)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), "HELLO %s", o.self);
+	nice_agent_send(agent, stream_id, 1, strlen(msg), msg);
+}
+
+static gboolean on_tick(gpointer data)
+{
+	(void)data;
+	if (ready)
+		send_hello();
+	if (!left_ms()) {
+		finish(0, got_hello ? "(the peer did not confirm in time)"
+				    : ready ? "(ready, but no HELLO from the peer)"
+					    : "(no working pair in time)");
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* Answers of the rendezvous to PUT SELF.ok / GET PEER.ok. */
+static gboolean on_rdv(gint fd, GIOCondition cond, gpointer data)
+{
+	ssize_t n;
+	char *nl;
+
+	(void)cond;
+	(void)data;
+	n = recv(fd, rbuf + rlen, sizeof(rbuf) - 1 - rlen, 0);
+	if (n <= 0) {
+		finish(got_hello, "(rendezvous closed)");
+		return G_SOURCE_REMOVE;
+	}
+	rlen += n;
+	rbuf[rlen] = '\0';
+	while ((nl = strchr(rbuf, '\n'))) {
+		*nl = '\0';
+		if (!strncmp(rbuf, "VAL ", 4)) {
+			finish(1, NULL);
+			return G_SOURCE_REMOVE;
+		}
+		if (!strcmp(rbuf, "NONE")) {
+			finish(1, "(the peer did not confirm)");
+			return G_SOURCE_REMOVE;
+		}
+		rlen -= nl + 1 - rbuf;
+		memmove(rbuf, nl + 1, rlen + 1);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_recv(NiceAgent *a, guint sid, guint cid, guint len, gchar *buf,
+		    gpointer data)
+{
+	char want[300], msg[2400];
+
+	(void)a;
+	(void)sid;
+	(void)cid;
+	(void)data;
+	snprintf(want, sizeof(want), "HELLO %s", o.peer);
+	if (got_hello || len != strlen(want) || memcmp(buf, want, len))
+		return;
+	got_hello = TRUE;
+	send_hello();
+	snprintf(msg, sizeof(msg), "PUT %s/%s.ok yes\nGET %s/%s.ok %d\n",
+		 o.session, o.self, o.session, o.peer, left_ms());
+	if (trav_send_line(rfd, msg)) {
+		finish(1, "(rendezvous lost)");
+		return;
+	}
+	ok_sent = TRUE;
+	g_unix_fd_add(rfd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_rdv, NULL);
+}
+
+static void on_state(NiceAgent *a, guint sid, guint cid, guint state,
+		     gpointer data)
+{
+	(void)a;
+	(void)sid;
+	(void)cid;
+	(void)data;
+	fprintf(stderr, "%s: component state %s\n", o.self,
+		nice_component_state_to_string(state));
+	if (state == NICE_COMPONENT_STATE_READY) {
+		ready = TRUE;
+		send_hello();
+	} else if (state == NICE_COMPONENT_STATE_FAILED && !got_hello) {
+		finish(0, "(ICE checks failed)");
+	}
+}
+
+/**
+ * encode_local() - our credentials and candidates as one rendezvous word
+ * @out: "ufrag;pwd;foundation,priority,addr,port,type;..."
+ * @len: size of @out
+ *
+ * Return: 0, or -1 if they do not fit.
+ */
+static int encode_local(char *out, size_t len)
+{
+	gchar *ufrag = NULL, *pwd = NULL;
+	GSList *cands, *i;
+	size_t n;
+
+	if (!nice_agent_get_local_credentials(agent, stream_id, &ufrag, &pwd))
+		return -1;
+	n = snprintf(out, len, "%s;%s", ufrag, pwd);
+	g_free(ufrag);
+	g_free(pwd);
+	cands = nice_agent_get_local_candidates(agent, stream_id, 1);
+	for (i = cands; i && n < len; i = i->next) {
+		NiceCandidate *c = i->data;
+		char a[NICE_ADDRESS_STRING_LEN];
+
+		nice_address_to_string(&c->addr, a);
+		fprintf(stderr, "%s: local candidate %s %s:%u\n", o.self,
+			type_name(c->type), a, nice_address_get_port(&c->addr));
+		n += snprintf(out + n, len - n, ";%s,%u,%s,%u,%s", c->foundation,
+			      c->priority, a, nice_address_get_port(&c->addr),
+			      type_name(c->type));
+	}
+	g_slist_free_full(cands, (GDestroyNotify)nice_candidate_free);
+	return n < len ? 0 : -1;
+}
+
+/* Set the peer's credentials and candidates from its rendezvous word. */
+static int decode_remote(char *val)
+{
+	char *save = NULL, *ufrag, *pwd, *tok;
+	GSList *list = NULL;
+	int n, count = 0;
+
+	ufrag = strtok_r(val, ";", &save);
+	pwd = strtok_r(NULL, ";", &save);
+	if (!ufrag || !pwd)
+		return -1;
+	while ((tok = strtok_r(NULL, ";", &save))) {
+		char found[33], addr[64], type[8];
+		unsigned int prio, port;
+		NiceCandidateType t;
+		NiceCandidate *c;
+
+		if (sscanf(tok, "%32[^,],%u,%63[^,],%u,%7s", found, &prio, addr,
+			   &port, type) != 5 || type_parse(type, &t) || port > 65535)
+			goto bad;
+		c = nice_candidate_new(t);
+		c->component_id = 1;
+		c->stream_id = stream_id;
+		c->transport = NICE_CANDIDATE_TRANSPORT_UDP;
+		c->priority = prio;
+		g_strlcpy(c->foundation, found, sizeof(c->foundation));
+		if (!nice_address_set_from_string(&c->addr, addr)) {
+			nice_candidate_free(c);
+			goto bad;
+		}
+		nice_address_set_port(&c->addr, port);
+		list = g_slist_append(list, c);
+		count++;
+	}
+	if (!nice_agent_set_remote_credentials(agent, stream_id, ufrag, pwd))
+		goto bad;
+	n = nice_agent_set_remote_candidates(agent, stream_id, 1, list);
+	g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+	fprintf(stderr, "%s: %d of %d remote candidates set\n", o.self, n, count);
+	return n > 0 ? 0 : -1;
+bad:
+	g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+	return -1;
+}
+
+static void on_gathered(NiceAgent *a, guint sid, gpointer data)
+{
+	char val[VAL_MAX + 1], key[300];
+
+	(void)a;
+	(void)sid;
+	(void)data;
+	if (encode_local(val, sizeof(val))) {
+		fprintf(stderr, "%s: candidates do not fit the rendezvous\n", o.self);
+		exit_code = 2;
+		g_main_loop_quit(loop);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s/%s", o.session, o.self);
+	if (trav_rdv_put(rfd, key, val))
+		goto err;
+	/* Blocks the loop while the peer gathers: nothing to do meanwhile. */
+	snprintf(key, sizeof(key), "%s/%s", o.session, o.peer);
+	if (trav_rdv_get(rfd, key, val, sizeof(val), left_ms()))
+		goto err;
+	if (decode_remote(val)) {
+		fprintf(stderr, "%s: bad peer candidates '%s'\n", o.self, val);
+		goto err;
+	}
+	return;
+err:
+	exit_code = 2;
+	g_main_loop_quit(loop);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ice_peer -r RDV -k SESSION -i SELF -j PEER -s STUN[:PORT]\n"
+		"                -T TURN[:PORT] -u USER -w PASS [-c] [-R] [-t SECS]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in stun, turn;
+	char sa[INET_ADDRSTRLEN], ta[INET_ADDRSTRLEN];
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:k:i:j:s:T:u:w:cRt:")) != -1) {
+		switch (opt) {
+		case 'r': o.rdv = optarg; break;
+		case 'k': o.session = optarg; break;
+		case 'i': o.self = optarg; break;
+		case 'j': o.peer = optarg; break;
+		case 's': o.stun = optarg; break;
+		case 'T': o.turn = optarg; break;
+		case 'u': o.user = optarg; break;
+		case 'w': o.pass = optarg; break;
+		case 'c': o.controlling = TRUE; break;
+		case 'R': o.force_relay = TRUE; break;
+		case 't': o.secs = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (optind != argc || !o.rdv || !o.session || !o.self || !o.peer ||
+	    !o.stun || !o.turn || !o.user || !o.pass || o.secs < 1 ||
+	    o.secs > 600 || trav_parse_ep(o.stun, &stun, 3478) ||
+	    trav_parse_ep(o.turn, &turn, 3478) || strchr(o.self, ' ') ||
+	    strchr(o.peer, ' '))
+		usage();
+	inet_ntop(AF_INET, &stun.sin_addr, sa, sizeof(sa));
+	inet_ntop(AF_INET, &turn.sin_addr, ta, sizeof(ta));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	deadline = trav_now_ms() + o.secs * 1000LL;
+
+	rfd = trav_rdv_open(o.rdv, 0, 0, 10000);
+	if (rfd < 0)
+		return 2;
+
+	loop = g_main_loop_new(NULL, FALSE);
+	agent = nice_agent_new(g_main_loop_get_context(loop),
+			       NICE_COMPATIBILITY_RFC5245);
+	g_object_set(agent,
+		     "controlling-mode", o.controlling,
+		     "stun-server", sa,
+		     "stun-server-port", (guint)ntohs(stun.sin_port),
+		     "upnp", FALSE,
+		     "ice-tcp", FALSE,
+		     "force-relay", o.force_relay,
+		     "stun-initial-timeout", 500u,
+		     "stun-max-retransmissions", 7u,
+		     "stun-reliable-timeout", 15000u,
+		     NULL);
+	g_signal_connect(agent, "candidate-gathering-done",
+			 G_CALLBACK(on_gathered), NULL);
+	g_signal_connect(agent, "component-state-changed",
+			 G_CALLBACK(on_state), NULL);
+
+	stream_id = nice_agent_add_stream(agent, 1);
+	if (!stream_id ||
+	    !nice_agent_set_relay_info(agent, stream_id, 1, ta,
+				       ntohs(turn.sin_port), o.user, o.pass,
+				       NICE_RELAY_TYPE_TURN_UDP) ||
+	    !nice_agent_attach_recv(agent, stream_id, 1,
+				    g_main_loop_get_context(loop), on_recv,
+				    NULL) ||
+	    !nice_agent_gather_candidates(agent, stream_id)) {
+		fprintf(stderr, "%s: cannot set up the ICE stream\n", o.self);
+		return 2;
+	}
+	g_timeout_add(200, on_tick, NULL);
+	g_main_loop_run(loop);
+	g_object_unref(agent);
+	g_main_loop_unref(loop);
+	return exit_code;
+}
