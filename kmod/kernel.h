@@ -22,6 +22,7 @@ static inline struct napt_net *napt_pernet(const struct net *net)
 /* hooks.c */
 int napt_hooks_register(struct napt_net *nn);
 void napt_hooks_unregister(struct napt_net *nn);
+void napt_synhold_send(struct napt_net *nn, const struct napt_held *e);
 
 /* main.c: the life cycle of an instance; callers hold nn->lock */
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,

@@ -98,6 +98,27 @@ static void napt_gc_work(struct work_struct *work)
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
 }
 
+/* Answer the held SYNs whose time is up, then wait for the next one. */
+static void napt_syn_work(struct work_struct *work)
+{
+	struct napt_net *nn = container_of(to_delayed_work(work),
+					   struct napt_net, syn_work);
+	struct napt_held e;
+	unsigned long next;
+
+	while (napt_synhold_expire(nn, &e, &next))
+		napt_synhold_send(nn, &e);
+	if (next)
+		queue_delayed_work(system_power_efficient_wq, &nn->syn_work,
+				   next);
+}
+
+void napt_synhold_kick(struct napt_net *nn, unsigned long delay)
+{
+	/* a pending run is due no later: every hold lasts the same */
+	queue_delayed_work(system_power_efficient_wq, &nn->syn_work, delay);
+}
+
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	    struct netlink_ext_ack *extack)
 {
@@ -117,6 +138,12 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 		ret = -ENOMEM;
 		goto err_stats;
 	}
+	nn->synhold = kzalloc(sizeof(*nn->synhold), GFP_KERNEL);
+	if (!nn->synhold) {
+		ret = -ENOMEM;
+		goto err_synhold;
+	}
+	spin_lock_init(&nn->synhold->lock);
 	WRITE_ONCE(nn->if_addr, napt_if_primary_addr(nn->net,
 						      cfg->ext_ifindex));
 	nn->gen++;
@@ -132,6 +159,9 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 
 err_hooks:
 	RCU_INIT_POINTER(nn->cfg, NULL);
+	kfree(nn->synhold);
+	nn->synhold = NULL;
+err_synhold:
 	free_percpu(nn->stats);
 	nn->stats = NULL;
 err_stats:
@@ -185,6 +215,11 @@ void napt_down(struct napt_net *nn)
 	cancel_delayed_work_sync(&nn->gc_work);
 	RCU_INIT_POINTER(nn->cfg, NULL);
 	synchronize_rcu();
+	/* no packet holds a SYN any more: the held ones go unanswered */
+	cancel_delayed_work_sync(&nn->syn_work);
+	napt_synhold_clear(nn);
+	kfree(nn->synhold);
+	nn->synhold = NULL;
 	napt_flush(nn, NAPT_MAP_ANY, 0);
 	napt_table_free(nn);
 	free_percpu(nn->stats);
@@ -237,6 +272,7 @@ static int __net_init napt_net_init(struct net *net)
 	mutex_init(&nn->lock);
 	RCU_INIT_POINTER(nn->cfg, NULL);
 	INIT_DELAYED_WORK(&nn->gc_work, napt_gc_work);
+	INIT_DELAYED_WORK(&nn->syn_work, napt_syn_work);
 	return 0;
 }
 

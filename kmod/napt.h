@@ -62,6 +62,7 @@ struct napt_cfg {
 	u32 max_maps, max_sess;
 	u32 max_per_host;		/* 0: no limit */
 	u32 reuse_delay;		/* seconds a freed port rests */
+	u32 syn_hold;			/* seconds, 0: off (RFC 5382 REQ-4) */
 	struct rcu_head rcu;
 };
 
@@ -174,6 +175,34 @@ struct napt_host {
 	u32 n;
 };
 
+/* The IP header (at most 60 bytes) and 8 bytes of TCP of a held SYN. */
+#define NAPT_HELD_MAX	(60 + 8)
+
+/**
+ * struct napt_held - an unsolicited inbound SYN held (RFC 5382 REQ-4)
+ * @deadline: jiffies when it is answered with 3/3
+ * @rem_addr: its source
+ * @ext_addr: its destination, an external address
+ * @rem_port: its source port
+ * @ext_port: its destination port
+ * @len: bytes in @hdr, 0 for a free slot
+ * @hdr: what the ICMP error quotes: its IP header and 8 bytes of TCP
+ */
+struct napt_held {
+	unsigned long deadline;
+	__be32 rem_addr, ext_addr;
+	__be16 rem_port, ext_port;
+	u8 len;
+	u8 hdr[NAPT_HELD_MAX];
+};
+
+/* The held SYNs of an instance: a fixed table, no allocation per SYN. */
+struct napt_synhold {
+	spinlock_t lock;
+	unsigned int n;			/* slots in use */
+	struct napt_held slot[NAPT_SYN_HOLD_SLOTS];
+};
+
 /**
  * struct napt_net - the NAT instance of one network namespace
  */
@@ -190,6 +219,8 @@ struct napt_net {
 	u32 gen;			/* bumped by every up */
 	struct napt_stats __percpu *stats;
 	struct delayed_work gc_work;
+	struct napt_synhold *synhold;	/* NULL while down */
+	struct delayed_work syn_work;	/* answers held SYNs when due */
 	bool hooks_on;
 };
 
@@ -292,6 +323,8 @@ void napt_event(struct napt_net *nn, const struct napt_map *m,
 		const struct napt_okey *key, u8 event, u8 reason);
 void napt_icmp_unreach(struct sk_buff *skb);
 int napt_reroute(struct sk_buff *skb, __be32 daddr);
+/* (Re)arm the work that answers held SYNs, @delay jiffies from now. */
+void napt_synhold_kick(struct napt_net *nn, unsigned long delay);
 
 /* xlate.c */
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
@@ -304,5 +337,8 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr);
 bool napt_is_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 		      __be32 addr);
+bool napt_synhold_expire(struct napt_net *nn, struct napt_held *out,
+			 unsigned long *next);
+void napt_synhold_clear(struct napt_net *nn);
 
 #endif /* _NAPT_H */

@@ -96,6 +96,7 @@ static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_PORT_REUSE_DELAY] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &napt_lease_range),
 	[NAPT_A_EXT_FROM_IF] = { .type = NLA_REJECT },
+	[NAPT_A_SYN_HOLD] = NLA_POLICY_MAX(NLA_U32, NAPT_MAX_SYN_HOLD),
 };
 
 static struct genl_family napt_genl_family;
@@ -266,6 +267,7 @@ static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
 	napt_nl_u32(tb, NAPT_A_TIMEOUT_ICMP, &cfg->timeout_icmp);
 	napt_nl_u32(tb, NAPT_A_MAX_MAPS_PER_HOST, &cfg->max_per_host);
 	napt_nl_u32(tb, NAPT_A_PORT_REUSE_DELAY, &cfg->reuse_delay);
+	napt_nl_u32(tb, NAPT_A_SYN_HOLD, &cfg->syn_hold);
 	if (tb[NAPT_A_BEHAVIOURS]) {
 		ret = napt_nl_behaviours(cfg, tb[NAPT_A_BEHAVIOURS], extack);
 		if (ret)
@@ -409,6 +411,7 @@ static int napt_nl_put_cfg(struct sk_buff *msg, struct napt_net *nn,
 	    nla_put_u32(msg, NAPT_A_MAX_SESSIONS, cfg->max_sess) ||
 	    nla_put_u32(msg, NAPT_A_MAX_MAPS_PER_HOST, cfg->max_per_host) ||
 	    nla_put_u32(msg, NAPT_A_PORT_REUSE_DELAY, cfg->reuse_delay) ||
+	    nla_put_u32(msg, NAPT_A_SYN_HOLD, cfg->syn_hold) ||
 	    nla_put_u8(msg, NAPT_A_EXT_FROM_IF, !cfg->n_ext) ||
 	    nla_put_u32(msg, NAPT_A_NMAPS, atomic_read(&nn->nmaps)) ||
 	    nla_put_u32(msg, NAPT_A_NSESSIONS, atomic_read(&nn->nsess)))

@@ -626,6 +626,7 @@ void napt_cfg_defaults(struct napt_cfg *cfg)
 	cfg->max_sess = 4 * 65536;
 	cfg->max_per_host = 0;
 	cfg->reuse_delay = 120;
+	cfg->syn_hold = 6;
 }
 
 u32 napt_map_timeout(const struct napt_cfg *cfg, u8 proto)

@@ -24,7 +24,12 @@
 # - a SYN to the mapping from a remote endpoint LAN1 never sent to is
 #   dropped under APDF (the default) and counted in drop_filtered;
 # - after a RST (LAN1 closes with SO_LINGER 0) the transitory timeout
-#   applies again and the mapping goes.
+#   applies again and the mapping goes;
+# - REQ-4 (syn-hold 6, the default): a SYN from INET to an unmapped port
+#   gets ICMP 3/3 from 203.0.113.1, not before 5 s (syn_held and
+#   syn_hold_unreach +1); a SYN followed within the 6 s by LAN1's own SYN
+#   for that connection (a simultaneous open) gets none (syn_hold_matched
+#   +1); with syn-hold 0 none either, and nothing is held.
 
 # shellcheck disable=SC2317
 source "$(dirname "$0")/lib.sh"
@@ -146,5 +151,55 @@ check_err $? "after the RST, map list says expires '$e', expected <= $TRANS"
 slowwait $((TRANS + 10)) no_map ||
 	check_err 1 "the mapping did not go: $(napt_maps_json)"
 log_test "after a RST: transitory timeout, then the mapping goes"
+
+##############################################################################
+# RFC 5382 REQ-4: unsolicited SYNs held 6 s, then 3/3 unless a SYN went out
+
+synhold() {	# ARGS...: napt_synhold.py in INET
+	in_ns "$INET" /usr/bin/python3 "$SELF/napt_synhold.py" "$@"
+}
+h0=$(gw_stat syn_held)
+u0=$(gw_stat syn_hold_unreach)
+out=$(synhold -w 20 $INET_ADDR 6200 $GW_EXT 46100)
+read -r what code from _ t <<<"$out"
+[[ $what == unreach && $code == 3/3 && $from == "$GW_EXT" ]]
+check_err $? "unsolicited SYN to 46100: '$out', expected 3/3 from $GW_EXT"
+awk -v t="$t" 'BEGIN { exit !(t >= 5.0) }'
+check_err $? "3/3 came after '${t}' s, before the 6 s hold"
+stat_is syn_held $((h0 + 1)) && stat_is syn_hold_unreach $((u0 + 1))
+check_err $? "syn_held $h0 -> $(gw_stat syn_held), syn_hold_unreach $u0 -> $(gw_stat syn_hold_unreach), expected +1 each"
+log_test "unsolicited SYN: held, ICMP 3/3 after ${t:-?}s (>= 5 s)"
+
+m0=$(gw_stat syn_hold_matched)
+u0=$(gw_stat syn_hold_unreach)
+synhold -w 10 -r "$TMPD/syn-sent" $INET_ADDR 6300 $GW_EXT 46300 >"$TMPD/syn-so" &
+inet=$!
+slowwait 10 test -e "$TMPD/syn-sent" ||
+	check_err 1 "INET sent no SYN"
+in_ns "$LAN1" /usr/bin/python3 -c '
+import socket
+s = socket.socket()
+s.bind(("0.0.0.0", 46300))
+s.settimeout(3)
+s.connect_ex(("'$INET_ADDR'", 6300))' 2>/dev/null
+wait $inet
+out=$(cat "$TMPD/syn-so")
+[[ $out == "none after "* ]]
+check_err $? "simultaneous open: INET got '$out', expected no ICMP"
+stat_is syn_hold_matched $((m0 + 1)) && stat_is syn_hold_unreach "$u0"
+check_err $? "syn_hold_matched $m0 -> $(gw_stat syn_hold_matched) (want +1), syn_hold_unreach $u0 -> $(gw_stat syn_hold_unreach) (want +0)"
+log_test "SYN then LAN1's own SYN within 6 s: dropped silently, no 3/3"
+
+natctl -n "$GW" set syn-hold 0
+check_err $? "set syn-hold 0 failed"
+natctl -n "$GW" -j show | grep -q '"syn_hold":0'
+check_err $? "show does not report syn-hold 0: $(natctl -n "$GW" -j show)"
+h0=$(gw_stat syn_held)
+out=$(synhold -w 8 $INET_ADDR 6400 $GW_EXT 46400)
+[[ $out == "none after "* ]]
+check_err $? "syn-hold 0: INET got '$out', expected nothing"
+stat_is syn_held "$h0"
+check_err $? "syn-hold 0: syn_held went from $h0 to $(gw_stat syn_held)"
+log_test "syn-hold 0: unsolicited SYNs dropped silently, never answered"
 
 exit "$EXIT_STATUS"

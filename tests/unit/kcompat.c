@@ -26,6 +26,8 @@ unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
 struct kc_event kc_events[KC_EVENTS_MAX];
 unsigned int kc_nevents;
 unsigned int kc_unreach_calls;
+unsigned int kc_synhold_kicks;
+unsigned long kc_synhold_delay;
 u8 kc_unreach_pkt[KC_PKT_COPY];
 unsigned int kc_reroute_calls;
 __be32 kc_reroute_daddr;
@@ -651,6 +653,13 @@ void napt_icmp_unreach(struct sk_buff *skb)
 		    KC_PKT_COPY);
 }
 
+void napt_synhold_kick(struct napt_net *nn, unsigned long delay)
+{
+	(void)nn;
+	kc_synhold_kicks++;
+	kc_synhold_delay = delay;
+}
+
 int napt_reroute(struct sk_buff *skb, __be32 daddr)
 {
 	kc_reroute_calls++;
@@ -676,6 +685,8 @@ void kc_reset(u64 seed)
 	kc_nevents = 0;
 	kc_unreach_calls = 0;
 	memset(kc_unreach_pkt, 0, sizeof(kc_unreach_pkt));
+	kc_synhold_kicks = 0;
+	kc_synhold_delay = 0;
 	kc_reroute_calls = 0;
 	kc_reroute_daddr = 0;
 	kc_reroute_ret = 0;

@@ -582,6 +582,10 @@ extern unsigned int kc_nevents;
 extern unsigned int kc_unreach_calls;
 extern u8 kc_unreach_pkt[KC_PKT_COPY];
 
+/* napt_synhold_kick(): calls and the last delay (jiffies) */
+extern unsigned int kc_synhold_kicks;
+extern unsigned long kc_synhold_delay;
+
 /*
  * napt_reroute(): calls, the last daddr, the first 64 bytes of the skb as
  * it was at the call, and what it returns (0, or set an error).

@@ -533,6 +533,146 @@ static void xlate_unsolicited_inbound(void)
 	ut_nat_free(t);
 }
 
+/* an inbound TCP segment REM:rport -> EXT1:port; returns the verdict */
+static unsigned int syn_in(struct ut_nat *t, __be32 rem, u16 rport, u16 port,
+			   u8 flags, u8 *pkt)
+{
+	unsigned int len = ut_tcp(pkt, rem, rport, EXT1, port, flags, 0);
+
+	return ut_in(t, pkt, len);
+}
+
+static bool held_due(struct ut_nat *t, struct napt_held *e,
+		     unsigned long *next)
+{
+	return napt_synhold_expire(&t->nn, e, next);
+}
+
+/* RFC 5382 REQ-4: held for syn_hold seconds, then due for 3/3 */
+static void synhold_expires(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+	unsigned long next;
+	struct napt_held e;
+	unsigned int len;
+
+	REQUIRE(t);
+	CHECK_EQ(t->cfg.syn_hold, 6);		/* the default */
+	len = ut_tcp(orig, REM1, 5555, EXT1, 40000, UT_SYN, 0);
+	memcpy(pkt, orig, len);
+	CHECK_EQ(ut_in(t, pkt, len), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_NO_MAPPING), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HELD), 1);
+	CHECK_EQ(kc_synhold_kicks, 1);
+	CHECK_EQ(kc_synhold_delay, 6UL * HZ);
+	CHECK_EQ(kc_unreach_calls, 0);		/* nothing answered now */
+	CHECK(!held_due(t, &e, &next));
+	CHECK_EQ(next, 6UL * HZ);
+
+	/* a retransmission keeps the first one's time, held once */
+	jiffies += 5 * HZ;
+	CHECK_EQ(syn_in(t, REM1, 5555, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HELD), 1);
+	CHECK_EQ(t->synhold.n, 1);
+	CHECK(!held_due(t, &e, &next));
+	CHECK_EQ(next, (unsigned long)HZ);
+
+	/* not held: a SYN-ACK, a RST, UDP, a port below the range */
+	CHECK_EQ(syn_in(t, REM1, 5556, 40000, UT_SYN | UT_ACK, pkt), NF_DROP);
+	CHECK_EQ(syn_in(t, REM1, 5557, 40000, UT_RST, pkt), NF_DROP);
+	CHECK_EQ(in_udp(t, REM1, 5558, EXT1, 40000, NULL, NULL), NF_DROP);
+	CHECK_EQ(syn_in(t, REM1, 5559, 22, UT_SYN, pkt), NF_ACCEPT);
+	CHECK_EQ(t->synhold.n, 1);
+
+	jiffies += HZ;
+	REQUIRE(held_due(t, &e, &next));
+	CHECK_EQX(e.rem_addr, REM1);
+	CHECK_EQ(ntohs(e.rem_port), 5555);
+	CHECK_EQX(e.ext_addr, EXT1);
+	CHECK_EQ(ntohs(e.ext_port), 40000);
+	CHECK_EQ(e.len, 28);			/* IP header and 8 bytes */
+	CHECK(!memcmp(e.hdr, orig, 28));
+	CHECK(!held_due(t, &e, &next));
+	CHECK_EQ(next, 0);
+	CHECK_EQ(t->synhold.n, 0);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HOLD_MATCHED), 0);
+	ut_nat_free(t);
+}
+
+/* An outbound SYN of the same connection: silently dropped for good. */
+static void synhold_outbound_syn(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX];
+	unsigned long next;
+	struct napt_held e;
+	unsigned int len;
+
+	REQUIRE(t);
+	CHECK_EQ(syn_in(t, REM1, 5555, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(syn_in(t, REM2, 5555, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(t->synhold.n, 2);
+	/* to another port of REM1: not that connection */
+	len = ut_tcp(pkt, HOST(10), 40000, REM1, 5556, UT_SYN, 0);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	CHECK_EQ(ut_sport(pkt), 40000);
+	CHECK_EQ(t->synhold.n, 2);
+	/* the simultaneous open */
+	len = ut_tcp(pkt, HOST(10), 40000, REM1, 5555, UT_SYN, 0);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	CHECK_EQ(t->synhold.n, 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HOLD_MATCHED), 1);
+	/* REM2's SYN came through the filter of the mapping made since */
+	CHECK_EQ(syn_in(t, REM2, 5555, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 1);
+	len = ut_tcp(pkt, HOST(10), 40000, REM2, 5555, UT_SYN, 0);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	CHECK_EQ(t->synhold.n, 0);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HOLD_MATCHED), 2);
+	jiffies += 7 * HZ;
+	CHECK(!held_due(t, &e, &next));
+	CHECK_EQ(next, 0);
+	/* a SYN filtered by a mapping is held too */
+	CHECK_EQ(syn_in(t, ip4(198, 51, 100, 99), 1, 40000, UT_SYN, pkt),
+		 NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 2);
+	CHECK_EQ(t->synhold.n, 1);
+	ut_nat_free(t);
+}
+
+/* A fixed table: the 65th SYN is counted and dropped; 0 turns it off. */
+static void synhold_bounded_and_off(void)
+{
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX];
+	unsigned int i;
+
+	REQUIRE(t);
+	for (i = 0; i < NAPT_SYN_HOLD_SLOTS + 3; i++)
+		CHECK_EQ(syn_in(t, REM1, 1000 + i, 40000, UT_SYN, pkt),
+			 NF_DROP);
+	CHECK_EQ(t->synhold.n, NAPT_SYN_HOLD_SLOTS);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HELD), NAPT_SYN_HOLD_SLOTS);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SYN_HOLD_FULL), 3);
+	napt_synhold_clear(&t->nn);
+	CHECK_EQ(t->synhold.n, 0);
+
+	t->cfg.syn_hold = 0;
+	kc_synhold_kicks = 0;
+	CHECK_EQ(syn_in(t, REM1, 999, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(t->synhold.n, 0);
+	CHECK_EQ(kc_synhold_kicks, 0);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_NO_MAPPING),
+		 NAPT_SYN_HOLD_SLOTS + 4);
+	/* an instance without the table (as while down) holds nothing */
+	t->cfg.syn_hold = 6;
+	t->nn.synhold = NULL;
+	CHECK_EQ(syn_in(t, REM1, 998, 40000, UT_SYN, pkt), NF_DROP);
+	CHECK_EQ(kc_synhold_kicks, 0);
+	ut_nat_free(t);
+}
+
 static void xlate_filter_apdf(void)
 {
 	struct ut_nat *t = nat();
@@ -1166,6 +1306,9 @@ const struct ut_case ut_xlate_cases[] = {
 	UT_CASE(xlate_csum_partial),
 	UT_CASE(xlate_csum_complete),
 	UT_CASE(xlate_unsolicited_inbound),
+	UT_CASE(synhold_expires),
+	UT_CASE(synhold_outbound_syn),
+	UT_CASE(synhold_bounded_and_off),
 	UT_CASE(xlate_filter_apdf),
 	UT_CASE(xlate_filter_eif),
 	UT_CASE(xlate_filter_adf),

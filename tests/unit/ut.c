@@ -60,6 +60,8 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 	t->cfg.int_nets[0].mask = htonl(0xffffff00);
 	t->cfg.int_nets[0].len = 24;
 	t->nn.stats = &t->stats;
+	spin_lock_init(&t->synhold.lock);
+	t->nn.synhold = &t->synhold;
 	if (napt_table_init(&t->nn, t->cfg.max_maps, t->cfg.max_sess)) {
 		free(t);
 		return NULL;

@@ -94,6 +94,7 @@ struct ut_nat {
 	struct napt_net nn;
 	struct napt_cfg cfg;
 	struct napt_stats stats;
+	struct napt_synhold synhold;	/* nn.synhold, as napt_up() makes */
 };
 
 /* The values kmod/main.c's napt_cfg_defaults() sets. */

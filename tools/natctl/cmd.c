@@ -46,6 +46,7 @@ void usage(FILE *f)
 "           [ hairpin { on | off } ] [ inbound-refresh { on | off } ]\n"
 "           [ icmp-unreach { on | off } ]\n"
 "           [ max-maps-per-host N ] [ port-reuse-delay SECS ]\n"
+"           [ syn-hold SECS ]\n"
 "           [ max-maps N ] [ max-sessions N ]                       (up)\n"
 "\n"
 "proto scopes the mode, mapping and filtering keywords after it.\n"

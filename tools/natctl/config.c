@@ -93,6 +93,7 @@ static const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_NSESSIONS] = NLK_U32,
 	[NAPT_A_MAX_MAPS_PER_HOST] = NLK_U32,
 	[NAPT_A_PORT_REUSE_DELAY] = NLK_U32,
+	[NAPT_A_SYN_HOLD] = NLK_U32,
 	[NAPT_A_EXT_FROM_IF] = NLK_U8,
 };
 
@@ -341,7 +342,7 @@ static void show_limits(const struct nlattr **tb)
 	print_nl();
 }
 
-/* "  max-maps-per-host 0 port-reuse-delay 120" */
+/* "  max-maps-per-host 0 port-reuse-delay 120 syn-hold 6" */
 static void show_host_limits(const struct nlattr **tb)
 {
 	static const struct {
@@ -352,6 +353,7 @@ static void show_host_limits(const struct nlattr **tb)
 		  "max-maps-per-host %u" },
 		{ NAPT_A_PORT_REUSE_DELAY, "port_reuse_delay",
 		  "port-reuse-delay %u" },
+		{ NAPT_A_SYN_HOLD, "syn_hold", "syn-hold %u" },
 	};
 	unsigned int n = 0;
 	size_t i;

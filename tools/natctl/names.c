@@ -80,6 +80,10 @@ static const char *const stat_names[] = {
 	[NAPT_STAT_ICMP_ERR_IN] = "icmp_err_in",
 	[NAPT_STAT_ICMP_UNREACH_SENT] = "icmp_unreach_sent",
 	[NAPT_STAT_DROP_ICMP_ERR] = "drop_icmp_err",
+	[NAPT_STAT_SYN_HELD] = "syn_held",
+	[NAPT_STAT_SYN_HOLD_MATCHED] = "syn_hold_matched",
+	[NAPT_STAT_SYN_HOLD_UNREACH] = "syn_hold_unreach",
+	[NAPT_STAT_SYN_HOLD_FULL] = "syn_hold_full",
 };
 
 static const char *const event_names[] = {

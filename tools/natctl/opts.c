@@ -164,6 +164,7 @@ enum {
 	OPT_PORT_REUSE_DELAY,
 	OPT_MAX_MAPS,
 	OPT_MAX_SESSIONS,
+	OPT_SYN_HOLD,
 	OPT_COUNT
 };
 
@@ -209,6 +210,8 @@ static const struct opt opts[OPT_COUNT] = {
 				     NAPT_MAX_TIMEOUT),
 	[OPT_MAX_MAPS] = LIMIT("max-maps", NAPT_A_MAX_MAPS),
 	[OPT_MAX_SESSIONS] = LIMIT("max-sessions", NAPT_A_MAX_SESSIONS),
+	/* 0: unsolicited SYNs dropped silently, never answered */
+	[OPT_SYN_HOLD] = U32("syn-hold", NAPT_A_SYN_HOLD, 0, NAPT_MAX_SYN_HOLD),
 };
 
 void opts_parse(struct napt_opts *o, bool up, int argc, char **argv)

@@ -323,6 +323,9 @@ usage 'invalid max-maps-per-host "-1"' set max-maps-per-host -1
 usage 'invalid port-reuse-delay "604801" (expected an integer from 0 to 604800)' set port-reuse-delay 604801
 usage 'invalid port-reuse-delay "2m"' "${UP[@]}" port-reuse-delay 2m
 usage "set: port-reuse-delay given twice" set port-reuse-delay 1 port-reuse-delay 2
+usage 'invalid syn-hold "61" (expected an integer from 0 to 60)' set syn-hold 61
+usage 'invalid syn-hold "6s"' "${UP[@]}" syn-hold 6s
+usage "set: syn-hold given twice" set syn-hold 1 syn-hold 2
 usage 'set: ambiguous keyword "max-m"' set max-m 5
 usage 'invalid ports "1024"' "${UP[@]}" ports 1024
 usage 'invalid ports "1024-"' "${UP[@]}" ports 1024-
@@ -446,8 +449,8 @@ else
   icmp mapping apdm filtering adf timeout 60
   flags port-preserve hairpin inbound-refresh icmp-unreach
   maps 3/65536 sessions 4/262144
-  max-maps-per-host 0 port-reuse-delay 120" show-up
-	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"ext_from_if":false,"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144,"max_maps_per_host":0,"port_reuse_delay":120}' -j show-up
+  max-maps-per-host 0 port-reuse-delay 120 syn-hold 6" show-up
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"ext_from_if":false,"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144,"max_maps_per_host":0,"port_reuse_delay":120,"syn_hold":6}' -j show-up
 	printed "napt: up
   ext-if lo ext-addr 203.0.113.1 (from interface)
   udp  mapping unknown filtering unknown
@@ -509,8 +512,12 @@ icmp_err_out      5
 icmp_err_in       6
 icmp_unreach_sent 7
 drop_icmp_err     8
+syn_held          9
+syn_hold_matched  10
+syn_hold_unreach  11
+syn_hold_full     12
 stat_99           7" stats
-	printed '{"out_pkts":10,"drop_filtered":18446744073709551615,"pass_local":2,"drop_host_limit":3,"hairpin_pkts":4,"icmp_err_out":5,"icmp_err_in":6,"icmp_unreach_sent":7,"drop_icmp_err":8,"stat_99":7}' -j stats
+	printed '{"out_pkts":10,"drop_filtered":18446744073709551615,"pass_local":2,"drop_host_limit":3,"hairpin_pkts":4,"icmp_err_out":5,"icmp_err_in":6,"icmp_unreach_sent":7,"drop_icmp_err":8,"syn_held":9,"syn_hold_matched":10,"syn_hold_unreach":11,"syn_hold_full":12,"stat_99":7}' -j stats
 	printed '{"s":"q\"b\\n\nt\tc\u0001","empty":[],"o":{"big":18446744073709551615,"f":false}}' -j escape
 
 	# Pretty printing is what python's json module makes of it (which
@@ -572,6 +579,8 @@ port_max 2000" request set int-net 0.0.0.0/0 ports 3000-2000
 		port-parity on hairpin on inbound-refresh on icmp-unreach on
 	printed "max_maps_per_host 0
 port_reuse_delay 0" request set max-maps-per-host 0 port-reuse-delay 0
+	printed "syn_hold 0" request set syn-hold 0
+	printed "syn_hold 60" request set syn-hold 60
 	printed "max_maps_per_host 16777216
 port_reuse_delay 604800" request set port-reuse-delay 604800 \
 		max-maps-per-host 16777216

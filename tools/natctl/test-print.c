@@ -105,6 +105,7 @@ static int case_show_up(void)
 	mnl_attr_put_u32(nlh, NAPT_A_NSESSIONS, 4);
 	mnl_attr_put_u32(nlh, NAPT_A_MAX_MAPS_PER_HOST, 0);
 	mnl_attr_put_u32(nlh, NAPT_A_PORT_REUSE_DELAY, 120);
+	mnl_attr_put_u32(nlh, NAPT_A_SYN_HOLD, 6);
 	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 0);
 	mnl_attr_put_u32(nlh, NAPT_A_MAX + 1, 7);	/* a newer kernel */
 	return show_print(nlh, NULL);
@@ -323,6 +324,10 @@ static int case_stats(void)
 	mnl_attr_put_u64(nlh, NAPT_STAT_ICMP_ERR_IN, 6);
 	mnl_attr_put_u64(nlh, NAPT_STAT_ICMP_UNREACH_SENT, 7);
 	mnl_attr_put_u64(nlh, NAPT_STAT_DROP_ICMP_ERR, 8);
+	mnl_attr_put_u64(nlh, NAPT_STAT_SYN_HELD, 9);
+	mnl_attr_put_u64(nlh, NAPT_STAT_SYN_HOLD_MATCHED, 10);
+	mnl_attr_put_u64(nlh, NAPT_STAT_SYN_HOLD_UNREACH, 11);
+	mnl_attr_put_u64(nlh, NAPT_STAT_SYN_HOLD_FULL, 12);
 	mnl_attr_put_u64(nlh, 99, 7);			/* a newer counter */
 	mnl_attr_nest_end(nlh, nest);
 	return stats_print(nlh, NULL);
@@ -560,6 +565,7 @@ static int request(int argc, char **argv)
 		[NAPT_A_MAX_SESSIONS] = "max_sessions",
 		[NAPT_A_MAX_MAPS_PER_HOST] = "max_maps_per_host",
 		[NAPT_A_PORT_REUSE_DELAY] = "port_reuse_delay",
+		[NAPT_A_SYN_HOLD] = "syn_hold",
 	};
 	static const char *const cmds[] = { "up", "set" };
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_UP);

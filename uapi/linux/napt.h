@@ -84,12 +84,25 @@
  *    NAPT_A_MAX_SESSIONS: NLA_U32, most remote-endpoint sessions, 1..
  *      NAPT_MAX_MAPS_LIMIT, default 4 x max-maps (at most
  *      NAPT_MAX_MAPS_LIMIT). Fixed while it runs.
+ *    NAPT_A_SYN_HOLD: NLA_U32 seconds, 0..NAPT_MAX_SYN_HOLD, default 6
+ *      (RFC 5382 REQ-4). An unsolicited inbound TCP SYN (no mapping on a
+ *      port of the range, or refused by the filtering) is dropped at once
+ *      but remembered this long: if an outbound SYN of the same
+ *      connection is translated meanwhile, nothing more happens; if not,
+ *      the remote gets ICMP port unreachable (3/3) from the external
+ *      address. At most NAPT_SYN_HOLD_SLOTS SYNs are held per instance
+ *      (the IP header and 8 bytes of each, not the packet); others are
+ *      dropped silently and counted (NAPT_STAT_SYN_HOLD_FULL); a repeated
+ *      SYN of one held connection keeps the first one's time. 0: every
+ *      unsolicited SYN is dropped silently, and no 3/3 is sent for those
+ *      still held.
  *
  * NAPT_CMD_SET
  * ------------
  *
  * Changes a running instance. Accepts the optional attributes of
- * NAPT_CMD_UP except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS (EBUSY), plus
+ * NAPT_CMD_UP (a new NAPT_A_SYN_HOLD applies to SYNs held from then on)
+ * except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS (EBUSY), plus
  * NAPT_A_EXT_IFINDEX and NAPT_A_INT_NETS (each replaces the old value).
  * Existing mappings are kept; new timeouts apply at their next refresh;
  * a new behaviour applies to packets from now on (a mapping made under
@@ -238,6 +251,8 @@
 #define NAPT_MAX_MAPS_LIMIT (1U << 24)
 #define NAPT_DESC_MAX 128
 #define NAPT_COOKIE_MAX 16
+#define NAPT_MAX_SYN_HOLD 60
+#define NAPT_SYN_HOLD_SLOTS 64
 #define NAPT_MCGRP_EVENTS "events"
 
 enum napt_cmd {
@@ -279,6 +294,7 @@ enum napt_attr {
 	NAPT_A_MAX_MAPS_PER_HOST,
 	NAPT_A_PORT_REUSE_DELAY,
 	NAPT_A_EXT_FROM_IF,
+	NAPT_A_SYN_HOLD,
 	__NAPT_A_MAX
 };
 #define NAPT_A_MAX (__NAPT_A_MAX - 1)
@@ -430,6 +446,15 @@ enum napt_stat {
 					 * rate-limits)
 					 */
 	NAPT_STAT_DROP_ICMP_ERR,	/* ICMP errors matching no mapping */
+	/* RFC 5382 REQ-4, see NAPT_A_SYN_HOLD */
+	NAPT_STAT_SYN_HELD,		/* unsolicited inbound SYNs held */
+	NAPT_STAT_SYN_HOLD_MATCHED,	/* ... then dropped silently: an
+					 * outbound SYN was translated
+					 */
+	NAPT_STAT_SYN_HOLD_UNREACH,	/* ... then answered with 3/3
+					 * (asked of icmp_send())
+					 */
+	NAPT_STAT_SYN_HOLD_FULL,	/* not held: all slots taken */
 	__NAPT_STAT_MAX
 };
 #define NAPT_STAT_MAX (__NAPT_STAT_MAX - 1)
