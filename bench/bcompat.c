@@ -393,12 +393,11 @@ void napt_static_free_rcu(struct napt_static *st)
 	call_rcu(&st->rcu, static_free_cb);
 }
 
-void napt_event(struct napt_net *nn, const struct napt_map *m,
-		const struct napt_okey *key, u8 event, u8 reason)
+void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,
+		u8 reason)
 {
 	(void)nn;
-	(void)m;
-	(void)key;
+	(void)ev;
 	(void)event;
 	(void)reason;
 }

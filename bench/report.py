@@ -300,29 +300,33 @@ def markdown(res, made, relimg):
     L.append("### Established flows (packets per second, median of the repetitions, [min-max])")
     L.append("")
     flows = sorted({f for c in est.values() for f in c})
-    L.append("| configuration | " + " | ".join(f"{f:,} flows" for f in flows) + " |")
-    L.append("|---|" + "---:|" * len(flows))
-    for c in CONFIGS:
-        if c not in est:
-            continue
-        cells = []
-        for f in flows:
-            s = est[c].get(f)
-            cells.append(f"{fmt(s['median'])} [{fmt(s['min'])}-{fmt(s['max'])}]" if s else "-")
-        L.append(f"| {c} | " + " | ".join(cells) + " |")
-    L.append("")
-    L.append("Ratios of the medians (target: napt/plain >= 0.90, napt/masquerade >= 1.5):")
-    L.append("")
-    L.append("| napt mode | " + " | ".join(f"{f:,}: /plain, /masq" for f in flows) + " |")
-    L.append("|---|" + "---:|" * len(flows))
-    for m in NAPT_MODES:
-        if m not in rat:
-            continue
-        cells = []
-        for f in flows:
-            r = rat[m].get(f, {})
-            cells.append(f"{fmt(r.get('vs_plain'), 2)}, {fmt(r.get('vs_masq'), 2)}")
-        L.append(f"| {m} | " + " | ".join(cells) + " |")
+    if not flows:
+        L.append("(no guest results in this run)")
+        L.append("")
+    else:
+        L.append("| configuration | " + " | ".join(f"{f:,} flows" for f in flows) + " |")
+        L.append("|---|" + "---:|" * len(flows))
+        for c in CONFIGS:
+            if c not in est:
+                continue
+            cells = []
+            for f in flows:
+                s = est[c].get(f)
+                cells.append(f"{fmt(s['median'])} [{fmt(s['min'])}-{fmt(s['max'])}]" if s else "-")
+            L.append(f"| {c} | " + " | ".join(cells) + " |")
+        L.append("")
+        L.append("Ratios of the medians (target: napt/plain >= 0.90, napt/masquerade >= 1.5):")
+        L.append("")
+        L.append("| napt mode | " + " | ".join(f"{f:,}: /plain, /masq" for f in flows) + " |")
+        L.append("|---|" + "---:|" * len(flows))
+        for m in NAPT_MODES:
+            if m not in rat:
+                continue
+            cells = []
+            for f in flows:
+                r = rat[m].get(f, {})
+                cells.append(f"{fmt(r.get('vs_plain'), 2)}, {fmt(r.get('vs_masq'), 2)}")
+            L.append(f"| {m} | " + " | ".join(cells) + " |")
     L.append("")
     if "pps" in made:
         L.append(f"![pps vs flows]({relimg}/{made['pps']})")
