@@ -258,6 +258,29 @@ static inline int napt_pidx(u8 proto)
 	return -1;
 }
 
+/**
+ * struct napt_ev - what an event may say of a mapping (NAPT_CMD_MAP_EVENT)
+ * @proto: its protocol
+ * @type: enum napt_map_type
+ * @has_ext: false for a refused one, which has no external endpoint
+ * @int_addr: the inside address
+ * @int_port: the inside port (ICMP: identifier)
+ * @ext_addr: the external address, if @has_ext
+ * @ext_port: the external port, if @has_ext
+ *
+ * There is no field for a remote endpoint: an event cannot name one (RFC
+ * 6888 REQ-12), whatever the mapping's key holds under ADM or APDM.
+ */
+struct napt_ev {
+	u8 proto;
+	u8 type;
+	bool has_ext;
+	__be32 int_addr;
+	__be16 int_port;
+	__be32 ext_addr;
+	__be16 ext_port;
+};
+
 /* table.c */
 void napt_cfg_defaults(struct napt_cfg *cfg);
 int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess);
@@ -319,8 +342,8 @@ struct napt_sess *napt_sess_alloc(void);
 void napt_sess_free_rcu(struct napt_sess *s);
 struct napt_static *napt_static_alloc(void);
 void napt_static_free_rcu(struct napt_static *st);
-void napt_event(struct napt_net *nn, const struct napt_map *m,
-		const struct napt_okey *key, u8 event, u8 reason);
+void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,
+		u8 reason);
 void napt_icmp_unreach(struct sk_buff *skb);
 int napt_reroute(struct sk_buff *skb, __be32 daddr);
 /* (Re)arm the work that answers held SYNs, @delay jiffies from now. */

@@ -899,16 +899,15 @@ static const struct genl_multicast_group napt_mcgrps[] = {
 /**
  * napt_event() - tell the event group about a mapping
  * @nn: the instance
- * @m: the mapping, NULL for a refused one
- * @key: its key (the inside endpoint)
+ * @ev: what may be said of it (no remote endpoint: see struct napt_ev)
  * @event: enum napt_event
  * @reason: enum napt_reason
  *
- * Costs nothing without listeners. Never names a remote endpoint.
- * Context: any, including softirq with a table lock held.
+ * Costs nothing without listeners. Context: any, including softirq with a
+ * table lock held.
  */
-void napt_event(struct napt_net *nn, const struct napt_map *m,
-		const struct napt_okey *key, u8 event, u8 reason)
+void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,
+		u8 reason)
 {
 	struct sk_buff *skb;
 	struct nlattr *nest;
@@ -924,13 +923,13 @@ void napt_event(struct napt_net *nn, const struct napt_map *m,
 		goto err;
 	nest = nla_nest_start(skb, NAPT_A_MAP);
 	if (!nest ||
-	    nla_put_u8(skb, NAPT_MAP_A_PROTO, key->proto) ||
-	    nla_put_u8(skb, NAPT_MAP_A_TYPE,
-		       m ? READ_ONCE(m->type) : NAPT_MAP_DYNAMIC) ||
-	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, key->int_addr) ||
-	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, key->int_port) ||
-	    (m && (nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, m->ext_addr) ||
-		   nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, m->ext_port))) ||
+	    nla_put_u8(skb, NAPT_MAP_A_PROTO, ev->proto) ||
+	    nla_put_u8(skb, NAPT_MAP_A_TYPE, ev->type) ||
+	    nla_put_in_addr(skb, NAPT_MAP_A_INT_ADDR, ev->int_addr) ||
+	    nla_put_be16(skb, NAPT_MAP_A_INT_PORT, ev->int_port) ||
+	    (ev->has_ext &&
+	     (nla_put_in_addr(skb, NAPT_MAP_A_EXT_ADDR, ev->ext_addr) ||
+	      nla_put_be16(skb, NAPT_MAP_A_EXT_PORT, ev->ext_port))) ||
 	    nla_put_u8(skb, NAPT_MAP_A_EVENT, event) ||
 	    nla_put_u8(skb, NAPT_MAP_A_REASON, reason) ||
 	    nla_put_u64_64bit(skb, NAPT_MAP_A_TIME, ktime_get_real_ns(),

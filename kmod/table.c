@@ -202,6 +202,37 @@ struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
 	return m && rcu_access_pointer(m->st) ? m : NULL;
 }
 
+/* Tell the event group about @m (made or removed): its endpoints only. */
+static void napt_event_map(struct napt_net *nn, const struct napt_map *m,
+			   u8 event, u8 reason)
+{
+	struct napt_ev ev = {
+		.proto = m->key.proto,
+		.type = READ_ONCE(m->type),
+		.has_ext = true,
+		.int_addr = m->key.int_addr,
+		.int_port = m->key.int_port,
+		.ext_addr = m->ext_addr,
+		.ext_port = m->ext_port,
+	};
+
+	napt_event(nn, &ev, event, reason);
+}
+
+/* A new flow of @key's inside endpoint got no mapping. */
+static void napt_event_refused(struct napt_net *nn,
+			       const struct napt_okey *key, u8 reason)
+{
+	struct napt_ev ev = {
+		.proto = key->proto,
+		.type = NAPT_MAP_DYNAMIC,
+		.int_addr = key->int_addr,
+		.int_port = key->int_port,
+	};
+
+	napt_event(nn, &ev, NAPT_EVENT_REFUSED, reason);
+}
+
 static void napt_map_put(struct napt_map *m)
 {
 	if (refcount_dec_and_test(&m->ref))
@@ -503,7 +534,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	hlist_add_head_rcu(&m->out_node, b);
 	spin_unlock_bh(lock);
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
-	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
+	napt_event_map(nn, m, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	return m;
 
 err_free:
@@ -512,9 +543,8 @@ err_host:
 	napt_host_put(nn, key->int_addr);
 err_count:
 	atomic_dec(&nn->nmaps);
-	napt_event(nn, NULL, key, NAPT_EVENT_REFUSED,
-		   *drop_reason == NAPT_STAT_DROP_NO_PORT ?
-		   NAPT_REASON_NO_PORT : NAPT_REASON_LIMIT);
+	napt_event_refused(nn, key, *drop_reason == NAPT_STAT_DROP_NO_PORT ?
+			   NAPT_REASON_NO_PORT : NAPT_REASON_LIMIT);
 	return NULL;
 }
 
@@ -691,7 +721,7 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	}
 	napt_host_put(nn, m->key.int_addr);
 	atomic_dec(&nn->nmaps);
-	napt_event(nn, m, &m->key, NAPT_EVENT_REMOVED, reason);
+	napt_event_map(nn, m, NAPT_EVENT_REMOVED, reason);
 }
 
 /* Sweep @n in buckets from *@pos for ports whose rest is over (@all: any). */
@@ -1184,7 +1214,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	}
 	rcu_read_unlock();
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
-	napt_event(nn, m, &m->key, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
+	napt_event_map(nn, m, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	napt_flush_endpoint(nn, r->proto, r->int_addr, r->int_port);
 	return 0;
 

@@ -613,14 +613,14 @@ void napt_static_free_rcu(struct napt_static *st)
 
 /* ---- the environment of table.c and xlate.c: events, ICMP, routing --- */
 
-void napt_event(struct napt_net *nn, const struct napt_map *m,
-		const struct napt_okey *key, u8 event, u8 reason)
+void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,
+		u8 reason)
 {
 	struct kc_event *e;
 
 	(void)nn;
-	if (!key) {
-		kc_error("napt_event without a key");
+	if (!ev) {
+		kc_error("napt_event without an event");
 		return;
 	}
 	if (kc_nevents++ >= KC_EVENTS_MAX)
@@ -629,19 +629,15 @@ void napt_event(struct napt_net *nn, const struct napt_map *m,
 	memset(e, 0, sizeof(*e));
 	e->event = event;
 	e->reason = reason;
-	e->proto = key->proto;
-	e->int_addr = key->int_addr;
-	e->int_port = key->int_port;
-	e->rem_addr = key->rem_addr;
-	e->rem_port = key->rem_port;
-	e->m_null = !m;
+	e->proto = ev->proto;
+	e->type = ev->type;
+	e->int_addr = ev->int_addr;
+	e->int_port = ev->int_port;
+	e->m_null = !ev->has_ext;
 	e->locks_held = kc_locks_held;
-	if (m) {
-		e->type = m->type;
-		e->key_is_mkey = key == &m->key;
-		e->dead = m->dead;
-		e->ext_addr = m->ext_addr;
-		e->ext_port = m->ext_port;
+	if (ev->has_ext) {
+		e->ext_addr = ev->ext_addr;
+		e->ext_port = ev->ext_port;
 	}
 }
 

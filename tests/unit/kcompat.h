@@ -560,17 +560,13 @@ extern unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
  */
 struct kc_event {
 	u8 event, reason;
-	u8 proto;		/* key->proto */
-	u8 type;		/* m->type, or 0 when m is NULL */
-	bool m_null;		/* napt_event() got no mapping */
-	bool key_is_mkey;	/* key == &m->key */
-	bool dead;		/* m->dead at the call */
-	__be32 int_addr;	/* key->int_addr */
-	__be16 int_port;	/* key->int_port */
-	__be32 rem_addr;	/* key->rem_addr: what the key would reveal */
-	__be16 rem_port;	/* key->rem_port */
-	__be32 ext_addr;	/* m->ext_addr, or 0 */
-	__be16 ext_port;	/* m->ext_port, or 0 */
+	u8 proto;		/* ev->proto */
+	u8 type;		/* ev->type */
+	bool m_null;		/* !ev->has_ext: no external endpoint */
+	__be32 int_addr;	/* ev->int_addr */
+	__be16 int_port;	/* ev->int_port */
+	__be32 ext_addr;	/* ev->ext_addr, or 0 */
+	__be16 ext_port;	/* ev->ext_port, or 0 */
 	int locks_held;		/* spinlocks held by the caller */
 };
 #define KC_EVENTS_MAX 1024

@@ -3,9 +3,9 @@
  * test_event.c: what napt_event() is told (NAPT_CMD_MAP_EVENT): a mapping
  * made, removed, or refused, with the reason.
  *
- * napt_event() has no remote argument; what it is given is the mapping and
- * a key. kcompat records the key's remote fields too, to show what the
- * environment would have in hand (uapi: "No remote address is ever sent").
+ * napt_event() is given a struct napt_ev, which has no field for a remote
+ * endpoint: under ADM and APDM too, the environment never has one in hand
+ * (uapi: "No remote address is ever sent"; RFC 6888 REQ-12).
  */
 #include "ut.h"
 
@@ -58,16 +58,12 @@ static void event_created(void)
 	CHECK_EQ(e->event, NAPT_EVENT_CREATED);
 	CHECK_EQ(e->reason, NAPT_REASON_NONE);
 	CHECK(!e->m_null);
-	CHECK(e->key_is_mkey);
-	CHECK(!e->dead);
 	CHECK_EQ(e->type, NAPT_MAP_DYNAMIC);
 	CHECK_EQ(e->proto, IPPROTO_UDP);
 	CHECK_EQX(e->int_addr, HOST(10));
 	CHECK_EQ(ntohs(e->int_port), 5000);
 	CHECK_EQX(e->ext_addr, EXT1);
 	CHECK_EQ(ntohs(e->ext_port), 5000);
-	CHECK_EQ(e->rem_addr, 0);		/* EIM: no remote in the key */
-	CHECK_EQ(e->rem_port, 0);
 	/* more traffic on it, new sessions: no more events */
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM2, 53), NF_ACCEPT);
@@ -107,7 +103,6 @@ static void event_expired(void)
 	CHECK_EQ(e->event, NAPT_EVENT_REMOVED);
 	CHECK_EQ(e->reason, NAPT_REASON_EXPIRED);
 	CHECK(!e->m_null);
-	CHECK(e->key_is_mkey);
 	CHECK_EQ(e->type, NAPT_MAP_DYNAMIC);
 	CHECK_EQX(e->int_addr, HOST(10));
 	CHECK_EQ(ntohs(e->int_port), 5000);
@@ -134,7 +129,6 @@ static void event_flushed(void)
 	CHECK_EQ(count(NAPT_EVENT_REMOVED, NAPT_REASON_FLUSHED), 5);
 	for (i = 5; i < 10; i++) {
 		CHECK(!ev(i)->m_null);
-		CHECK(ev(i)->key_is_mkey);
 		CHECK_EQX(ev(i)->ext_addr, EXT1);
 	}
 	/* each mapping once */
@@ -204,9 +198,8 @@ static void event_refused(void)
 }
 
 /*
- * Under ADM and APDM the mapping key holds the remote. napt_event() is
- * given the mapping's own key (and for a refusal the key it would have
- * had): the remote reaches the environment, which must not send it.
+ * Under ADM and APDM the mapping key holds the remote; the event is what
+ * it would be under EIM: endpoints of the mapping only, one per mapping.
  */
 static void event_key_adm_apdm(void)
 {
@@ -216,7 +209,6 @@ static void event_key_adm_apdm(void)
 	for (b = 0; b < ARRAY_SIZE(behaviours); b++) {
 		struct ut_nat *t = nat();
 		const struct kc_event *e;
-		bool apdm = behaviours[b] == NAPT_MAPPING_APDM;
 
 		REQUIRE(t);
 		kc_nevents = 0;
@@ -225,18 +217,16 @@ static void event_key_adm_apdm(void)
 		REQUIRE_EQ(kc_nevents, 1);
 		e = ev(0);
 		CHECK_EQ(e->event, NAPT_EVENT_CREATED);
-		CHECK(e->key_is_mkey);	/* the mapping key itself */
+		CHECK(!e->m_null);
 		CHECK_EQX(e->int_addr, HOST(10));
 		CHECK_EQ(ntohs(e->int_port), 5000);
-		CHECK_EQX(e->rem_addr, REM1);
-		CHECK_EQ(ntohs(e->rem_port), apdm ? 53 : 0);
+		CHECK_EQX(e->ext_addr, EXT1);
 		/* a second remote: a second mapping, a second event */
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM2, 53), NF_ACCEPT);
 		REQUIRE_EQ(kc_nevents, 2);
-		CHECK(ev(1)->key_is_mkey);
-		CHECK_EQX(ev(1)->rem_addr, REM2);
+		CHECK_EQX(ev(1)->int_addr, HOST(10));
 		CHECK_NE(ev(1)->ext_port, ev(0)->ext_port);
-		/* refused: the key it would have had, remote included */
+		/* refused: the inside endpoint only */
 		t->cfg.max_maps = 2;
 		CHECK_EQ(out_udp(t, HOST(10), 5000, ip4(198, 51, 100, 99),
 				 53), NF_DROP);
@@ -245,11 +235,12 @@ static void event_key_adm_apdm(void)
 		CHECK_EQ(e->event, NAPT_EVENT_REFUSED);
 		CHECK(e->m_null);
 		CHECK_EQX(e->int_addr, HOST(10));
-		CHECK_EQX(e->rem_addr, ip4(198, 51, 100, 99));
-		/* removed: the mapping key again */
+		CHECK_EQ(e->ext_addr, 0);
+		/* removed: each mapping's endpoints */
 		napt_flush(&t->nn, NAPT_MAP_ANY, 0);
 		REQUIRE_EQ(kc_nevents, 5);
-		CHECK(ev(3)->key_is_mkey && ev(4)->key_is_mkey);
+		CHECK(!ev(3)->m_null && !ev(4)->m_null);
+		CHECK_NE(ev(3)->ext_port, ev(4)->ext_port);
 		ut_nat_free(t);
 	}
 }

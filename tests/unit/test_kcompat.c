@@ -476,31 +476,35 @@ static void kc_environment_log(void)
 	struct napt_okey k = ut_key(IPPROTO_TCP, HOST(3), 22);
 	u8 pkt[UT_PKT_MAX];
 	struct sk_buff *skb;
-	struct napt_map *m;
 	unsigned int len;
 
-	m = napt_map_alloc();
-	REQUIRE(m);
-	RCU_INIT_POINTER(m->st, NULL);
-	m->key = ut_key(IPPROTO_UDP, HOST(2), 53);
-	m->key.rem_addr = REM1;
-	m->ext_addr = EXT1;
-	m->ext_port = htons(4000);
-	m->type = NAPT_MAP_DYNAMIC;
-	m->dead = true;
-	napt_event(NULL, m, &m->key, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED);
-	napt_event(NULL, NULL, &k, NAPT_EVENT_REFUSED, NAPT_REASON_NO_PORT);
+	{
+		struct napt_ev e1 = {
+			.proto = IPPROTO_UDP, .type = NAPT_MAP_DYNAMIC,
+			.has_ext = true, .int_addr = HOST(2),
+			.int_port = htons(53), .ext_addr = EXT1,
+			.ext_port = htons(4000),
+		};
+		struct napt_ev e2 = {
+			.proto = k.proto, .int_addr = k.int_addr,
+			.int_port = k.int_port,
+			/* ignored without has_ext */
+			.ext_addr = EXT1, .ext_port = htons(1),
+		};
+
+		napt_event(NULL, &e1, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED);
+		napt_event(NULL, &e2, NAPT_EVENT_REFUSED, NAPT_REASON_NO_PORT);
+	}
 	REQUIRE_EQ(kc_nevents, 2);
 	CHECK_EQ(kc_events[0].event, NAPT_EVENT_REMOVED);
 	CHECK_EQ(kc_events[0].reason, NAPT_REASON_EXPIRED);
-	CHECK(kc_events[0].key_is_mkey && !kc_events[0].m_null);
-	CHECK(kc_events[0].dead);
-	CHECK_EQX(kc_events[0].rem_addr, REM1);
+	CHECK(!kc_events[0].m_null);
+	CHECK_EQX(kc_events[0].int_addr, HOST(2));
 	CHECK_EQ(ntohs(kc_events[0].ext_port), 4000);
-	CHECK(kc_events[1].m_null && !kc_events[1].key_is_mkey);
+	CHECK(kc_events[1].m_null);
 	CHECK_EQ(kc_events[1].proto, IPPROTO_TCP);
 	CHECK_EQ(kc_events[1].ext_addr, 0);
-	napt_map_free_rcu(m);
+	CHECK_EQ(kc_events[1].ext_port, 0);
 
 	len = ut_udp(pkt, HOST(2), 53, REM1, 99, 100);
 	skb = kc_skb_new(pkt, len, 20);

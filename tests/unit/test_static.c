@@ -163,7 +163,6 @@ static void static_add_explicit_port(void)
 	CHECK_EQ(e->event, NAPT_EVENT_CREATED);
 	CHECK_EQ(e->reason, NAPT_REASON_NONE);
 	CHECK(!e->m_null);
-	CHECK(e->key_is_mkey);
 	CHECK_EQ(e->type, NAPT_MAP_STATIC);
 	CHECK_EQ(e->proto, IPPROTO_UDP);
 	CHECK_EQX(e->int_addr, HOST(10));
