@@ -728,13 +728,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		env.uptime = (now_ms() - g.start) / 1000;
 		svc = svc_of_url(url);
 		perr = soap_parse(h->body, h->len, &r);
-		if (perr == SOAP_E_XML) {
+		if (perr == SOAP_E_XML)
 			igd_log(LOG_INFO, "HTTP: malformed SOAP from %s",
 				inet_ntoa(env.client));
-			return reply_text(c, MHD_HTTP_BAD_REQUEST, "bad SOAP\n");
-		}
 		if (!perr && !soapaction_ok(c, &r))
-			perr = SOAP_E_XML;	/* gives 401 Invalid Action */
+			perr = SOAP_E_ACTION;
 		sb_init(&b, out, sizeof(out));
 		status = soap_handle(svc, &r, perr, &env, &b);
 		igd_log(LOG_DEBUG, "SOAP %s from %s: %d", r.action,

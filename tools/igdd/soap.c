@@ -869,7 +869,12 @@ int soap_handle(enum soap_service svc, const struct soap_req *r, int perr,
 {
 	struct resp rs = { .b = out, .action = r->action, .svc = svc };
 
-	if (perr == SOAP_E_ARGS)
+	/*
+	 * A body that does not parse gets a UPnP fault, not a bare HTTP 400:
+	 * clients such as miniupnpc take any answer without an errorCode
+	 * for a success.
+	 */
+	if (perr == SOAP_E_ARGS || perr == SOAP_E_XML)
 		return fault(out, 402);
 	if (perr)
 		return fault(out, 401);

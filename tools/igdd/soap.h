@@ -39,8 +39,9 @@ struct soap_req {
 
 enum {
 	SOAP_OK = 0,
-	SOAP_E_XML = -1,	/* not a well-formed SOAP envelope: HTTP 400 */
+	SOAP_E_XML = -1,	/* not a well-formed SOAP envelope: UPnP 402 */
 	SOAP_E_ARGS = -2,	/* too many/too long/duplicate args: UPnP 402 */
+	SOAP_E_ACTION = -3,	/* SOAPACTION header and body disagree: 401 */
 };
 
 /** soap_parse() - parse an envelope of @len bytes; SOAP_OK, SOAP_E_XML or SOAP_E_ARGS */
