@@ -819,7 +819,7 @@ static void test_pcp_options(void)
 /* Random and mutated datagrams: no crash, answers bounded and well formed. */
 static void test_random(void)
 {
-	static const char *seeds[] = {
+	static const char *const seeds[] = {
 		"0000",
 		"0001 0000 1388 1388 00000e10",
 		"0002 0000 0000 0000 00000000",
