@@ -191,6 +191,28 @@ check_err $? "upnpc -l still lists 19500: $list"
 log_test "a lease ends: the kernel removes the mapping"
 
 ##############################################################################
+# Reload
+
+sed -i 's/^max-lease 3600$/max-lease 1800/' "$TMP/igdd.conf"
+kill -HUP "$IGDD_PID"
+slowwait 10 grep -q "configuration reloaded" "$TMP/igdd.log"
+check_err $? "no reload logged"
+out=$(upnpc1 -e reload -a 192.168.1.2 7003 7003 TCP 0)
+[[ $(owner_of tcp 7003) == "upnp 192.168.1.2:7003 1800 reload" ]]
+check_err $? "after SIGHUP, lease 0 gave '$(owner_of tcp 7003)': $out"
+echo "bogus-directive 1" >>"$TMP/igdd.conf"
+kill -HUP "$IGDD_PID"
+slowwait 10 grep -q "line 9: unknown directive 'bogus-directive'" "$TMP/igdd.log"
+check_err $? "a bad configuration was not reported with its line"
+kill -0 "$IGDD_PID"
+check_err $? "igdd died on a bad configuration"
+sed -i '/^bogus-directive/d' "$TMP/igdd.conf"
+out=$(upnpc1 -d 7003 TCP)
+[[ -z $(owner_of tcp 7003) ]]
+check_err $? "upnpc -d 7003: $out"
+log_test "SIGHUP reloads; a bad file is refused with its line number"
+
+##############################################################################
 # Restart
 
 before=$(upnpc1 -l | grep -E '^ *[0-9]+ (TCP|UDP)' | sed -E 's/ [0-9]+$//' | sort)

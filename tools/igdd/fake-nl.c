@@ -15,6 +15,7 @@
 struct igd_map tab[FAKE_MAX];
 unsigned int ntab;
 bool nat_down;
+const char *fake_ext = "203.0.113.1";
 
 int igd_nl_open(void) { return 0; }
 void igd_nl_close(void) {}
@@ -106,7 +107,7 @@ int igd_nl_ext_addr(struct in_addr *addr)
 {
 	if (nat_down)
 		return -ENOENT;
-	inet_pton(AF_INET, "203.0.113.1", addr);
+	inet_pton(AF_INET, fake_ext, addr);
 	return 0;
 }
 

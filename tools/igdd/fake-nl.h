@@ -9,5 +9,6 @@
 extern struct igd_map tab[FAKE_MAX];	/* the "kernel" table */
 extern unsigned int ntab;
 extern bool nat_down;			/* every call: -ENOENT */
+extern const char *fake_ext;		/* the external address */
 
 #endif /* IGDD_FAKE_NL_H */

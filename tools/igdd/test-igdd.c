@@ -563,6 +563,18 @@ static void test_soap_actions(void)
 			     "GetCommonLinkProperties", ""));
 	CHECK(st == 200 && strstr(out, "<NewPhysicalLinkStatus>Up<"),
 	      "GetCommonLinkProperties");
+	fake_ext = "100.64.0.2";	/* behind a carrier-grade NAT */
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.2", simple_xml(IP1, "GetStatusInfo", ""));
+	CHECK(st == 200 && strstr(out, "<NewConnectionStatus>Connected<") &&
+	      strstr(out, "ERROR_IP_CONFIGURATION"), "double NAT: %s", out);
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.2", simple_xml(IP1, "GetExternalIPAddress", ""));
+	CHECK(st == 200 && strstr(out, "<NewExternalIPAddress>100.64.0.2<"),
+	      "double NAT: the private address is given: %s", out);
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
+		  add_xml(IP1, "AddPortMapping", "", "18200", "TCP", "8200",
+			  "192.168.1.2", "x", "60"));
+	CHECK(st == 200, "double NAT: mappings still work: %d", code());
+	fake_ext = "203.0.113.1";
 	nat_down = true;
 	call(SOAP_SVC_IPCONN1, "192.168.1.2",
 	     add_xml(IP1, "AddPortMapping", "", "18000", "TCP", "8000",
