@@ -451,30 +451,85 @@ static void dump_nest(const char *name, const struct nlattr *nest)
 		printf("%s empty\n", name);
 }
 
-static void print_hex(const char *name, const struct nlattr *a)
+/* How a request attribute is printed: "NAME VALUE". */
+enum attr_kind {
+	A_NONE,		/* not expected: "unknown ..." */
+	A_U8,
+	A_U16,
+	A_U32,
+	A_ADDR,		/* NLA_BE32 */
+	A_PORT,		/* NLA_BE16: "80 (be16 0x5000)" */
+	A_STR,		/* "[LEN] TEXT" */
+	A_FLAG,		/* "[LEN]" */
+	A_U8_LEN,	/* "[LEN] VALUE" */
+	A_HEX,		/* "[LEN] 0a1b..." */
+};
+
+struct attr_fmt {
+	const char *name;
+	enum attr_kind kind;
+};
+
+static void print_attr(const struct attr_fmt *f, const struct nlattr *a)
 {
 	const uint8_t *p = mnl_attr_get_payload(a);
 	uint16_t i, n = mnl_attr_get_payload_len(a);
+	char b[INET_ADDRSTRLEN];
 
-	printf("%s [%u] ", name, n);
-	for (i = 0; i < n; i++)
-		printf("%02x", p[i]);
+	printf("%s", f->name);
+	switch (f->kind) {
+	case A_U8:
+		printf(" %u", mnl_attr_get_u8(a));
+		break;
+	case A_U16:
+		printf(" %u", mnl_attr_get_u16(a));
+		break;
+	case A_U32:
+		printf(" %u", mnl_attr_get_u32(a));
+		break;
+	case A_ADDR:
+		printf(" %s", addr_str(mnl_attr_get_u32(a), b));
+		break;
+	case A_PORT:
+		printf(" %u (be16 %#06x)", ntohs(mnl_attr_get_u16(a)),
+		       mnl_attr_get_u16(a));
+		break;
+	case A_STR:
+		printf(" [%u] %s", n, mnl_attr_get_str(a));
+		break;
+	case A_FLAG:
+		printf(" [%u]", n);
+		break;
+	case A_U8_LEN:
+		printf(" [%u] %u", n, mnl_attr_get_u8(a));
+		break;
+	case A_HEX:
+		printf(" [%u] ", n);
+		for (i = 0; i < n; i++)
+			printf("%02x", p[i]);
+		break;
+	case A_NONE:
+		break;
+	}
 	putchar('\n');
 }
 
 /* What "natctl map list|add|del ARGS" would send. */
 static int map_request(int argc, char **argv)
 {
-	static const char *const names[NAPT_MAP_A_MAX + 1] = {
-		[NAPT_MAP_A_PROTO] = "proto",
-		[NAPT_MAP_A_TYPE] = "type",
-		[NAPT_MAP_A_INT_ADDR] = "int_addr",
-		[NAPT_MAP_A_INT_PORT] = "int_port",
-		[NAPT_MAP_A_EXT_ADDR] = "ext_addr",
-		[NAPT_MAP_A_EXT_PORT] = "ext_port",
-		[NAPT_MAP_A_REM_ADDR] = "rem_addr",
-		[NAPT_MAP_A_LEASE] = "lease",
-		[NAPT_MAP_A_DESC] = "desc",
+	static const struct attr_fmt fmt[NAPT_MAP_A_MAX + 1] = {
+		[NAPT_MAP_A_PROTO] = { "proto", A_U8 },
+		[NAPT_MAP_A_TYPE] = { "type", A_U8 },
+		[NAPT_MAP_A_INT_ADDR] = { "int_addr", A_ADDR },
+		[NAPT_MAP_A_INT_PORT] = { "int_port", A_PORT },
+		[NAPT_MAP_A_EXT_ADDR] = { "ext_addr", A_ADDR },
+		[NAPT_MAP_A_EXT_PORT] = { "ext_port", A_PORT },
+		[NAPT_MAP_A_REM_ADDR] = { "rem_addr", A_ADDR },
+		[NAPT_MAP_A_LEASE] = { "lease", A_U32 },
+		[NAPT_MAP_A_DESC] = { "desc", A_STR },
+		[NAPT_MAP_A_REPLACE] = { "replace", A_FLAG },
+		[NAPT_MAP_A_OWNER] = { "owner", A_U8_LEN },
+		[NAPT_MAP_A_COOKIE] = { "cookie", A_HEX },
 	};
 	static const struct {
 		const char *name;
@@ -486,7 +541,6 @@ static int map_request(int argc, char **argv)
 	};
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_ADD_MAP);
 	const struct nlattr *a, *m;
-	char b[INET_ADDRSTRLEN];
 	struct map_req r;
 	unsigned int t;
 
@@ -500,47 +554,10 @@ static int map_request(int argc, char **argv)
 		}
 		mnl_attr_for_each_nested(m, a) {
 			t = mnl_attr_get_type(m);
-			switch (t) {
-			case NAPT_MAP_A_PROTO:
-			case NAPT_MAP_A_TYPE:
-				printf("%s %u\n", names[t], mnl_attr_get_u8(m));
-				break;
-			case NAPT_MAP_A_INT_ADDR:
-			case NAPT_MAP_A_EXT_ADDR:
-			case NAPT_MAP_A_REM_ADDR:
-				printf("%s %s\n", names[t],
-				       addr_str(mnl_attr_get_u32(m), b));
-				break;
-			case NAPT_MAP_A_INT_PORT:
-			case NAPT_MAP_A_EXT_PORT:
-				printf("%s %u (be16 %#06x)\n", names[t],
-				       ntohs(mnl_attr_get_u16(m)),
-				       mnl_attr_get_u16(m));
-				break;
-			case NAPT_MAP_A_LEASE:
-				printf("%s %u\n", names[t],
-				       mnl_attr_get_u32(m));
-				break;
-			case NAPT_MAP_A_DESC:
-				printf("%s [%u] %s\n", names[t],
-				       mnl_attr_get_payload_len(m),
-				       mnl_attr_get_str(m));
-				break;
-			case NAPT_MAP_A_REPLACE:
-				printf("replace [%u]\n",
-				       mnl_attr_get_payload_len(m));
-				break;
-			case NAPT_MAP_A_OWNER:
-				printf("owner [%u] %u\n",
-				       mnl_attr_get_payload_len(m),
-				       mnl_attr_get_u8(m));
-				break;
-			case NAPT_MAP_A_COOKIE:
-				print_hex("cookie", m);
-				break;
-			default:
+			if (t > NAPT_MAP_A_MAX || !fmt[t].kind)
 				printf("unknown map %u\n", t);
-			}
+			else
+				print_attr(&fmt[t], m);
 		}
 	}
 	return MNL_CB_OK;
@@ -549,23 +566,23 @@ static int map_request(int argc, char **argv)
 /* What "natctl up|set ARGS" would send, ifindex 1 for the ext-if. */
 static int request(int argc, char **argv)
 {
-	static const char *const names[NAPT_A_MAX + 1] = {
-		[NAPT_A_EXT_IFINDEX] = "ext_ifindex",
-		[NAPT_A_EXT_ADDRS] = "ext_addrs",
-		[NAPT_A_INT_NETS] = "int_nets",
-		[NAPT_A_PORT_MIN] = "port_min",
-		[NAPT_A_PORT_MAX] = "port_max",
-		[NAPT_A_TIMEOUT_UDP] = "timeout_udp",
-		[NAPT_A_TIMEOUT_TCP_EST] = "timeout_tcp_est",
-		[NAPT_A_TIMEOUT_TCP_TRANS] = "timeout_tcp_trans",
-		[NAPT_A_TIMEOUT_ICMP] = "timeout_icmp",
-		[NAPT_A_BEHAVIOURS] = "behaviours",
-		[NAPT_A_FLAGS] = "flags",
-		[NAPT_A_MAX_MAPS] = "max_maps",
-		[NAPT_A_MAX_SESSIONS] = "max_sessions",
-		[NAPT_A_MAX_MAPS_PER_HOST] = "max_maps_per_host",
-		[NAPT_A_PORT_REUSE_DELAY] = "port_reuse_delay",
-		[NAPT_A_SYN_HOLD] = "syn_hold",
+	static const struct attr_fmt fmt[NAPT_A_MAX + 1] = {
+		[NAPT_A_EXT_IFINDEX] = { "ext_ifindex", A_U32 },
+		[NAPT_A_EXT_ADDRS] = { "ext_addrs", A_NONE },
+		[NAPT_A_INT_NETS] = { "int_nets", A_NONE },
+		[NAPT_A_PORT_MIN] = { "port_min", A_U16 },
+		[NAPT_A_PORT_MAX] = { "port_max", A_U16 },
+		[NAPT_A_TIMEOUT_UDP] = { "timeout_udp", A_U32 },
+		[NAPT_A_TIMEOUT_TCP_EST] = { "timeout_tcp_est", A_U32 },
+		[NAPT_A_TIMEOUT_TCP_TRANS] = { "timeout_tcp_trans", A_U32 },
+		[NAPT_A_TIMEOUT_ICMP] = { "timeout_icmp", A_U32 },
+		[NAPT_A_BEHAVIOURS] = { "behaviours", A_NONE },
+		[NAPT_A_FLAGS] = { "flags", A_NONE },
+		[NAPT_A_MAX_MAPS] = { "max_maps", A_U32 },
+		[NAPT_A_MAX_SESSIONS] = { "max_sessions", A_U32 },
+		[NAPT_A_MAX_MAPS_PER_HOST] = { "max_maps_per_host", A_U32 },
+		[NAPT_A_PORT_REUSE_DELAY] = { "port_reuse_delay", A_U32 },
+		[NAPT_A_SYN_HOLD] = { "syn_hold", A_U32 },
 	};
 	static const char *const cmds[] = { "up", "set" };
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_UP);
@@ -584,19 +601,16 @@ static int request(int argc, char **argv)
 	opts_put(nlh, &o, o.ext_if ? 1 : 0);
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		t = mnl_attr_get_type(a);
-		if (t > NAPT_A_MAX || !names[t]) {
+		if (t > NAPT_A_MAX || !fmt[t].name) {
 			printf("unknown %u\n", t);
-		} else if (t == NAPT_A_EXT_ADDRS || t == NAPT_A_INT_NETS ||
-			   t == NAPT_A_BEHAVIOURS) {
-			dump_nest(names[t], a);
 		} else if (t == NAPT_A_FLAGS) {
 			memcpy(&bf, mnl_attr_get_payload(a), sizeof(bf));
 			printf("flags value %#x selector %#x\n", bf.value,
 			       bf.selector);
-		} else if (t == NAPT_A_PORT_MIN || t == NAPT_A_PORT_MAX) {
-			printf("%s %u\n", names[t], mnl_attr_get_u16(a));
+		} else if (fmt[t].kind == A_NONE) {
+			dump_nest(fmt[t].name, a);
 		} else {
-			printf("%s %u\n", names[t], mnl_attr_get_u32(a));
+			print_attr(&fmt[t], a);
 		}
 	}
 	return MNL_CB_OK;
