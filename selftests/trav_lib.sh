@@ -165,6 +165,7 @@ trav_cell() {
 	local row=$1 col=$2 expect=$3 got=$4 details=${5:-}
 
 	echo "TRAV row=$row col=$col expect=$expect got=$got"
+	[[ -n $details ]] && echo "INFO: $row $col: $details"
 	if [[ $got == error ]]; then
 		check_err 1 "$row $col: the attempt could not be made: $details"
 	else
