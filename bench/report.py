@@ -213,7 +213,7 @@ def plots(outdir, stamp, est, fill, cg):
         lines = ", ".join(
             f"'{dat}' index {i} using 1:2:3:4 with yerrorlines title '{c}'"
             for i, c in enumerate(cfgs))
-        if gnuplot(f"""set terminal png size 900,560
+        if gnuplot(f"""set terminal png size 900,560 noenhanced
 set output '{png}'
 set title 'Established UDP flows, 64-byte frames (median, min-max)'
 set logscale x
@@ -237,7 +237,7 @@ plot {lines}
         lines = ", ".join(
             f"'{dat}' index {i} using 1:2 with linespoints title '{c}'"
             for i, c in enumerate(cfgs))
-        if gnuplot(f"""set terminal png size 900,560
+        if gnuplot(f"""set terminal png size 900,560 noenhanced
 set output '{png}'
 set title 'New flows per second as the port range fills (every packet a new flow)'
 set xlabel 'port range in use after the step (%)'
@@ -261,7 +261,7 @@ plot {lines}
         lines = ", ".join(
             f"'{dat}' index {i} using 1:2 with linespoints title '{o}'"
             for i, o in enumerate(ops))
-        if gnuplot(f"""set terminal png size 900,560
+        if gnuplot(f"""set terminal png size 900,560 noenhanced
 set output '{png}'
 set title 'Userspace build under callgrind: instructions per operation'
 set logscale xy
