@@ -13,6 +13,19 @@
 
 #define ROUTER ip4(198, 51, 100, 254)
 
+/*
+ * Port unreachable from @from to EXT1 quoting @qlen bytes of @q, built in
+ * @err and run through napt_xlate_in(): the verdict.
+ */
+static unsigned int unreach_in(struct ut_nat *t, u8 *err, __be32 from,
+			       const u8 *q, unsigned int qlen)
+{
+	unsigned int len = ut_icmp_err(err, from, EXT1, ICMP_DEST_UNREACH,
+				       ICMP_PORT_UNREACH, q, qlen);
+
+	return ut_in(t, err, len);
+}
+
 static struct ut_nat *nat(void)
 {
 	return ut_nat_new(4096, 16384);
@@ -426,20 +439,15 @@ static void icmperr_in_expired_session(void)
 {
 	struct ut_nat *t = nat();
 	u8 err[UT_PKT_MAX];
-	unsigned int len;
 	struct pair p;
 
 	REQUIRE(t);
 	REQUIRE(mk_out(t, &p, IPPROTO_UDP, 8, 0));
 	kc_advance(299);
-	len = ut_icmp_err(err, REM1, EXT1, ICMP_DEST_UNREACH,
-			  ICMP_PORT_UNREACH, p.ext, p.len);
-	CHECK_EQ(ut_in(t, err, len), NF_ACCEPT);
+	CHECK_EQ(unreach_in(t, err, REM1, p.ext, p.len), NF_ACCEPT);
 	CHECK_EQX(ut_daddr(err), HOST(11));
 	kc_advance(1);			/* 300 s: the session is over */
-	len = ut_icmp_err(err, REM1, EXT1, ICMP_DEST_UNREACH,
-			  ICMP_PORT_UNREACH, p.ext, p.len);
-	CHECK_EQ(ut_in(t, err, len), NF_DROP);
+	CHECK_EQ(unreach_in(t, err, REM1, p.ext, p.len), NF_DROP);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_ICMP_ERR), 1);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 2);	/* not swept by it */
 	ut_nat_free(t);

@@ -167,6 +167,31 @@ static void xlate_tcp_roundtrip(void)
 	}
 }
 
+/*
+ * The packets of the per-protocol loops: @host:@port to REM1 (UDP to 53
+ * with @ulen bytes, a TCP SYN to 80, an echo request with identifier
+ * @port, sequence @seq and @ilen bytes), and REM1's answer to EXT1:@ext.
+ */
+static unsigned int pkt_out(u8 *pkt, u8 p, __be32 host, u16 port, u16 seq,
+			    unsigned int ulen, unsigned int ilen)
+{
+	if (p == IPPROTO_UDP)
+		return ut_udp(pkt, host, port, REM1, 53, ulen);
+	if (p == IPPROTO_TCP)
+		return ut_tcp(pkt, host, port, REM1, 80, UT_SYN, 0);
+	return ut_icmp(pkt, host, REM1, ICMP_ECHO, 0, port, seq, ilen);
+}
+
+static unsigned int pkt_back(u8 *pkt, u8 p, u16 ext, u16 seq,
+			     unsigned int ulen, unsigned int ilen)
+{
+	if (p == IPPROTO_UDP)
+		return ut_udp(pkt, REM1, 53, EXT1, ext, ulen);
+	if (p == IPPROTO_TCP)
+		return ut_tcp(pkt, REM1, 80, EXT1, ext, UT_SYN | UT_ACK, 0);
+	return ut_icmp(pkt, REM1, EXT1, ICMP_ECHOREPLY, 0, ext, seq, ilen);
+}
+
 /* A second host with the same port: the port itself is rewritten. */
 static void xlate_port_rewrite_checksums(void)
 {
@@ -183,16 +208,8 @@ static void xlate_port_rewrite_checksums(void)
 
 			REQUIRE(t);
 			for (host = 10; host <= 11; host++) {
-				if (p == IPPROTO_UDP)
-					len = ut_udp(pkt, HOST(host), 7000,
-						     REM1, 53, 17);
-				else if (p == IPPROTO_TCP)
-					len = ut_tcp(pkt, HOST(host), 7000,
-						     REM1, 80, UT_SYN, 0);
-				else
-					len = ut_icmp(pkt, HOST(host), REM1,
-						      ICMP_ECHO, 0, 7000, 1,
-						      56);
+				len = pkt_out(pkt, p, HOST(host), 7000, 1, 17,
+					      56);
 				CHECK_EQ(ut_xlate_skb(t, true, pkt, len,
 						      heads[h], CHECKSUM_NONE,
 						      NULL), NF_ACCEPT);
@@ -206,14 +223,7 @@ static void xlate_port_rewrite_checksums(void)
 			CHECK_EQ(ntohs(map_of(t, p, HOST(11), 7000)->ext_port),
 				 ext);
 			/* and back */
-			if (p == IPPROTO_UDP)
-				len = ut_udp(pkt, REM1, 53, EXT1, ext, 18);
-			else if (p == IPPROTO_TCP)
-				len = ut_tcp(pkt, REM1, 80, EXT1, ext,
-					     UT_SYN | UT_ACK, 0);
-			else
-				len = ut_icmp(pkt, REM1, EXT1, ICMP_ECHOREPLY,
-					      0, ext, 1, 56);
+			len = pkt_back(pkt, p, ext, 1, 18, 56);
 			CHECK_EQ(ut_xlate_skb(t, false, pkt, len, heads[h],
 					      CHECKSUM_NONE, NULL), NF_ACCEPT);
 			CHECK_EQX(ut_daddr(pkt), HOST(11));
@@ -460,16 +470,8 @@ static void xlate_csum_complete(void)
 
 			REQUIRE(t);
 			for (host = 10; host <= 11; host++) {
-				if (p == IPPROTO_UDP)
-					len = ut_udp(pkt, HOST(host), 5000,
-						     REM1, 53, 31);
-				else if (p == IPPROTO_TCP)
-					len = ut_tcp(pkt, HOST(host), 5000,
-						     REM1, 80, UT_SYN, 0);
-				else
-					len = ut_icmp(pkt, HOST(host), REM1,
-						      ICMP_ECHO, 0, 5000, 9,
-						      31);
+				len = pkt_out(pkt, p, HOST(host), 5000, 9, 31,
+					      31);
 				csum = ut_wsum(pkt, len);
 				CHECK_EQ(ut_xlate_skb(t, true, pkt, len,
 						      heads[h],
@@ -480,14 +482,7 @@ static void xlate_csum_complete(void)
 					  wfold(ut_wsum(pkt, len)));
 				ext = ut_sport(pkt);
 			}
-			if (p == IPPROTO_UDP)
-				len = ut_udp(pkt, REM1, 53, EXT1, ext, 31);
-			else if (p == IPPROTO_TCP)
-				len = ut_tcp(pkt, REM1, 80, EXT1, ext,
-					     UT_SYN | UT_ACK, 0);
-			else
-				len = ut_icmp(pkt, REM1, EXT1, ICMP_ECHOREPLY,
-					      0, ext, 9, 31);
+			len = pkt_back(pkt, p, ext, 9, 31, 31);
 			csum = ut_wsum(pkt, len);
 			CHECK_EQ(ut_xlate_skb(t, false, pkt, len, heads[h],
 					      CHECKSUM_COMPLETE, &csum),
