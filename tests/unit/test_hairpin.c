@@ -255,6 +255,34 @@ static void hairpin_not_a_mapping(void)
 }
 
 /*
+ * @pkt, an echo (@type) hairpinned to @to from EXT1 with identifier @id,
+ * checksums right; rerouted to @to, the @n-th hairpinned packet.
+ */
+static void echo_hairpinned(struct ut_nat *t, const u8 *pkt, u8 type,
+			    __be32 to, u16 id, unsigned int n)
+{
+	CHECK_EQX(ut_daddr(pkt), to);
+	CHECK_EQX(ut_saddr(pkt), EXT1);
+	CHECK_EQ(ut_sport(pkt), id);
+	CHECK_EQ(pkt[20], type);
+	CHECK(ut_ip_csum_ok(pkt));
+	CHECK(ut_l4_csum_ok(pkt, false));
+	CHECK_EQ(kc_reroute_calls, n);
+	CHECK_EQX(kc_reroute_daddr, to);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), n);
+}
+
+/* @pkt goes through napt_xlate_hairpin() accepted and unchanged */
+static void untouched(struct ut_nat *t, u8 *pkt, unsigned int len)
+{
+	u8 orig[UT_PKT_MAX];
+
+	memcpy(orig, pkt, len);
+	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
+	CHECK(!memcmp(pkt, orig, len));
+}
+
+/*
  * ICMP echo: LAN1 pings EXT1 with the identifier of LAN2's ICMP mapping;
  * LAN2 gets the request from EXT1 with LAN1's external identifier, and
  * its kernel's reply comes back to LAN1 as from EXT1 with LAN1's own.
@@ -262,7 +290,7 @@ static void hairpin_not_a_mapping(void)
 static void hairpin_icmp_echo(void)
 {
 	struct ut_nat *t = nat();
-	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+	u8 pkt[UT_PKT_MAX];
 	struct napt_map *m1;
 	unsigned int len;
 	u16 x1, x2;
@@ -280,38 +308,19 @@ static void hairpin_icmp_echo(void)
 	REQUIRE(m1);
 	x1 = ntohs(m1->ext_port);
 	CHECK_NE(x1, x2);		/* x2 is LAN2's */
-	CHECK_EQX(ut_daddr(pkt), LAN2);
-	CHECK_EQX(ut_saddr(pkt), EXT1);
-	CHECK_EQ(ut_sport(pkt), x1);
-	CHECK_EQ(pkt[20], ICMP_ECHO);
-	CHECK(ut_ip_csum_ok(pkt));
-	CHECK(ut_l4_csum_ok(pkt, false));
-	CHECK_EQ(kc_reroute_calls, 1);
-	CHECK_EQX(kc_reroute_daddr, LAN2);
-	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 1);
+	echo_hairpinned(t, pkt, ICMP_ECHO, LAN2, x1, 1);
 
 	/* LAN2's kernel answers to EXT1, identifier x1 */
 	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, x1, 7, 8);
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
-	CHECK_EQX(ut_daddr(pkt), LAN1);
-	CHECK_EQX(ut_saddr(pkt), EXT1);
-	CHECK_EQ(ut_sport(pkt), x2);	/* LAN1's own identifier */
-	CHECK_EQ(pkt[20], ICMP_ECHOREPLY);
-	CHECK(ut_ip_csum_ok(pkt));
-	CHECK(ut_l4_csum_ok(pkt, false));
-	CHECK_EQ(kc_reroute_calls, 2);
-	CHECK_EQX(kc_reroute_daddr, LAN1);
-	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 2);
+	/* to LAN1 with its own identifier */
+	echo_hairpinned(t, pkt, ICMP_ECHOREPLY, LAN1, x2, 2);
 
 	/* a reply that answers no hairpinned request is the gateway's */
 	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, x2, 7, 8);
-	memcpy(orig, pkt, len);
-	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
-	CHECK(!memcmp(pkt, orig, len));
+	untouched(t, pkt, len);
 	len = ut_icmp(pkt, LAN2, EXT1, ICMP_ECHOREPLY, 0, 999, 7, 8);
-	memcpy(orig, pkt, len);
-	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
-	CHECK(!memcmp(pkt, orig, len));
+	untouched(t, pkt, len);
 	CHECK_EQ(kc_reroute_calls, 2);
 
 	/* APDF: LAN2 never pinged LAN1's external address: filtered */
