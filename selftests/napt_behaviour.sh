@@ -83,7 +83,7 @@ napt_topo_setup
 ip -n "$INET" addr add $INET_ADDR2/24 dev eth0
 in_ns "$INET" /usr/bin/python3 "$SELF/napt_beh_srv.py" -r "$TMPD/srv.ready" \
 	$INET_ADDR:5000 $INET_ADDR:5001 $INET_ADDR2:5000 $INET_ADDR2:5001 &
-slowwait 5 test -e "$TMPD/srv.ready" || ksft_exit_fail "INET servers did not start"
+slowwait 30 test -e "$TMPD/srv.ready" || ksft_exit_fail "INET servers did not start"
 
 # The mode natctl names a pair by, "null" for the others.
 declare -A MODE=([eim/eif]=full-cone [eim/adf]=restricted-cone

@@ -56,7 +56,7 @@ hp0=$(gw_stat hairpin_pkts)
 beh_udp "$LAN2" -s 42000 -t 10 ask:$INET_ADDR:5000 note:ready echo \
 	>"$TMPD/lan2.fc" &
 lan2=$!
-slowwait 5 has_line "$TMPD/lan2.fc" ready ||
+slowwait 30 has_line "$TMPD/lan2.fc" ready ||
 	check_err 1 "LAN2 made no mapping: $(cat "$TMPD/lan2.fc")"
 out=$(beh_udp "$LAN1" -s 43000 send:$GW_EXT:42000:hello recv)
 check_err $? "LAN1 got no answer through the hairpin"
@@ -83,7 +83,7 @@ df0=$(gw_stat drop_filtered)
 beh_udp "$LAN2" -s 42100 -t 10 ask:$INET_ADDR:5000 note:ready \
 	wait:"$TMPD/go" send:$GW_EXT:43100:from-lan2 recv >"$TMPD/lan2.prc" &
 lan2=$!
-slowwait 5 has_line "$TMPD/lan2.prc" ready ||
+slowwait 30 has_line "$TMPD/lan2.prc" ready ||
 	check_err 1 "LAN2 made no mapping: $(cat "$TMPD/lan2.prc")"
 beh_udp "$LAN1" -s 43100 -t 20 send:$GW_EXT:42100:first note:sent \
 	recv send:$GW_EXT:42100:second >"$TMPD/lan1.prc" &

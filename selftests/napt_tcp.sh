@@ -174,7 +174,7 @@ m0=$(gw_stat syn_hold_matched)
 u0=$(gw_stat syn_hold_unreach)
 synhold -w 10 -r "$TMPD/syn-sent" $INET_ADDR 6300 $GW_EXT 46300 >"$TMPD/syn-so" &
 inet=$!
-slowwait 10 test -e "$TMPD/syn-sent" ||
+slowwait 30 test -e "$TMPD/syn-sent" ||
 	check_err 1 "INET sent no SYN"
 in_ns "$LAN1" /usr/bin/python3 -c '
 import socket
