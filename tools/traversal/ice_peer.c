@@ -2,12 +2,17 @@
 /*
  * ice_peer - one ICE agent (libnice) for the traversal tests.
  *
- *   ice_peer -r RDV -k SESSION -i SELF -j PEER -s STUN[:3478]
+ *   ice_peer -r RDV -k SESSION -i SELF -j PEER [-s STUN[:3478]]
  *            -T TURN[:3478] -u USER -w PASS [-c] [-R] [-t SECS]
  *
- * Gathers host, server-reflexive (STUN at -s) and relay (TURN over UDP at
- * -T with the long-term credentials -u/-w) candidates for one stream of one
- * component, publishes its credentials and candidates at the rendezvous as
+ * Gathers host (the IPv4 addresses of the interfaces), server-reflexive
+ * and relay (TURN over UDP at -T with the long-term credentials -u/-w)
+ * candidates for one stream of one component.  libnice makes the
+ * server-reflexive candidate from the XOR-MAPPED-ADDRESS of the TURN
+ * Allocate answer; -s adds a STUN server of its own, but libnice 0.1.21
+ * then drops coturn's Binding answers on the socket it shares with the
+ * TURN allocation ("no cookie": the srflx discovery never ends), so the
+ * tests leave it out.  It publishes its credentials and candidates at the rendezvous as
  * SESSION/SELF, reads the peer's from SESSION/PEER, and runs the ICE
  * connectivity checks (RFC 5245), as the controlling agent with -c.  -R
  * sets libnice's force-relay: only relay candidates, so that the data go
@@ -34,6 +39,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <nice/agent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,10 +326,37 @@ err:
 	g_main_loop_quit(loop);
 }
 
+/*
+ * Host candidates from the IPv4 addresses of the interfaces that are up,
+ * loopback excepted (the tests are IPv4; libnice would also offer IPv6
+ * link-local addresses, which lead nowhere across a NAT).
+ */
+static int add_ipv4_addresses(void)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa))
+		return -1;
+	for (i = ifa; i; i = i->ifa_next) {
+		NiceAddress a;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		nice_address_init(&a);
+		nice_address_set_from_sockaddr(&a, i->ifa_addr);
+		if (nice_agent_add_local_address(agent, &a))
+			n++;
+	}
+	freeifaddrs(ifa);
+	return n ? 0 : -1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ice_peer -r RDV -k SESSION -i SELF -j PEER -s STUN[:PORT]\n"
+		"usage: ice_peer -r RDV -k SESSION -i SELF -j PEER [-s STUN[:PORT]]\n"
 		"                -T TURN[:PORT] -u USER -w PASS [-c] [-R] [-t SECS]\n");
 	exit(2);
 }
@@ -350,12 +384,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || !o.rdv || !o.session || !o.self || !o.peer ||
-	    !o.stun || !o.turn || !o.user || !o.pass || o.secs < 1 ||
-	    o.secs > 600 || trav_parse_ep(o.stun, &stun, 3478) ||
+	    !o.turn || !o.user || !o.pass || o.secs < 1 ||
+	    o.secs > 600 || (o.stun && trav_parse_ep(o.stun, &stun, 3478)) ||
 	    trav_parse_ep(o.turn, &turn, 3478) || strchr(o.self, ' ') ||
 	    strchr(o.peer, ' '))
 		usage();
-	inet_ntop(AF_INET, &stun.sin_addr, sa, sizeof(sa));
+	if (o.stun)
+		inet_ntop(AF_INET, &stun.sin_addr, sa, sizeof(sa));
 	inet_ntop(AF_INET, &turn.sin_addr, ta, sizeof(ta));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	deadline = trav_now_ms() + o.secs * 1000LL;
@@ -367,10 +402,11 @@ int main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	agent = nice_agent_new(g_main_loop_get_context(loop),
 			       NICE_COMPATIBILITY_RFC5245);
+	if (o.stun)
+		g_object_set(agent, "stun-server", sa,
+			     "stun-server-port", (guint)ntohs(stun.sin_port), NULL);
 	g_object_set(agent,
 		     "controlling-mode", o.controlling,
-		     "stun-server", sa,
-		     "stun-server-port", (guint)ntohs(stun.sin_port),
 		     "upnp", FALSE,
 		     "ice-tcp", FALSE,
 		     "force-relay", o.force_relay,
@@ -383,6 +419,10 @@ int main(int argc, char **argv)
 	g_signal_connect(agent, "component-state-changed",
 			 G_CALLBACK(on_state), NULL);
 
+	if (add_ipv4_addresses()) {
+		fprintf(stderr, "%s: no IPv4 address to use\n", o.self);
+		return 2;
+	}
 	stream_id = nice_agent_add_stream(agent, 1);
 	if (!stream_id ||
 	    !nice_agent_set_relay_info(agent, stream_id, 1, ta,
