@@ -5,8 +5,8 @@
   igdd_probe.py search IFADDR ST [WAIT]      M-SEARCH to the multicast group
         from IFADDR; print each answer's headers as "ST|USN|LOCATION|...";
         exit 1 when none came
-  igdd_probe.py unicast-search ADDR [WAIT]   M-SEARCH ssdp:all to ADDR:1900;
-        exit 0 if an answer came, 1 if none
+  igdd_probe.py unicast-search ADDR [WAIT [IFADDR]]   M-SEARCH ssdp:all to
+        ADDR:1900 and to the group (from IFADDR); exit 0 if an answer came
   igdd_probe.py http-get HOST PORT PATH [HOSTHDR]   print "STATUS" (or
         "none" when the connection is refused, reset or silent)
   igdd_probe.py malformed LANADDR PORT       bad SSDP, HTTP and SOAP; print a
@@ -74,8 +74,8 @@ def search(ifaddr, st, wait=3.0):
     return 0 if got else 1
 
 
-def unicast_search(addr, wait=3.0):
-    s = udp_sock()
+def unicast_search(addr, wait=3.0, ifaddr=None):
+    s = udp_sock(ifaddr)
     m = msearch("ssdp:all").replace(b"239.255.255.250:1900",
                                     (addr + ":1900").encode())
     s.sendto(m, (addr, 1900))
@@ -295,7 +295,8 @@ def main(a):
     if a[0] == "search":
         return search(a[1], a[2], float(a[3]) if len(a) > 3 else 3.0)
     if a[0] == "unicast-search":
-        return unicast_search(a[1], float(a[2]) if len(a) > 2 else 3.0)
+        return unicast_search(a[1], float(a[2]) if len(a) > 2 else 3.0,
+                              a[3] if len(a) > 3 else None)
     if a[0] == "http-get":
         print(get(a[1], int(a[2]), a[3], a[4] if len(a) > 4 else "%s:%s" % (a[1], a[2])))
         return 0
@@ -308,4 +309,8 @@ def main(a):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except Exception as e:  # a broken probe must not read as "no answer"
+        print("igdd_probe.py: %r" % e)
+        sys.exit(2)
