@@ -82,6 +82,8 @@ def ratios(est):
                 b = est.get(base, {}).get(flows)
                 if b and b["median"]:
                     r["vs_" + base] = s["median"] / b["median"]
+                if b and b["max"]:
+                    r["best_vs_" + base] = s["max"] / b["max"]
             res[m][flows] = r
     return res
 
@@ -315,18 +317,21 @@ def markdown(res, made, relimg):
                 cells.append(f"{fmt(s['median'])} [{fmt(s['min'])}-{fmt(s['max'])}]" if s else "-")
             L.append(f"| {c} | " + " | ".join(cells) + " |")
         L.append("")
-        L.append("Ratios of the medians (target: napt/plain >= 0.90, napt/masquerade >= 1.5):")
-        L.append("")
-        L.append("| napt mode | " + " | ".join(f"{f:,}: /plain, /masq" for f in flows) + " |")
-        L.append("|---|" + "---:|" * len(flows))
-        for m in NAPT_MODES:
-            if m not in rat:
-                continue
-            cells = []
-            for f in flows:
-                r = rat[m].get(f, {})
-                cells.append(f"{fmt(r.get('vs_plain'), 2)}, {fmt(r.get('vs_masq'), 2)}")
-            L.append(f"| {m} | " + " | ".join(cells) + " |")
+        for key, what in (("best_vs_", "the best repetitions (max), which a busy host disturbs least"),
+                          ("vs_", "the medians")):
+            L.append(f"Ratios of {what} (target: napt/plain >= 0.90, napt/masquerade >= 1.5):")
+            L.append("")
+            L.append("| napt mode | " + " | ".join(f"{f:,}: /plain, /masq" for f in flows) + " |")
+            L.append("|---|" + "---:|" * len(flows))
+            for m in NAPT_MODES:
+                if m not in rat:
+                    continue
+                cells = []
+                for f in flows:
+                    r = rat[m].get(f, {})
+                    cells.append(f"{fmt(r.get(key + 'plain'), 2)}, {fmt(r.get(key + 'masq'), 2)}")
+                L.append(f"| {m} | " + " | ".join(cells) + " |")
+            L.append("")
     L.append("")
     if "pps" in made:
         L.append(f"![pps vs flows]({relimg}/{made['pps']})")
@@ -406,15 +411,17 @@ def markdown(res, made, relimg):
 def targets(res):
     out = []
     rat, fill, mem, cg = res["ratios"], res["new_mappings"], res["memory"], res["ubench"]["siphash"]
-    if rat:
-        worst_p = min((r["vs_plain"] for m in rat.values() for r in m.values() if "vs_plain" in r), default=None)
-        worst_m = min((r["vs_masq"] for m in rat.values() for r in m.values() if "vs_masq" in r), default=None)
-        if worst_p is not None:
-            out.append({"what": "established napt/plain, worst mode and flow count",
-                        "measured": f"{worst_p:.2f}", "target": ">= 0.90", "ok": worst_p >= 0.90})
-        if worst_m is not None:
-            out.append({"what": "established napt/masquerade, worst mode and flow count",
-                        "measured": f"{worst_m:.2f}", "target": ">= 1.5", "ok": worst_m >= 1.5})
+    for key, how in (("best_vs_", "best repetitions"), ("vs_", "medians")):
+        vals_p = [r[key + "plain"] for m in rat.values() for r in m.values() if key + "plain" in r]
+        vals_m = [r[key + "masq"] for m in rat.values() for r in m.values() if key + "masq" in r]
+        if vals_p:
+            out.append({"what": f"established napt/plain ({how}), worst and best mode x flow count",
+                        "measured": f"{min(vals_p):.2f} .. {max(vals_p):.2f}", "target": ">= 0.90",
+                        "ok": min(vals_p) >= 0.90})
+        if vals_m:
+            out.append({"what": f"established napt/masquerade ({how}), worst and best mode x flow count",
+                        "measured": f"{min(vals_m):.2f} .. {max(vals_m):.2f}", "target": ">= 1.5",
+                        "ok": min(vals_m) >= 1.5})
     mq = fill.get("masq", {}).get("median_rate")
     nm = [fill[m]["median_rate"] / mq for m in NAPT_MODES if m in fill and mq]
     if nm:
