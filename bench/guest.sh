@@ -46,10 +46,10 @@ source "$(dirname "$0")/../selftests/lib.sh"
 [[ -r $BENCH_PARAMS ]] && source "$BENCH_PARAMS"
 : "${BENCH_CONFIGS:=plain masq full-cone restricted-cone port-restricted-cone symmetric}"
 : "${BENCH_FLOWS:=1 1024 64512 523264}"
-: "${BENCH_PKTS:=80000}"
-: "${BENCH_REPS:=5}"
+: "${BENCH_PKTS:=40000}"
+: "${BENCH_REPS:=3}"
 : "${BENCH_FILL_PORTS:=16384}"
-: "${BENCH_FILL_STEP:=5}"
+: "${BENCH_FILL_STEP:=10}"
 : "${BENCH_FILL_MAX:=95}"
 [[ -n ${BENCH_OUT:-} ]] || ksft_exit_fail "BENCH_OUT not set"
 
@@ -58,21 +58,33 @@ EXT_N=16	# external addresses of napt (NAPT_MAX_EXT_ADDRS)
 PORT_LO=1024
 PORT_HI=65535
 
+# What this changes globally goes back at exit: the tests after it in the
+# same guest boot must find the machine as it was.
+OLD_BACKLOG='' OLD_CT_HASH='' OLD_CT_MAX='' PKTGEN_LOADED=0
 cleanup() {
 	cleanup_all_ns
+	[[ -n $OLD_BACKLOG ]] && sysctl -qw net.core.netdev_max_backlog="$OLD_BACKLOG"
+	[[ -n $OLD_CT_HASH ]] && echo "$OLD_CT_HASH" > /sys/module/nf_conntrack/parameters/hashsize
+	[[ -n $OLD_CT_MAX ]] && sysctl -qw net.netfilter.nf_conntrack_max="$OLD_CT_MAX"
+	((PKTGEN_LOADED)) && rmmod pktgen 2>/dev/null
 }
 trap cleanup EXIT
 
 require_root
 require_cmd ip nft
-modprobe pktgen 2>/dev/null
+if [[ ! -d /sys/module/pktgen ]]; then
+	modprobe pktgen 2>/dev/null && PKTGEN_LOADED=1
+fi
 [[ -d /proc/net/pktgen ]] || ksft_exit_skip "no pktgen module"
 napt_load
 
+OLD_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
 sysctl -qw net.core.netdev_max_backlog=10000
 # conntrack: room for every flow, nothing expiring during a run
-modprobe nf_conntrack
 # (the table and the limit are global, the timeouts per namespace)
+modprobe nf_conntrack || ksft_exit_fail "no nf_conntrack"
+OLD_CT_HASH=$(cat /sys/module/nf_conntrack/parameters/hashsize)
+OLD_CT_MAX=$(sysctl -n net.netfilter.nf_conntrack_max)
 echo 524288 > /sys/module/nf_conntrack/parameters/hashsize
 sysctl -qw net.netfilter.nf_conntrack_max=4194304
 : > "$BENCH_OUT" || ksft_exit_fail "cannot write $BENCH_OUT"
@@ -412,10 +424,17 @@ done
 # BENCH_FILL_PORTS ports: every packet is a new flow (a new source port).
 if ((BENCH_FILL_PORTS > 0)); then
 	NAPT_MAX_MAPS=65536
-	step=$((BENCH_FILL_PORTS * BENCH_FILL_STEP / 100))
+	# the steps: every BENCH_FILL_STEP percent, and BENCH_FILL_MAX last
+	pcts=()
+	for ((pct = BENCH_FILL_STEP; pct < BENCH_FILL_MAX; pct += BENCH_FILL_STEP)); do
+		pcts+=("$pct")
+	done
+	pcts+=("$BENCH_FILL_MAX")
 	if setup_all 20000 $((20000 + BENCH_FILL_PORTS - 1)) 1; then
-		sp=1024
-		for ((pct = BENCH_FILL_STEP; pct <= BENCH_FILL_MAX; pct += BENCH_FILL_STEP)); do
+		sp=1024 prev=0
+		for pct in "${pcts[@]}"; do
+			# new flows to go from prev % to pct % of the range
+			step=$((BENCH_FILL_PORTS * pct / 100 - BENCH_FILL_PORTS * prev / 100))
 			for i in "${!CFGS[@]}"; do
 				use "$i"
 				cfg=${CFGS[i]}
@@ -432,7 +451,7 @@ if ((BENCH_FILL_PORTS > 0)); then
 					pps "$pps" entries_before "$before" entries_after "$after"
 				log_info "$cfg fill ${pct}%: $rx/$sent new flows in ${usec}us = $pps/s, entries $before -> $after"
 			done
-			sp=$((sp + step))
+			sp=$((sp + step)) prev=$pct
 		done
 	else
 		fail=1
