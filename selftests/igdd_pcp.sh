@@ -58,17 +58,25 @@ natpmp() {
 	ip netns exec "$ns" timeout 60 natpmpc -g 192.168.1.1 "$@" 2>&1
 }
 
-# minfo PROTO EXT_PORT: "OWNER INT_ADDR:INT_PORT LEASE COOKIE" of the static
-# mapping on EXT_PORT, from natctl -j map list (jq, not python: a TCG
-# guest on a loaded host starts python slowly); "none" if there is none
-minfo() {
-	local out
-
-	out=$(natctl -n "$GW" -j map list "$1" | jq -r --argjson p "$2" \
-		'.[] | select(.type == "static" and .ext_port == $p) |
-		 "\(.owner) \(.int_addr):\(.int_port) \(.lease) \(.cookie)"')
-	echo "${out:-none}"
+# snap: read the static mappings from natctl -j map list into SNAP, one
+# "PROTO EXT_PORT OWNER INT_ADDR:INT_PORT LEASE COOKIE" a line (jq, not
+# python: a TCG guest on a loaded host starts python slowly)
+SNAP=
+snap() {
+	SNAP=$(natctl -n "$GW" -j map list | jq -r '.[] | select(.type == "static") |
+		"\(.proto) \(.ext_port) \(.owner) \(.int_addr):\(.int_port) \(.lease) \(.cookie)"')
 }
+# sinfo PROTO EXT_PORT: "OWNER INT_ADDR:INT_PORT LEASE COOKIE" of that
+# mapping in SNAP, "none" if there is none
+sinfo() {
+	local p e rest
+
+	while read -r p e rest; do
+		[[ $p == "$1" && $e == "$2" ]] && { echo "$rest"; return; }
+	done <<<"$SNAP"
+	echo none
+}
+minfo() { snap; sinfo "$@"; }	# PROTO EXT_PORT, freshly read
 no_map() { [[ $(minfo "$1" "$2") == none ]]; }	# PROTO EXT_PORT
 
 igdd_alive() { kill -0 "$IGDD_PID" 2>/dev/null; }
@@ -142,9 +150,10 @@ natpmp "$LAN2" -a 15013 5013 udp 600 >/dev/null
 check_err $? "natpmpc from LAN2"
 out=$(natpmp "$LAN1" -a 0 0 udp 0)
 check_err $? "natpmpc -a 0 0 udp 0 failed: $out"
-no_map udp 15010 && no_map udp 15011
+snap
+[[ $(sinfo udp 15010) == none && $(sinfo udp 15011) == none ]]
 check_err $? "LAN1's UDP mappings still listed"
-[[ $(minfo tcp 15012) == "natpmp "* && $(minfo udp 15013) == "natpmp 192.168.1.3:"* ]]
+[[ $(sinfo tcp 15012) == "natpmp "* && $(sinfo udp 15013) == "natpmp 192.168.1.3:"* ]]
 check_err $? "delete-all took LAN1's TCP or LAN2's mapping too"
 log_test "NAT-PMP: internal port 0, lifetime 0 removes the client's UDP mappings only"
 
@@ -160,11 +169,13 @@ check_err $? "natpmpc on a UPnP-held port failed: $out"
 port=$(sed -n 's/.*Mapped public port \([0-9]*\) protocol UDP.*/\1/p' <<<"$out")
 [[ -n $port && $port != 16000 ]]
 check_err $? "NAT-PMP got port '$port' on the UPnP-held 16000: $out"
-info=$(minfo udp 16000)
+snap
+info=$(sinfo udp 16000)
 [[ $info == "upnp 192.168.1.3:6000 null null" ]]
 check_err $? "the UPnP mapping changed: '$info'"
-[[ -n $port && $(minfo udp "$port") == "natpmp 192.168.1.2:6000 600 null" ]]
-check_err $? "NAT-PMP's port $port listed as '$(minfo udp "$port")'"
+info=$(sinfo udp "$port")
+[[ -n $port && $info == "natpmp 192.168.1.2:6000 600 null" ]]
+check_err $? "NAT-PMP's port $port listed as '$info'"
 out=$(natpmp "$LAN1" -a 16001 6001 tcp 600)
 port=$(sed -n 's/.*Mapped public port \([0-9]*\) protocol TCP.*/\1/p' <<<"$out")
 [[ -n $port && $port != 16001 && $(minfo tcp 16001) == "admin 192.168.1.3:6001 "* ]]
@@ -229,7 +240,8 @@ check_err $? "client address field of another host: ${r[3]}"
 check_err $? "SCTP: ${r[4]}"
 [[ ${r[5]} == "result=0 lifetime=0 "*" len=24 op=0x80 version=2" ]]
 check_err $? "ANNOUNCE: ${r[5]}"
-no_map udp 17002 && no_map udp 17003
+snap
+[[ $(sinfo udp 17002) == none && $(sinfo udp 17003) == none ]]
 check_err $? "a refused request left a mapping"
 log_test "PCP: PREFER_FAILURE, THIRD_PARTY, ADDRESS_MISMATCH, UNSUPP_PROTOCOL, ANNOUNCE"
 
@@ -237,8 +249,9 @@ log_test "PCP: PREFER_FAILURE, THIRD_PARTY, ADDRESS_MISMATCH, UNSUPP_PROTOCOL, A
 out=$(natpmp "$LAN1" -a 0 7001 udp 0)
 [[ $out == *"not authorized"* ]]
 check_err $? "NAT-PMP deleted PCP's mapping: $out"
-[[ -n $port && $(minfo udp "$port") == "pcp 192.168.1.2:7001 600 $N1" ]]
-check_err $? "PCP mapping on $port: '$(minfo udp "$port")'"
+info=$(minfo udp "$port")
+[[ -n $port && $info == "pcp 192.168.1.2:7001 600 $N1" ]]
+check_err $? "PCP mapping on $port: '$info'"
 natpmp "$LAN1" -a 15020 5020 udp 600 >/dev/null
 out=$(pcp "$LAN1" map udp 5020 0 0 $N1)
 [[ $out == "result=2 "* && $(minfo udp 15020) == "natpmp "* ]]
