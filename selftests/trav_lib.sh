@@ -152,11 +152,15 @@ trav_setup() {
 		ksft_exit_fail "rendezvous does not listen: $(cat "$TRAV_TMP/rendezvous.log")"
 	wait_local_port_listen "$INET" 3478 udp ||
 		ksft_exit_fail "coturn does not listen: $(tail -5 "$TRAV_TMP/turn.log")"
-	# Every site reaches the services through its NATs.
-	for p in HA HB HC PUB; do
-		slowwait 20 in_ns "${!p}" "$TRAV_BIN/trav_peer" stun \
-			-s $TRAV_STUN >/dev/null ||
-			ksft_exit_fail "no STUN answer from $p"
+	# Every site reaches the services through its NATs (at once).
+	local pids=() hosts=(HA HB HC PUB) i
+	for p in "${hosts[@]}"; do
+		in_ns "${!p}" "$TRAV_BIN/trav_peer" stun -s $TRAV_STUN >/dev/null &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" ||
+			ksft_exit_fail "no STUN answer from ${hosts[$i]}"
 	done
 }
 

@@ -18,7 +18,7 @@
  * sets libnice's force-relay: only relay candidates, so that the data go
  * through the TURN server whatever the NATs (the "relay" method).
  *
- * Once the component is ready both agents send "HELLO SELF" every 200 ms
+ * Once the component is connected both agents send "HELLO SELF" every 200 ms
  * over the selected pair; the data are read with a receive callback
  * (nice_agent_attach_recv: without one the agent never reads its sockets).
  * It works when the peer's HELLO came in; then it publishes SESSION/SELF.ok
@@ -64,6 +64,7 @@ static guint stream_id;
 static int rfd = -1;
 static int exit_code = 1;
 static gboolean ready, got_hello, ok_sent;
+static guint last_state = NICE_COMPONENT_STATE_DISCONNECTED;
 static char rbuf[VAL_MAX + 64];
 static size_t rlen;
 static long long deadline;
@@ -137,9 +138,14 @@ static gboolean on_tick(gpointer data)
 	if (ready)
 		send_hello();
 	if (!left_ms()) {
-		finish(0, got_hello ? "(the peer did not confirm in time)"
-				    : ready ? "(ready, but no HELLO from the peer)"
-					    : "(no working pair in time)");
+		char why[200];
+
+		snprintf(why, sizeof(why), "(%s; state %s)",
+			 got_hello ? "the peer did not confirm in time" :
+			 ready ? "a pair was selected, but no HELLO from the peer" :
+			 "no pair selected in time",
+			 nice_component_state_to_string(last_state));
+		finish(0, why);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -200,6 +206,18 @@ static void on_recv(NiceAgent *a, guint sid, guint cid, guint len, gchar *buf,
 	g_unix_fd_add(rfd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_rdv, NULL);
 }
 
+static void on_pair(NiceAgent *a, guint sid, guint cid, gchar *lf,
+		    gchar *rf, gpointer data)
+{
+	(void)a;
+	(void)sid;
+	(void)cid;
+	(void)data;
+	fprintf(stderr, "%s: selected pair %s/%s\n", o.self, lf, rf);
+	ready = TRUE;
+	send_hello();
+}
+
 static void on_state(NiceAgent *a, guint sid, guint cid, guint state,
 		     gpointer data)
 {
@@ -209,7 +227,15 @@ static void on_state(NiceAgent *a, guint sid, guint cid, guint state,
 	(void)data;
 	fprintf(stderr, "%s: component state %s\n", o.self,
 		nice_component_state_to_string(state));
-	if (state == NICE_COMPONENT_STATE_READY) {
+	last_state = state;
+	if (state == NICE_COMPONENT_STATE_CONNECTED ||
+	    state == NICE_COMPONENT_STATE_READY) {
+		/*
+		 * Connected: a pair works and is selected; ready comes only
+		 * once every other pair has been checked, which for the
+		 * pairs that cannot work takes the whole STUN retransmission
+		 * time.
+		 */
 		ready = TRUE;
 		send_hello();
 	} else if (state == NICE_COMPONENT_STATE_FAILED && !got_hello) {
@@ -418,6 +444,8 @@ int main(int argc, char **argv)
 			 G_CALLBACK(on_gathered), NULL);
 	g_signal_connect(agent, "component-state-changed",
 			 G_CALLBACK(on_state), NULL);
+	g_signal_connect(agent, "new-selected-pair",
+			 G_CALLBACK(on_pair), NULL);
 
 	if (add_ipv4_addresses()) {
 		fprintf(stderr, "%s: no IPv4 address to use\n", o.self);
