@@ -314,14 +314,16 @@ static size_t natpmp_addr_reply(uint8_t *r, size_t max, time_t now)
 	return 12;
 }
 
-/* "Unsupported version": version 0, the opcode answered, result 1, epoch. */
-static size_t natpmp_unsupp_version(const uint8_t *q, size_t len, uint8_t *r,
-				    size_t max, time_t now)
+/*
+ * "Unsupported version" (RFC 6886 section 3.5 with erratum 3618): version
+ * 0, opcode 128 whatever was asked, result 1, epoch.
+ */
+static size_t natpmp_unsupp_version(uint8_t *r, size_t max, time_t now)
 {
 	if (max < 8)
 		return 0;
 	r[0] = NATPMP_VERSION;
-	r[1] = NATPMP_OP_REPLY | (len > 1 ? q[1] & 0x7f : 0);
+	r[1] = NATPMP_OP_REPLY;
 	put16(r + 2, NATPMP_UNSUPP_VERSION);
 	put32(r + 4, epoch(now));
 	return 8;
@@ -768,14 +770,14 @@ size_t pcp_handle(const uint8_t *req, size_t len,
 		if (cfg.pcp)
 			return pcp_handle_v2(req, len, client, resp, resp_max, now);
 		if (cfg.natpmp)
-			return natpmp_unsupp_version(req, len, resp, resp_max, now);
+			return natpmp_unsupp_version(resp, resp_max, now);
 		return 0;
 	default:
 		if (cfg.pcp)
 			return pcp_error(req, len < PCP_HDR_LEN ? len : PCP_HDR_LEN,
 					 PCP_UNSUPP_VERSION, resp, resp_max, now);
 		if (cfg.natpmp)
-			return natpmp_unsupp_version(req, len, resp, resp_max, now);
+			return natpmp_unsupp_version(resp, resp_max, now);
 		return 0;
 	}
 }

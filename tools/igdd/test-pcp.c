@@ -385,9 +385,9 @@ static void test_versions(void)
 	/* PCP off: a PCP request gets the NAT-PMP "unsupported version" */
 	setup(true, false, false);
 	n = askhex("0201 0000 00000e10" CLI NONCE1 "11000000 1388 1388" EXT);
-	expect("pcp off", resp, n, "0081 0001" EPOCH);
+	expect("pcp off", resp, n, "0080 0001" EPOCH);
 	n = askhex("0101");
-	expect("pcp off, version 1", resp, n, "0081 0001" EPOCH);
+	expect("pcp off, version 1", resp, n, "0080 0001" EPOCH);
 	check(fake.n == 0, "pcp off: nothing mapped");
 	/* both off: silence */
 	setup(false, false, false);
