@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """Probes of igdd for selftests/igdd_upnp.sh.
 
-  igdd_probe.py search IFADDR ST [WAIT]      M-SEARCH to the multicast group
-        from IFADDR; print each answer's headers as "ST|USN|LOCATION|...";
-        exit 1 when none came
+  igdd_probe.py search IFADDR WAIT ST...    M-SEARCH for each ST (own socket)
+        to the multicast group from IFADDR; print each answer's headers as
+        "I|ST|USN|LOCATION|..." (I: the index of the ST asked); exit 1 when
+        none came
   igdd_probe.py unicast-search ADDR [WAIT [IFADDR]]   M-SEARCH ssdp:all to
         ADDR:1900 and to the group (from IFADDR); exit 0 if an answer came
   igdd_probe.py http-get HOST PORT PATH [HOSTHDR]   print "STATUS" (or
         "none" when the connection is refused, reset or silent)
   igdd_probe.py malformed LANADDR PORT       bad SSDP, HTTP and SOAP; print a
         line per failed expectation; exit 1 if any
+  igdd_probe.py flood IFADDR N               N searches at once; print the
+        number of answers (2 per search answered)
   igdd_probe.py byebye IFADDR SECONDS        listen to the SSDP group; print
         the NTS of every NOTIFY, exit 0 once an ssdp:byebye came
 """
@@ -62,16 +65,23 @@ def udp_sock(ifaddr=None):
     return s
 
 
-def search(ifaddr, st, wait=3.0):
-    s = udp_sock(ifaddr)
-    s.sendto(msearch(st), (GROUP, 1900))
-    got = collect(s, wait)
-    for d in got:
-        h = headers(d)
-        print("|".join([h.get(k, "-") for k in
-                        ("ST", "USN", "LOCATION", "CACHE-CONTROL", "EXT",
-                         "SERVER", "BOOTID.UPNP.ORG", "CONFIGID.UPNP.ORG")]))
-    return 0 if got else 1
+def search(ifaddr, wait, sts):
+    """One socket per ST, all sent at once; answers as "I|ST|USN|..."."""
+    socks = []
+    for st in sts:
+        s = udp_sock(ifaddr)
+        s.sendto(msearch(st), (GROUP, 1900))
+        socks.append(s)
+    end = time.time() + wait
+    n = 0
+    for i, s in enumerate(socks):
+        for d in collect(s, max(0.0, end - time.time())):
+            h = headers(d)
+            n += 1
+            print("%d|" % i + "|".join([h.get(k, "-") for k in (
+                "ST", "USN", "LOCATION", "CACHE-CONTROL", "EXT", "SERVER",
+                "BOOTID.UPNP.ORG", "CONFIGID.UPNP.ORG")]))
+    return 0 if n else 1
 
 
 def unicast_search(addr, wait=3.0, ifaddr=None):
@@ -273,6 +283,15 @@ def malformed(lan, port):
     return 1 if bad else 0
 
 
+def flood(ifaddr, n, wait=3.0):
+    """n searches for upnp:rootdevice at once; print how many answers came."""
+    s = udp_sock(ifaddr)
+    for _ in range(n):
+        s.sendto(msearch("upnp:rootdevice"), (GROUP, 1900))
+    print(len(collect(s, wait)))
+    return 0
+
+
 def byebye(ifaddr, seconds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -293,7 +312,7 @@ def byebye(ifaddr, seconds):
 
 def main(a):
     if a[0] == "search":
-        return search(a[1], a[2], float(a[3]) if len(a) > 3 else 3.0)
+        return search(a[1], float(a[2]), a[3:])
     if a[0] == "unicast-search":
         return unicast_search(a[1], float(a[2]) if len(a) > 2 else 3.0,
                               a[3] if len(a) > 3 else None)
@@ -302,6 +321,8 @@ def main(a):
         return 0
     if a[0] == "malformed":
         return malformed(a[1], int(a[2]))
+    if a[0] == "flood":
+        return flood(a[1], int(a[2]))
     if a[0] == "byebye":
         return byebye(a[1], float(a[2]))
     print(__doc__)

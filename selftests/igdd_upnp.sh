@@ -85,23 +85,28 @@ check_err $? "upnpc -s: $out"
 check_err $? "upnpc -s: not connected: $out"
 log_test "upnpc -s discovers igdd and reads the external address"
 
-out=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 \
-	urn:schemas-upnp-org:device:InternetGatewayDevice:1 2)
-check_err $? "no answer to a search for IGD:1"
+URN=urn:schemas-upnp-org
+all=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 2 \
+	$URN:device:InternetGatewayDevice:1 $URN:service:WANIPConnection:1 \
+	$URN:device:InternetGatewayDevice:2 ssdp:all)
+check_err $? "no answer to the searches: $all"
+out=$(sed -n 's/^0|//p' <<<"$all")
 n=$(grep -c . <<<"$out")
-[[ $n == 1 && $out == "urn:schemas-upnp-org:device:InternetGatewayDevice:1|uuid:"*"::urn:schemas-upnp-org:device:InternetGatewayDevice:1|http://$LAN_GW:$PORT/rootDesc.xml|max-age="*"||"*"UPnP/1.1"*"|"[0-9]*"|1" ]]
+[[ $n == 1 && $out == "$URN:device:InternetGatewayDevice:1|uuid:"*"::$URN:device:InternetGatewayDevice:1|http://$LAN_GW:$PORT/rootDesc.xml|max-age="*"||"*"UPnP/1.1"*"|"[0-9]*"|1" ]]
 check_err $? "IGD:1 search answered: '$out'"
-out=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 \
-	urn:schemas-upnp-org:service:WANIPConnection:1 2)
+out=$(sed -n 's/^1|//p' <<<"$all")
 [[ $out == *"/rootDesc.xml|"* && $out != *rootDesc2* ]]
 check_err $? "WANIPConnection:1 search answered: '$out'"
-out=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 \
-	urn:schemas-upnp-org:device:InternetGatewayDevice:2 2)
+out=$(sed -n 's/^2|//p' <<<"$all")
 [[ $out == *"/rootDesc2.xml|"* && $out != *"/rootDesc.xml|"* ]]
 check_err $? "IGD:2 search answered: '$out'"
-out=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 ssdp:all 2)
-[[ $(grep -c . <<<"$out") -ge 18 && $out == *upnp:rootdevice* ]]
+out=$(sed -n 's/^3|//p' <<<"$all")
+[[ $(grep -c . <<<"$out") == 18 && $out == *upnp:rootdevice* ]]
 check_err $? "ssdp:all answered: '$out'"
+# 40 searches at once from LAN2: a burst of 16 (and the refill) answered
+n=$(in_ns "$LAN2" /usr/bin/python3 "$PROBE" flood 192.168.1.3 40)
+((n >= 2 && n <= 2 * 24))
+check_err $? "40 searches at once got $n answers (2 per search; burst 16)"
 desc=$(in_ns "$LAN1" timeout 20 socat -t 10 - TCP4:$LAN_GW:$PORT <<<$'GET /rootDesc.xml HTTP/1.1\r\nHost: 192.168.1.1:5000\r\nConnection: close\r\n\r\n')
 [[ $desc == *"InternetGatewayDevice:1"* && $desc == *"WANIPConnection:1"* &&
    $desc != *":2<"* && $desc == *"napt &lt;test&gt; &amp; &quot;gateway&quot;"* ]]
@@ -176,6 +181,18 @@ out=$(upnpc1 -a 192.168.1.2 22 18002 TCP 600)
 [[ $out == *"failed with code 606"* && -z $(owner_of tcp 18002) ]]
 check_err $? "internal port 22 (default deny below 1024): $out"
 log_test "secure mode: LAN2's address refused (606), port 22 refused"
+
+# NAT-PMP and UPnP share the kernel's table
+out=$(in_ns "$LAN1" timeout 30 natpmpc -g $LAN_GW -a 29100 9100 udp 120 2>&1)
+[[ $(owner_of udp 29100) == "natpmp 192.168.1.2:9100 120 " ]]
+check_err $? "natpmpc -a: '$(owner_of udp 29100)': $out"
+out=$(upnpc1 -a 192.168.1.2 9101 29100 UDP 600)
+[[ $out == *"failed with code 718"* && $(owner_of udp 29100) == natpmp* ]]
+check_err $? "UPnP on NAT-PMP's port: $out"
+out=$(in_ns "$LAN1" timeout 30 natpmpc -g $LAN_GW -a 29100 9100 udp 0 2>&1)
+[[ -z $(owner_of udp 29100) ]]
+check_err $? "natpmpc delete: '$(owner_of udp 29100)': $out"
+log_test "NAT-PMP's mapping: listed as natpmp, UPnP gets 718 on its port"
 
 out=$(upnpc1 -d 18000 TCP)
 [[ -z $(owner_of tcp 18000) ]]

@@ -54,7 +54,7 @@
 #define HTTP_MEM_LIMIT (16 * 1024)	/* headers of one request */
 #define PENDING_MAX 64		/* SSDP answers waiting for their time */
 #define RATE_SLOTS 32
-#define RATE_BURST 8		/* searches per source ... */
+#define RATE_BURST 16		/* searches per source ... */
 #define RATE_PER_S 1		/* ... refilled at this rate */
 #define ANNOUNCE_TIMES 10
 #define EXT_WATCH_MS 5000
