@@ -495,7 +495,7 @@ static int do_add(enum soap_service svc, const struct soap_req *r,
 	if (!in)
 		return fault(rs->b, svc == SOAP_SVC_IPCONN2 ? 732 : 402);
 	if (!ext && !any)
-		return fault(rs->b, svc == SOAP_SVC_IPCONN2 ? 716 : 402);
+		return fault(rs->b, 716);	/* both versions define it */
 	/* v2: 0 means the longest lease; both versions are capped by the policy */
 	if (lease > LEASE_V2_MAX)
 		lease = LEASE_V2_MAX;

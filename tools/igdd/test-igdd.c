@@ -395,6 +395,10 @@ static void test_soap_actions(void)
 		  add_xml(IP2, "AddPortMapping", "", "0", "TCP", "8000",
 			  "192.168.1.2", "x", "60"));
 	CHECK(code() == 716, "v2 wildcard ext port: %d", code());
+	call(SOAP_SVC_IPCONN1, "192.168.1.2",
+	     add_xml(IP1, "AddPortMapping", "", "0", "TCP", "8000",
+		     "192.168.1.2", "x", "60"));
+	CHECK(code() == 716, "v1 wildcard ext port: %d", code());
 	st = call(SOAP_SVC_IPCONN2, "192.168.1.2",
 		  add_xml(IP2, "AddPortMapping", "", "5000", "TCP", "0",
 			  "192.168.1.2", "x", "60"));
