@@ -33,7 +33,8 @@
  * made (no rendezvous, bad usage).
  *
  * STUN timers are raised for slow (emulated) machines: first retransmission
- * after 500 ms, 7 retransmissions.
+ * after 500 ms; 3 retransmissions (a check that gets no answer gives up
+ * after 7.5 s, so that dead pairs do not hold the relay pair back).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -437,7 +438,7 @@ int main(int argc, char **argv)
 		     "ice-tcp", FALSE,
 		     "force-relay", o.force_relay,
 		     "stun-initial-timeout", 500u,
-		     "stun-max-retransmissions", 7u,
+		     "stun-max-retransmissions", 3u,
 		     "stun-reliable-timeout", 15000u,
 		     NULL);
 	g_signal_connect(agent, "candidate-gathering-done",
