@@ -17,8 +17,8 @@
   igdd_probe.py byebye IFADDR SECONDS        listen to the SSDP group; print
         the NTS of every NOTIFY, exit 0 once an ssdp:byebye came
 """
+import select
 import socket
-import struct
 import sys
 import time
 
@@ -73,9 +73,17 @@ def search(ifaddr, wait, sts):
         s.sendto(msearch(st), (GROUP, 1900))
         socks.append(s)
     end = time.time() + wait
+    got = [[] for _ in socks]
+    while True:
+        left = end - time.time()
+        if left <= 0:
+            break
+        ready, _, _ = select.select(socks, [], [], left)
+        for s in ready:
+            got[socks.index(s)].append(s.recv(4096))
     n = 0
-    for i, s in enumerate(socks):
-        for d in collect(s, max(0.0, end - time.time())):
+    for i, answers in enumerate(got):
+        for d in answers:
             h = headers(d)
             n += 1
             print("%d|" % i + "|".join([h.get(k, "-") for k in (

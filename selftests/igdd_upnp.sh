@@ -184,7 +184,7 @@ log_test "secure mode: LAN2's address refused (606), port 22 refused"
 
 # NAT-PMP and UPnP share the kernel's table
 out=$(in_ns "$LAN1" timeout 30 natpmpc -g $LAN_GW -a 29100 9100 udp 120 2>&1)
-[[ $(owner_of udp 29100) == "natpmp 192.168.1.2:9100 120 " ]]
+[[ $(owner_of udp 29100) == "natpmp 192.168.1.2:9100 120 "* ]]
 check_err $? "natpmpc -a: '$(owner_of udp 29100)': $out"
 out=$(upnpc1 -a 192.168.1.2 9101 29100 UDP 600)
 [[ $out == *"failed with code 718"* && $(owner_of udp 29100) == natpmp* ]]
