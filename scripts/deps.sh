@@ -26,7 +26,7 @@ PACKAGES+=(
 # igdd (UPnP IGD, NAT-PMP, PCP) and its fuzzers.
 PACKAGES+=(libmicrohttpd-dev libexpat1-dev libcap-dev libsystemd-dev)
 # Real peers the tests use: UPnP and NAT-PMP clients, STUN/TURN, ICE.
-PACKAGES+=(miniupnpc natpmpc coturn libnice-dev python3-scapy tcpdump)
+PACKAGES+=(miniupnpc natpmpc coturn libnice-dev python3-scapy tcpdump jq)
 # Benchmarks: plots and the userspace profiler.
 PACKAGES+=(gnuplot-nox valgrind)
 # The 6.1 LTS kernel (image to boot, headers to build against).
