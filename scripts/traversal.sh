@@ -15,8 +15,11 @@
 # Documentation/traversal.md (between its traversal-matrix markers).
 # --no-run only rebuilds the table from the logs of the last run.
 #
-# Logs: build/traversal/KVER/logs/ (run.sh's VM_OUT).  Exit status: 0 if
-# every test passed on every kernel, else 1 (the table is written anyway).
+# TRAV_TESTS=selftests/trav_ice.sh reruns one test and keeps the logs of
+# the others.  Logs: build/traversal/KVER/logs/ (run.sh's VM_OUT), TAP
+# verdict of each test in build/traversal/KVER/verdicts/.  Exit status: 0
+# if every test run passed on every kernel and every cell agrees with its
+# expectation, else 1 (the table is written anyway).
 set -uo pipefail
 {
 TOPDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -36,9 +39,24 @@ if ((RUN)); then
 	make -s -C "$TOPDIR" module KVERS="$KVERS" || exit 1
 	for k in $KVERS; do
 		echo "== $k: $(echo $TRAV_TESTS)"
-		rm -rf "${OUT:?}/$k"
+		# Only the logs and verdicts of the tests run now are replaced
+		# (TRAV_TESTS=selftests/trav_ice.sh reruns one row).
+		mkdir -p "$OUT/$k/verdicts"
+		for t in $TRAV_TESTS; do
+			t=$(basename "$t" .sh)
+			rm -f "$OUT/$k"/logs/*-"$t".log "$OUT/$k/verdicts/$t"
+		done
+		mkdir -p "$OUT/$k/keep"
+		mv "$OUT/$k"/logs/*.log "$OUT/$k/keep/" 2>/dev/null
 		# shellcheck disable=SC2086
 		VM_OUT=$OUT "$TOPDIR/selftests/vm/run.sh" "$k" $TRAV_TESTS || rc=1
+		mkdir -p "$OUT/$k/logs"
+		mv "$OUT/$k"/keep/*.log "$OUT/$k/logs/" 2>/dev/null
+		for t in $TRAV_TESTS; do
+			t=$(basename "$t" .sh)
+			grep -E "^(not )?ok [0-9]+ .*/$t\.sh" "$OUT/$k.tap" \
+				>"$OUT/$k/verdicts/$t"
+		done
 	done
 fi
 
@@ -52,7 +70,7 @@ for k in $KVERS; do
 done >"$OUT/trav-lines.txt" 2>/dev/null
 
 /usr/bin/python3 - "$OUT" "$DOC" $KVERS <<'PY' || rc=1
-import re, sys, datetime
+import os, re, sys, datetime
 out, doc, kvers = sys.argv[1], sys.argv[2], sys.argv[3:]
 rows_order = ["upnp-tcp", "upnp-udp", "reversal", "udp-punch", "tcp-punch",
               "relay", "ice", "ice-direct"]
@@ -74,11 +92,15 @@ rows += sorted({r for r, _ in cells} - set(rows))
 cols = sorted({c for _, c in cells}, key=colkey)
 tap = {}
 for k in kvers:
+    tap[k] = []
     try:
-        tap[k] = [l.strip() for l in open("%s/%s.tap" % (out, k))
-                  if re.match(r"(not )?ok ", l)]
+        for f in sorted(os.listdir("%s/%s/verdicts" % (out, k))):
+            tap[k] += [re.sub(r"^((not )?ok) [0-9]+ ", r"\1 ", l.strip())
+                       for l in open("%s/%s/verdicts/%s" % (out, k, f))]
     except OSError:
-        tap[k] = ["(no TAP: the tests did not run)"]
+        pass
+    if not tap[k]:
+        tap[k] = ["(no verdicts: the tests did not run)"]
 
 bad = []
 def cell(r, c):
