@@ -21,6 +21,7 @@
 # shellcheck disable=SC2317
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/napt_topo.sh"
+source "$(dirname "$0")/napt_beh.sh"
 
 SELF=$(dirname "$0")
 IGDD=${IGDD:-$TOPDIR/tools/igdd/igdd}
@@ -32,7 +33,7 @@ IGDD_PID=
 
 cleanup() {
 	[[ -n $IGDD_PID ]] && kill "$IGDD_PID" 2>/dev/null
-	napt_topo_cleanup
+	napt_beh_cleanup
 	if ((EXIT_STATUS != 0)) && [[ -f $TMP/igdd.log ]]; then
 		echo "--- igdd log (last 40 lines)"
 		tail -n 40 "$TMP"/igdd.log
@@ -56,6 +57,14 @@ max-lease 3600
 friendly-name napt <test> & "gateway"
 CONF
 
+# lt NAME: log_test, and the time so far (the test must stay fast under TCG)
+lt() {
+	log_test "$1"
+	local r=$?
+	log_info "t=${SECONDS}s"
+	return "$r"
+}
+
 igdd_start() {
 	ip netns exec "$GW" "$IGDD" -f "$TMP/igdd.conf" -d -v >>"$TMP/igdd.log" 2>&1 &
 	IGDD_PID=$!
@@ -73,7 +82,7 @@ upnpc1() {
 
 igdd_start
 check_err $? "igdd does not listen on $PORT"
-log_test "igdd starts on br0"
+lt "igdd starts on br0"
 
 ##############################################################################
 # Discovery
@@ -83,7 +92,7 @@ out=$(upnpc_disc -s)
 check_err $? "upnpc -s: $out"
 [[ $out == *"Connected"* ]]
 check_err $? "upnpc -s: not connected: $out"
-log_test "upnpc -s discovers igdd and reads the external address"
+lt "upnpc -s discovers igdd and reads the external address"
 
 URN=urn:schemas-upnp-org
 all=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" search 192.168.1.2 2 \
@@ -111,13 +120,12 @@ desc=$(in_ns "$LAN1" timeout 20 socat -t 10 - TCP4:$LAN_GW:$PORT <<<$'GET /rootD
 [[ $desc == *"InternetGatewayDevice:1"* && $desc == *"WANIPConnection:1"* &&
    $desc != *":2<"* && $desc == *"napt &lt;test&gt; &amp; &quot;gateway&quot;"* ]]
 check_err $? "IGD:1 description: $desc"
-log_test "SSDP answers per type, IGD:1 description names no v2 type"
+lt "SSDP answers per type, IGD:1 description names no v2 type"
 
 ##############################################################################
 # Mappings
 
-napt_tcp_server "$LAN1" 192.168.1.2 8000
-napt_udp_server "$LAN1" 192.168.1.2 9000
+srv_start "$LAN1" lan1 0.0.0.0:8000 0.0.0.0:9000
 out=$(upnpc1 -e "web server" -a 192.168.1.2 8000 18000 TCP 600)
 [[ $out == *"external $GW_EXT:18000 TCP is redirected to internal 192.168.1.2:8000"* ]]
 check_err $? "upnpc -a TCP: $out"
@@ -128,14 +136,14 @@ check_err $? "upnpc -a UDP: $out"
 out=$(upnpc1 -e "a&b" -a 192.168.1.2 8001 18003 TCP 600)
 [[ $out == *"failed with code 402"* && -z $(owner_of tcp 18003) ]]
 check_err $? "unescaped '&' in the description: $out"
-log_test "upnpc -a adds a TCP and a UDP mapping; bad XML gets 402"
+lt "upnpc -a adds a TCP and a UDP mapping; bad XML gets 402"
 
 list=$(upnpc1 -l)
 grep -Eq "TCP +18000->192\.168\.1\.2:8000 +'web server' '' (59[0-9]|600)" <<<"$list"
 check_err $? "upnpc -l (TCP): $list"
 grep -Eq "UDP +19000->192\.168\.1\.2:9000 +'game' '' (59[0-9]|600)" <<<"$list"
 check_err $? "upnpc -l (UDP): $list"
-log_test "upnpc -l lists both with description and lease"
+lt "upnpc -l lists both with description and lease"
 
 # owner_of PROTO EXT_PORT: "owner int_addr:int_port lease desc" of the
 # static mapping on that port, from natctl's text output (no python: fast)
@@ -162,15 +170,15 @@ check_err $? "natctl lists tcp 18000 as '$(json_owner_of tcp 18000)'"
 check_err $? "natctl lists udp 19000 as '$(json_owner_of udp 19000)'"
 [[ $(owner_of udp 19000) == "upnp 192.168.1.2:9000 600 game" ]]
 check_err $? "owner_of (text) udp 19000: '$(owner_of udp 19000)'"
-log_test "natctl -j map list: the same static entries, owner upnp"
+lt "natctl -j map list: the same static entries, owner upnp"
 
-out=$(napt_tcp_ask "$INET" 41000 $GW_EXT 18000)
-[[ $out == "$INET_ADDR:41000" ]]
+out=$(beh_tcp "$INET" -s 41000 ask:$GW_EXT:18000:in)
+[[ $out == "$GW_EXT:18000 $INET_ADDR:41000 in" ]]
 check_err $? "INET -> $GW_EXT:18000 TCP: '$out'"
-out=$(napt_udp_ask "$INET" 41001 $GW_EXT 19000)
-[[ $out == "$INET_ADDR:41001" ]]
+out=$(beh_udp "$INET" -s 41001 ask:$GW_EXT:19000)
+[[ $out == "$GW_EXT:19000 $INET_ADDR:41001" ]]
 check_err $? "INET -> $GW_EXT:19000 UDP: '$out'"
-log_test "INET reaches the mapped TCP and UDP ports"
+lt "INET reaches the mapped TCP and UDP ports"
 
 out=$(upnpc1 -a 192.168.1.3 8000 18001 TCP 600)
 [[ $out == *"failed with code 606"* ]]
@@ -180,7 +188,7 @@ check_err $? "a mapping for LAN2 was made: $(owner_of tcp 18001)"
 out=$(upnpc1 -a 192.168.1.2 22 18002 TCP 600)
 [[ $out == *"failed with code 606"* && -z $(owner_of tcp 18002) ]]
 check_err $? "internal port 22 (default deny below 1024): $out"
-log_test "secure mode: LAN2's address refused (606), port 22 refused"
+lt "secure mode: LAN2's address refused (606), port 22 refused"
 
 # NAT-PMP and UPnP share the kernel's table
 out=$(in_ns "$LAN1" timeout 30 natpmpc -g $LAN_GW -a 29100 9100 udp 120 2>&1)
@@ -192,7 +200,7 @@ check_err $? "UPnP on NAT-PMP's port: $out"
 out=$(in_ns "$LAN1" timeout 30 natpmpc -g $LAN_GW -a 29100 9100 udp 0 2>&1)
 [[ -z $(owner_of udp 29100) ]]
 check_err $? "natpmpc delete: '$(owner_of udp 29100)': $out"
-log_test "NAT-PMP's mapping: listed as natpmp, UPnP gets 718 on its port"
+lt "NAT-PMP's mapping: listed as natpmp, UPnP gets 718 on its port"
 
 out=$(upnpc1 -d 18000 TCP)
 [[ -z $(owner_of tcp 18000) ]]
@@ -200,13 +208,13 @@ check_err $? "upnpc -d 18000 TCP left $(owner_of tcp 18000): $out"
 out=$(upnpc1 -d 18000 TCP)
 [[ $out == *"failed with code"*714* ]]
 check_err $? "second upnpc -d: $out"
-log_test "upnpc -d deletes; again: 714 NoSuchEntryInArray"
+lt "upnpc -d deletes; again: 714 NoSuchEntryInArray"
 
 out=$(upnpc1 -e mine -r 7000 TCP 7001 7002 UDP)
 [[ $(owner_of tcp 7000) == "upnp 192.168.1.2:7000 3600 mine" &&
    $(owner_of udp 7002) == "upnp 192.168.1.2:7001 3600 mine" ]]
 check_err $? "upnpc -r: $out / $(owner_of tcp 7000) / $(owner_of udp 7002)"
-log_test "upnpc -r maps for the caller (lease capped at max-lease 3600)"
+lt "upnpc -r maps for the caller (lease capped at max-lease 3600)"
 
 out=$(upnpc1 -e short -a 192.168.1.2 9500 19500 UDP 3)
 [[ $(owner_of udp 19500) == "upnp 192.168.1.2:9500 3 short" ]]
@@ -217,7 +225,7 @@ check_err $? "the 3 s lease did not end: $(owner_of udp 19500)"
 list=$(upnpc1 -l)
 [[ $list != *19500* ]]
 check_err $? "upnpc -l still lists 19500: $list"
-log_test "a lease ends: the kernel removes the mapping"
+lt "a lease ends: the kernel removes the mapping"
 
 ##############################################################################
 # Reload
@@ -239,7 +247,7 @@ sed -i '/^bogus-directive/d' "$TMP/igdd.conf"
 out=$(upnpc1 -d 7003 TCP)
 [[ -z $(owner_of tcp 7003) ]]
 check_err $? "upnpc -d 7003: $out"
-log_test "SIGHUP reloads; a bad file is refused with its line number"
+lt "SIGHUP reloads; a bad file is refused with its line number"
 
 ##############################################################################
 # Restart
@@ -251,7 +259,7 @@ igdd_start
 after=$(upnpc_disc -l | grep -E '^ *[0-9]+ (TCP|UDP)' | sed -E 's/ [0-9]+$//' | sort)
 [[ -n $before && $before == "$after" && $(grep -c . <<<"$after") == 3 ]]
 check_err $? "mappings before: '$before', after restart: '$after'"
-log_test "igdd killed and restarted: upnpc -l shows the same mappings"
+lt "igdd killed and restarted: upnpc -l shows the same mappings"
 
 ##############################################################################
 # The WAN side, bad input
@@ -270,7 +278,7 @@ out=$(in_ns "$INET" /usr/bin/python3 "$PROBE" http-get $LAN_GW $PORT /rootDesc.x
 [[ $out == none ]]
 check_err $? "HTTP from INET to $LAN_GW:$PORT: $out"
 ip -n "$INET" route del 192.168.1.0/24 via $GW_EXT
-log_test "no SSDP or HTTP answer to the WAN side"
+lt "no SSDP or HTTP answer to the WAN side"
 
 out=$(in_ns "$LAN1" /usr/bin/python3 "$PROBE" malformed $LAN_GW $PORT)
 check_err $? "$out"
@@ -279,7 +287,7 @@ check_err $? "igdd died"
 list=$(upnpc1 -l)
 [[ $list == *"7000->192.168.1.2:7000"* ]]
 check_err $? "upnpc -l after bad input: $list"
-log_test "malformed SSDP, HTTP, SOAP: errors, and igdd keeps serving"
+lt "malformed SSDP, HTTP, SOAP: errors, and igdd keeps serving"
 
 ##############################################################################
 # Shutdown
@@ -296,6 +304,6 @@ IGDD_PID=
 check_err $? "igdd exited $rc on SIGTERM"
 wait "$bye_pid"
 check_err $? "no ssdp:byebye seen: $(cat "$TMP/bye")"
-log_test "SIGTERM: byebye sent, exit 0"
+lt "SIGTERM: byebye sent, exit 0"
 
 exit "$EXIT_STATUS"
