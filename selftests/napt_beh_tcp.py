@@ -25,7 +25,6 @@ SO_REUSEADDR.  Output lines are flushed at once.  Steps, in order:
 
 A failure prints "refused", "timeout" or "error: ..." and exits 1.
 """
-import argparse
 import errno
 import os
 import random
@@ -35,19 +34,13 @@ import struct
 import sys
 import time
 
-
-def out(line):
-    print(line, flush=True)
+sys.dont_write_bytecode = True
+from napt_steps import endpoint, out, step_args, syn_segment, wait_step  # noqa: E402
 
 
 def fail(line):
     out(line)
     sys.exit(1)
-
-
-def endpoint(text):
-    addr, port = text.split(":", 1)
-    return addr, int(port)
 
 
 def name(ep):
@@ -127,23 +120,9 @@ def connect(a, dst):
         time.sleep(0.1)
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def syn(arg):
     sa, sp, da, dp = arg.split(":")
-    hdr = struct.pack("!HHIIBBHHH", int(sp), int(dp),
-                      random.getrandbits(32), 0, 5 << 4, 0x02, 64240, 0, 0)
-    pseudo = struct.pack("!4s4sBBH", socket.inet_aton(sa),
-                         socket.inet_aton(da), 0, socket.IPPROTO_TCP,
-                         len(hdr))
-    hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
+    hdr = syn_segment(sa, int(sp), da, int(dp), random.getrandbits(32))
     r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
     r.bind((sa, 0))
     r.sendto(hdr, (da, 0))
@@ -151,13 +130,7 @@ def syn(arg):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("-a", "--addr", default="0.0.0.0")
-    p.add_argument("-s", "--sport", type=int, default=0)
-    p.add_argument("-t", "--timeout", type=float, default=5.0)
-    p.add_argument("-w", "--wait", type=float, default=30.0)
-    p.add_argument("steps", nargs="+")
-    a = p.parse_args()
+    a = step_args(__doc__)
 
     conn = lines = None
     for step in a.steps:
@@ -184,11 +157,7 @@ def main():
         elif op == "note":
             out(arg)
         elif op == "wait":
-            deadline = time.monotonic() + a.wait
-            while not os.path.exists(arg):
-                if time.monotonic() > deadline:
-                    fail(f"no {arg}")
-                time.sleep(0.05)
+            wait_step(arg, a.wait)
         elif op == "syn":
             syn(arg)
         else:

@@ -19,30 +19,15 @@ SO_REUSEADDR.  Every datagram received is printed as one line
 
 A receive that times out prints "timeout" and exits 1.
 """
-import argparse
-import os
 import socket
 import sys
-import time
 
-
-def out(line):
-    print(line, flush=True)
-
-
-def endpoint(text):
-    addr, port = text.split(":", 1)
-    return addr, int(port)
+sys.dont_write_bytecode = True
+from napt_steps import endpoint, out, step_args, wait_step  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("-a", "--addr", default="0.0.0.0")
-    p.add_argument("-s", "--sport", type=int, default=0)
-    p.add_argument("-t", "--timeout", type=float, default=5.0)
-    p.add_argument("-w", "--wait", type=float, default=30.0)
-    p.add_argument("steps", nargs="+")
-    a = p.parse_args()
+    a = step_args(__doc__)
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,12 +73,7 @@ def main():
         elif op == "note":
             out(arg)
         elif op == "wait":
-            deadline = time.monotonic() + a.wait
-            while not os.path.exists(arg):
-                if time.monotonic() > deadline:
-                    out(f"no {arg}")
-                    sys.exit(1)
-                time.sleep(0.05)
+            wait_step(arg, a.wait)
         else:
             sys.exit(f"unknown step {step}")
 

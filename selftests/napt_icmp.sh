@@ -275,6 +275,34 @@ json_check() {
 
 stat_is() { [[ $(napt_stat "$1") == "$2" ]]; }
 
+# reflect_error TAG PORT SPORT TYPE CODE [TTL]: LAN1 sends from SPORT to
+# INET:PORT; once LAN1's socket is closed, INET sends back (with TTL) and
+# reports the ICMP error that answers it: TYPE/CODE from 203.0.113.1,
+# quoting INET:PORT -> 203.0.113.1:SPORT with every checksum right and no
+# LAN address anywhere; icmp_err_out +1.
+reflect_error() {
+	local tag=$1 port=$2 sport=$3 type=$4 code=$5 ttl=${6:-} out_err pid res
+
+	out_err=$(napt_stat icmp_err_out)
+	rm -f "$TMPD/go"
+	# shellcheck disable=SC2086 # no TTL: no argument
+	icmp_tool "$INET" reflect $INET_ADDR:$port "$TMPD/go" 20 $ttl \
+		>"$TMPD/$tag.json" &
+	pid=$!
+	slowwait 30 grep -q ready "$TMPD/$tag.json"
+	echo hello | in_ns "$LAN1" socat -u - UDP4:$INET_ADDR:$port,sourceport=$sport
+	check_err $? "LAN1 could not send to INET:$port"
+	# LAN1's sending socket is closed now: INET may answer
+	touch "$TMPD/go"
+	wait $pid
+	check_err $? "INET got no ICMP error back: $(cat "$TMPD/$tag.json")"
+	res=$(sed -n 2p "$TMPD/$tag.json")
+	json_check "$res" "j['peer'] == '$GW_EXT:$sport' and j['src'] == '$GW_EXT' and j['dst'] == '$INET_ADDR' and (j['type'], j['code']) == ($type, $code) and j['icmp_csum_ok'] and j['qsrc'] == '$INET_ADDR' and j['qdst'] == '$GW_EXT' and j['qproto'] == 17 and (j['qsport'], j['qdport']) == ($port, $sport) and j['qip_csum_ok'] and j.get('qudp_csum_ok') is True and not j['lan_addr_seen']"
+	check_err $? "the error INET received: $res"
+	stat_is icmp_err_out $((out_err + 1))
+	check_err $? "icmp_err_out: $(napt_stat icmp_err_out), expected $((out_err + 1))"
+}
+
 # napt_map_expires PROTO INT_PORT: seconds left of LAN1's mapping.
 napt_map_expires() {
 	napt_maps_json "$1" | /usr/bin/python3 -c '
@@ -379,32 +407,17 @@ log_test "time exceeded in the error queue of a UDP socket (IP_RECVERR)"
 
 ##############################################################################
 # c) port unreachable from LAN1 (nothing on its port any more) to INET
-out_err=$(napt_stat icmp_err_out)
-rm -f "$TMPD/go"
-icmp_tool "$INET" reflect $INET_ADDR:5010 "$TMPD/go" 20 >"$TMPD/c.json" &
-cpid=$!
-slowwait 5 grep -q ready "$TMPD/c.json"
-echo hello | in_ns "$LAN1" socat -u - UDP4:$INET_ADDR:5010,sourceport=40010
-check_err $? "LAN1 could not send to INET:5010"
-# LAN1's sending socket is closed now: INET may answer
-touch "$TMPD/go"
-wait $cpid
-check_err $? "INET got no ICMP error back: $(cat "$TMPD/c.json")"
-res=$(sed -n 2p "$TMPD/c.json")
-json_check "$res" 'j["peer"] == "203.0.113.1:40010" and j["src"] == "203.0.113.1" and j["dst"] == "203.0.113.2" and (j["type"], j["code"]) == (3, 3) and j["icmp_csum_ok"] and j["qsrc"] == "203.0.113.2" and j["qdst"] == "203.0.113.1" and j["qproto"] == 17 and (j["qsport"], j["qdport"]) == (5010, 40010) and j["qip_csum_ok"] and j.get("qudp_csum_ok") is True and not j["lan_addr_seen"]'
-check_err $? "the error INET received: $res"
-stat_is icmp_err_out $((out_err + 1))
-check_err $? "icmp_err_out: $(napt_stat icmp_err_out), expected $((out_err + 1))"
+reflect_error c 5010 40010 3 3
 log_test "inside host's port unreachable leaves translated"
 
 ##############################################################################
 # d) a spoofed error (a remote LAN1:40020 never sent to) and a genuine one
 in_err=$(napt_stat icmp_err_in)
 drop_err=$(napt_stat drop_icmp_err)
-icmp_tool "$LAN1" udp 0.0.0.0:40020 $INET_ADDR:5000 recverr timeout=20 \
+icmp_tool "$LAN1" udp 0.0.0.0:40020 $INET_ADDR:5000 recverr timeout=60 \
 	until=$INET_ADDR:5000 >"$TMPD/d.json" &
 dpid=$!
-slowwait 5 has_lan1_map udp 40020
+slowwait 30 has_lan1_map udp 40020
 check_err $? "no mapping for LAN1:40020"
 icmp_tool "$INET" spoof $GW_EXT $GW_EXT:40020 203.0.113.99:7777
 busywait 5000 stat_is drop_icmp_err $((drop_err + 1))
@@ -439,21 +452,7 @@ log_test "error for the gateway itself passes untouched"
 # with TTL 1, the gateway cannot forward it to LAN1 and answers time
 # exceeded, quoting the packet as translated (to 192.168.1.2:40011); it
 # must leave quoting 203.0.113.1:40011.
-out_err=$(napt_stat icmp_err_out)
-rm -f "$TMPD/go"
-icmp_tool "$INET" reflect $INET_ADDR:5011 "$TMPD/go" 20 1 >"$TMPD/f.json" &
-fpid=$!
-slowwait 5 grep -q ready "$TMPD/f.json"
-echo hello | in_ns "$LAN1" socat -u - UDP4:$INET_ADDR:5011,sourceport=40011
-check_err $? "LAN1 could not send to INET:5011"
-touch "$TMPD/go"
-wait $fpid
-check_err $? "INET got no ICMP error back: $(cat "$TMPD/f.json")"
-res=$(sed -n 2p "$TMPD/f.json")
-json_check "$res" 'j["peer"] == "203.0.113.1:40011" and j["src"] == "203.0.113.1" and j["dst"] == "203.0.113.2" and (j["type"], j["code"]) == (11, 0) and j["icmp_csum_ok"] and j["qsrc"] == "203.0.113.2" and j["qdst"] == "203.0.113.1" and j["qproto"] == 17 and (j["qsport"], j["qdport"]) == (5011, 40011) and j["qip_csum_ok"] and j.get("qudp_csum_ok") is True and not j["lan_addr_seen"]'
-check_err $? "the error INET received: $res"
-stat_is icmp_err_out $((out_err + 1))
-check_err $? "icmp_err_out: $(napt_stat icmp_err_out), expected $((out_err + 1))"
+reflect_error f 5011 40011 11 0 1
 log_test "gateway's time exceeded for a translated packet leaves translated"
 
 exit "$EXIT_STATUS"

@@ -24,16 +24,10 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True
+from napt_steps import csum  # noqa: E402
+
 PAYLOAD = b"napt-ping-" + str(os.getpid()).encode()
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
 
 
 def echo(dst, ident, timeout):

@@ -17,24 +17,8 @@ import struct
 import sys
 import time
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s >> 16) + (s & 0xffff)
-    return ~s & 0xffff
-
-
-def syn(src, sport, dst, dport):
-    seq = int.from_bytes(os.urandom(4), "big")
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, 0x02,
-                      64240, 0, 0)
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
-        struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
-    c = csum(pseudo + tcp)
-    return tcp[:16] + struct.pack("!H", c) + tcp[18:]
+sys.dont_write_bytecode = True
+from napt_steps import syn_segment  # noqa: E402
 
 
 def main(argv):
@@ -54,7 +38,8 @@ def main(argv):
     icmp = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
     raw.bind((src, 0))
-    raw.sendto(syn(src, sport, dst, dport), (dst, 0))
+    seq = int.from_bytes(os.urandom(4), "big")
+    raw.sendto(syn_segment(src, sport, dst, dport, seq), (dst, 0))
     t0 = time.monotonic()
     if ready:
         open(ready, "w").close()
