@@ -52,7 +52,6 @@ TRAV_BIN=$TOPDIR/tools/traversal
 TRAV_TMP=
 TRAV_PORT=20000		# next local port for a cell (trav_port)
 
-declare -A TRAV_NAT_ADDR=([GA]=203.0.113.10 [GB]=203.0.113.20 [GCO]=203.0.113.30)
 
 trav_cleanup() {
 	cleanup_all_ns

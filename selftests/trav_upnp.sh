@@ -45,9 +45,7 @@ servers() {	# NS ADDR: TCP 5001 and UDP 5002 servers answering "hello"
 # of up to 8 s (a slow guest may lose one to its own timers); a port that
 # is closed fails all three.
 reach() {
-	local try
-
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		if [[ $1 == tcp ]]; then
 			ip netns exec "$PUB" timeout 10 socat -t 8 -T 8 - \
 				TCP4:"$2":5001,connect-timeout=8 </dev/null \
