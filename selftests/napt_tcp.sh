@@ -69,7 +69,7 @@ table ip napt_tcp_hold {
 }
 EOF
 
-beh_tcp "$LAN1" -s 45000 -t 20 connect:$INET_ADDR:6000 \
+beh_tcp "$LAN1" -s 45000 -t 20 -w 120 connect:$INET_ADDR:6000 \
 	send:hello-from-lan1 recv note:phase1 wait:"$TMPD/go2" \
 	send:again-from-lan1 recv note:phase2 wait:"$TMPD/go3" rst \
 	>"$TMPD/lan1" &
@@ -80,7 +80,7 @@ slowwait 10 napt_has_map tcp 192.168.1.2 45000 $GW_EXT 45000 dynamic ||
 slowwait 10 held_syns
 check_err $? "INET did not see LAN1's SYN"
 
-beh_tcp "$INET" -a $INET_ADDR -s 6000 -t 20 connect:$GW_EXT:45000 \
+beh_tcp "$INET" -a $INET_ADDR -s 6000 -t 20 -w 120 connect:$GW_EXT:45000 \
 	recv send:hello-from-inet note:phase1 wait:"$TMPD/go2" \
 	recv send:again-from-inet note:phase2 wait:"$TMPD/go3" recv \
 	>"$TMPD/inet" &
