@@ -308,14 +308,20 @@ def byebye(ifaddr, seconds):
     s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
     print("listening", flush=True)
     end = time.time() + seconds
-    while time.time() < end:
-        for d in collect(s, end - time.time()):
-            if d.startswith(b"NOTIFY"):
-                nts = headers(d).get("NTS", "-")
-                print(nts, flush=True)
-                if nts == "ssdp:byebye":
-                    return 0
-    return 1
+    while True:
+        left = end - time.time()
+        if left <= 0:
+            return 1
+        s.settimeout(left)
+        try:
+            d = s.recv(4096)
+        except (socket.timeout, OSError):
+            return 1
+        if d.startswith(b"NOTIFY"):
+            nts = headers(d).get("NTS", "-")
+            print(nts, flush=True)
+            if nts == "ssdp:byebye":
+                return 0
 
 
 def main(a):
