@@ -697,7 +697,8 @@ static int do_list(const struct soap_req *r, const struct soap_env *env,
 		   struct resp *rs)
 {
 	static struct igd_map maps[LIST_MAX_ENTRIES];
-	static char xml[SOAP_BODY_MAX * 8];
+	/* escaped once more in the response (about 1.5x; an overflow gives 501) */
+	static char xml[SOAP_BODY_MAX * 3];
 	struct range_ctx c = { .maps = maps, .max = LIST_MAX_ENTRIES };
 	unsigned long want;
 	struct sbuf x;

@@ -493,6 +493,25 @@ static void test_soap_actions(void)
 	     simple_xml(IP1, "GetListOfPortMappings", ""));
 	CHECK(code() == 401, "v2 action on v1: %d", code());
 
+	/* a long list ends before the entry that does not fit, well formed */
+	{
+		unsigned int i, n0 = ntab;
+
+		for (i = 0; ntab < FAKE_MAX; i++)
+			strcpy(put(IGD_OWNER_UPNP, IPPROTO_TCP, "192.168.1.2",
+				   20000 + i, 20000 + i)->desc,
+			       "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"
+			       "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&");
+		st = call(SOAP_SVC_IPCONN2, "192.168.1.2",
+			  simple_xml(IP2, "GetListOfPortMappings",
+				     "<NewStartPort>1</NewStartPort><NewEndPort>65535</NewEndPort>"
+				     "<NewProtocol>TCP</NewProtocol><NewManage>0</NewManage>"
+				     "<NewNumberOfPorts>0</NewNumberOfPorts>"));
+		CHECK(st == 200 && strstr(out, "&lt;/p:PortMappingList&gt;</NewPortListing>"),
+		      "a long GetListOfPortMappings: %d, %zu bytes", st, strlen(out));
+		ntab = n0;
+	}
+
 	/* deleting */
 	call(SOAP_SVC_IPCONN1, "192.168.1.3",
 	     simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
