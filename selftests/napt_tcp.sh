@@ -69,25 +69,25 @@ table ip napt_tcp_hold {
 }
 EOF
 
-beh_tcp "$LAN1" -s 45000 -t 20 -w 120 connect:$INET_ADDR:6000 \
+beh_tcp "$LAN1" -s 45000 -t 60 -w 120 connect:$INET_ADDR:6000 \
 	send:hello-from-lan1 recv note:phase1 wait:"$TMPD/go2" \
 	send:again-from-lan1 recv note:phase2 wait:"$TMPD/go3" rst \
 	>"$TMPD/lan1" &
 lan1=$!
 # LAN1's SYN went out through the NAT (mapping made) and INET held it.
-slowwait 10 napt_has_map tcp 192.168.1.2 45000 $GW_EXT 45000 dynamic ||
+slowwait 30 napt_has_map tcp 192.168.1.2 45000 $GW_EXT 45000 dynamic ||
 	check_err 1 "LAN1's SYN made no mapping: $(napt_maps_json)"
-slowwait 10 held_syns
+slowwait 30 held_syns
 check_err $? "INET did not see LAN1's SYN"
 
-beh_tcp "$INET" -a $INET_ADDR -s 6000 -t 20 -w 120 connect:$GW_EXT:45000 \
+beh_tcp "$INET" -a $INET_ADDR -s 6000 -t 60 -w 120 connect:$GW_EXT:45000 \
 	recv send:hello-from-inet note:phase1 wait:"$TMPD/go2" \
 	recv send:again-from-inet note:phase2 wait:"$TMPD/go3" recv \
 	>"$TMPD/inet" &
 inet=$!
-slowwait 20 has_line "$TMPD/lan1" phase1 ||
+slowwait 60 has_line "$TMPD/lan1" phase1 ||
 	check_err 1 "LAN1: $(show "$TMPD/lan1")"
-slowwait 20 has_line "$TMPD/inet" phase1 ||
+slowwait 60 has_line "$TMPD/inet" phase1 ||
 	check_err 1 "INET: $(show "$TMPD/inet")"
 in_ns "$INET" nft delete table ip napt_tcp_hold
 want=$(printf '%s\n' "established 192.168.1.2:45000 $INET_ADDR:6000" \
