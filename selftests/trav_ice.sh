@@ -51,8 +51,8 @@ pair_of() {
 # ice_cell COL EXPECT_DIRECT NS1 NS2
 ice_cell() {
 	local col=$1 expect=$2 ns1=$3 ns2=$4 key=ice-${1/:/-} got p1 p2
-	local args=(-r $TRAV_RDV -T $TRAV_STUN
-		    -u $TRAV_TURN_USER -w $TRAV_TURN_PASS -t $SECS)
+	local args=(-r "$TRAV_RDV" -T "$TRAV_STUN"
+		    -u "$TRAV_TURN_USER" -w "$TRAV_TURN_PASS" -t "$SECS")
 	local relay_got relay_why
 
 	# The relay attempt, in the background, in a subshell of its own.
@@ -83,9 +83,12 @@ ice_cell() {
 	fi
 	trav_cell relay "$col" works "$relay_got" "$relay_why"
 
-	trav_cell ice "$col" works "$TRAV_GOT" "$TRAV_WHY" ||
+	if ! trav_cell ice "$col" works "$TRAV_GOT" "$TRAV_WHY"; then
 		grep -hv '^$' "$TRAV_TMP/$key.1" "$TRAV_TMP/$key.2" |
-		grep -v WARNING | tail -n 30 | sed 's/^/  | /'
+			grep -v WARNING | tail -n 30 | sed 's/^/  | /'
+		echo "  coturn's log of the last attempts:"
+		tail -n 40 "$TRAV_TMP/turn.log" | sed 's/^/  | /'
+	fi
 	got=$TRAV_GOT
 	if [[ $got == works ]]; then
 		p1=$(pair_of "$TRAV_TMP/$key.1")
