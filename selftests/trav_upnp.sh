@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# selftest-timeout: 300
+# selftest-timeout: 600
 #
 # UPnP IGD through napt (topology: trav_lib.sh): igdd (tools/igdd) on a
 # gateway's LAN side, upnpc (miniupnpc) on the LAN host.
@@ -41,18 +41,18 @@ servers() {	# NS ADDR: TCP 5001 and UDP 5002 servers answering "hello"
 		wait_local_port_listen "$1" 5002 udp
 }
 
-# reach PROTO ADDR: does PUB get an answer from ADDR:500x?  Three tries
-# of up to 8 s (a slow guest may lose one to its own timers); a port that
-# is closed fails all three.
+# reach PROTO ADDR: does PUB get an answer from ADDR:500x?  Two tries of
+# up to 6 s (a slow guest may lose one to its own timers); a port that is
+# closed fails both.
 reach() {
-	for _ in 1 2 3; do
+	for _ in 1 2; do
 		if [[ $1 == tcp ]]; then
-			ip netns exec "$PUB" timeout 10 socat -t 8 -T 8 - \
-				TCP4:"$2":5001,connect-timeout=8 </dev/null \
+			ip netns exec "$PUB" timeout 8 socat -t 6 -T 6 - \
+				TCP4:"$2":5001,connect-timeout=6 </dev/null \
 				2>/dev/null | grep -q hello && return 0
 		else
 			ip netns exec "$PUB" /usr/bin/python3 \
-				"$TOPDIR/selftests/napt_udp.py" -t 8 "$2" 5002 \
+				"$TOPDIR/selftests/napt_udp.py" -t 6 "$2" 5002 \
 				>/dev/null && return 0
 		fi
 	done
