@@ -241,7 +241,7 @@ pktgen_run() {
 		# a loaded guest may return from "start" before the thread
 		# picked the device up: wait for the result
 		for ((i = 0; i < 6000; i++)); do
-			grep -q "^Result: OK" /proc/net/pktgen/gen0 && break
+			grep -Eq "^Result: OK: [0-9]+\\(" /proc/net/pktgen/gen0 && break
 			sleep 0.1
 		done
 		cat /proc/net/pktgen/gen0' _ "$count" "$GEN_DMAC" "$(ipn 1)" \
