@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# selftest-timeout: 300
+# selftest-timeout: 420
 #
 # igdd, the UPnP IGD daemon, with the real Debian client (upnpc) in the
 # topology of napt_topo.sh: igdd runs in GW on br0 (LAN) / wan0 (WAN).
@@ -68,7 +68,8 @@ lt() {
 igdd_start() {
 	ip netns exec "$GW" "$IGDD" -f "$TMP/igdd.conf" -d -v >>"$TMP/igdd.log" 2>&1 &
 	IGDD_PID=$!
-	wait_local_port_listen "$GW" $PORT tcp
+	# a TCG guest on a busy host may take many seconds to start it
+	slowwait 60 __port_listens "$GW" $PORT -lnt
 }
 
 # upnpc in LAN1, discovering over multicast on eth0; -i: the WAN address
