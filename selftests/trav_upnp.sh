@@ -37,8 +37,9 @@ servers() {	# NS ADDR: TCP 5001 and UDP 5002 servers answering "hello"
 		SYSTEM:'echo hello' &
 	ip netns exec "$1" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" \
 		--serve "$2" 5002 &
-	wait_local_port_listen "$1" 5001 tcp &&
-		wait_local_port_listen "$1" 5002 udp
+	# python starts slowly in a loaded guest: up to 30 s
+	slowwait 30 __port_listens "$1" 5001 -lnt &&
+		slowwait 30 __port_listens "$1" 5002 -lnu
 }
 
 # reach PROTO ADDR: does PUB get an answer from ADDR:500x?  Two tries of
