@@ -147,9 +147,9 @@ trav_setup() {
 		--no-cli --no-tls --no-dtls --no-tcp-relay \
 		--userdb="$TRAV_TMP/turndb" --pidfile="$TRAV_TMP/turn.pid" \
 		--log-file=stdout >"$TRAV_TMP/turn.log" 2>&1 &
-	wait_local_port_listen "$INET" 7000 tcp ||
+	slowwait 30 __port_listens "$INET" 7000 -lnt ||
 		ksft_exit_fail "rendezvous does not listen: $(cat "$TRAV_TMP/rendezvous.log")"
-	wait_local_port_listen "$INET" 3478 udp ||
+	slowwait 30 __port_listens "$INET" 3478 -lnu ||
 		ksft_exit_fail "coturn does not listen: $(tail -5 "$TRAV_TMP/turn.log")"
 	# Every site reaches the services through its NATs (at once).
 	local pids=() hosts=(HA HB HC PUB) i
