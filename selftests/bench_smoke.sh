@@ -12,6 +12,7 @@
 #     untranslated packet from them, plain routing translated nothing;
 #   - each fill step made about as many new mappings as it sent new flows.
 
+# shellcheck disable=SC2317  # cleanup is called through trap
 source "$(dirname "$0")/lib.sh"
 
 OUT=$(mktemp /tmp/bench_smoke.XXXXXX.jsonl)
