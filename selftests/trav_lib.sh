@@ -116,6 +116,13 @@ trav_setup() {
 	ip -n "$INET" link add br0 type bridge
 	ip -n "$INET" addr add $TRAV_SRV/24 dev br0
 	ip -n "$INET" link set br0 up
+	# The internet drops what goes to private addresses, silently: a
+	# default route into a dummy device.  (Without it coturn's sends to
+	# an ICE peer's private host candidate fail with ENETUNREACH, and
+	# coturn then relays nothing more for that allocation.)
+	ip -n "$INET" link add void type dummy
+	ip -n "$INET" link set void up
+	ip -n "$INET" route add default dev void
 	__trav_link "$GA" wan0 203.0.113.10/24 "$INET" ga ""
 	__trav_link "$GB" wan0 203.0.113.20/24 "$INET" gb ""
 	__trav_link "$GCO" wan0 203.0.113.30/24 "$INET" gco ""
