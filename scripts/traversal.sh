@@ -25,7 +25,7 @@ set -uo pipefail
 TOPDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 OUT=$TOPDIR/build/traversal
 DOC=$TOPDIR/Documentation/traversal.md
-KVERS=${KVERS:-$("$TOPDIR/scripts/kernels.sh")}
+KVERS=$(echo ${KVERS:-$("$TOPDIR/scripts/kernels.sh")})
 RUN=1
 [[ ${1:-} == --no-run ]] && RUN=0
 
