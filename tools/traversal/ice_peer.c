@@ -33,8 +33,8 @@
  * made (no rendezvous, bad usage).
  *
  * STUN timers are raised for slow (emulated) machines: first retransmission
- * after 500 ms; 3 retransmissions (a check that gets no answer gives up
- * after 7.5 s, so that dead pairs do not hold the relay pair back).
+ * after 500 ms; 3 retransmissions, so that a pair that cannot work (a
+ * private address of another site) fails in seconds, not a minute.
  */
 #include <arpa/inet.h>
 #include <errno.h>
