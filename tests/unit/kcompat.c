@@ -273,7 +273,9 @@ void rcu_barrier(void)
 	}
 }
 
-/* ---- siphash: SipHash-2-4 as the paper defines it -------------------- */
+/* ---- siphash: SipHash-2-4 as the paper defines it, hsiphash: ----------
+ * SipHash-1-3, what the kernel's hsiphash is on 64-bit (lib/siphash.c)
+ */
 
 static inline u64 kc_rotl64(u64 x, unsigned int b)
 {
@@ -297,36 +299,49 @@ static u64 kc_le64(const unsigned char *p, size_t n)
 	return w;
 }
 
-u64 siphash(const void *data, size_t len, const siphash_key_t *key)
+/*
+ * SipHash-c-d of a byte string: @c rounds per message word, @d rounds at
+ * the end. k0 and k1 are the key's two 64-bit words.
+ */
+static u64 kc_sip(const void *data, size_t len, u64 k0, u64 k1,
+		  unsigned int c, unsigned int d)
 {
 	const unsigned char *p = data;
-	u64 k0 = key->key[0], k1 = key->key[1];
 	u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	u64 v1 = k1 ^ 0x646f72616e646f6dULL;
 	u64 v2 = k0 ^ 0x6c7967656e657261ULL;
 	u64 v3 = k1 ^ 0x7465646279746573ULL;
 	size_t left = len;
+	unsigned int i;
 	u64 m;
 
 	/* full 8-byte words, then the last one with the length on top */
 	for (; left >= 8; left -= 8, p += 8) {
 		m = kc_le64(p, 8);
 		v3 ^= m;
-		KC_SIPROUND(v0, v1, v2, v3);
-		KC_SIPROUND(v0, v1, v2, v3);
+		for (i = 0; i < c; i++)
+			KC_SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 	m = kc_le64(p, left) | ((u64)(len & 0xff) << 56);
 	v3 ^= m;
-	KC_SIPROUND(v0, v1, v2, v3);
-	KC_SIPROUND(v0, v1, v2, v3);
+	for (i = 0; i < c; i++)
+		KC_SIPROUND(v0, v1, v2, v3);
 	v0 ^= m;
 	v2 ^= 0xff;
-	KC_SIPROUND(v0, v1, v2, v3);
-	KC_SIPROUND(v0, v1, v2, v3);
-	KC_SIPROUND(v0, v1, v2, v3);
-	KC_SIPROUND(v0, v1, v2, v3);
+	for (i = 0; i < d; i++)
+		KC_SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+u64 siphash(const void *data, size_t len, const siphash_key_t *key)
+{
+	return kc_sip(data, len, key->key[0], key->key[1], 2, 4);
+}
+
+u32 hsiphash(const void *data, size_t len, const hsiphash_key_t *key)
+{
+	return (u32)kc_sip(data, len, key->key[0], key->key[1], 1, 3);
 }
 
 static u64 kc_siphash_words(const u32 *w, unsigned int n,
@@ -367,6 +382,46 @@ u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
 	const u32 w[] = { a, b, c, d };
 
 	return kc_siphash_words(w, 4, key);
+}
+
+static u32 kc_hsiphash_words(const u32 *w, unsigned int n,
+			     const hsiphash_key_t *key)
+{
+	unsigned char buf[16];
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 4; j++)
+			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
+	return hsiphash(buf, 4 * n, key);
+}
+
+u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key)
+{
+	const u32 w[] = { a };
+
+	return kc_hsiphash_words(w, 1, key);
+}
+
+u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key)
+{
+	const u32 w[] = { a, b };
+
+	return kc_hsiphash_words(w, 2, key);
+}
+
+u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key)
+{
+	const u32 w[] = { a, b, c };
+
+	return kc_hsiphash_words(w, 3, key);
+}
+
+u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key)
+{
+	const u32 w[] = { a, b, c, d };
+
+	return kc_hsiphash_words(w, 4, key);
 }
 
 /* ---- checksums ------------------------------------------------------- */

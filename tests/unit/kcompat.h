@@ -16,6 +16,7 @@
 #ifndef _NAPT_KCOMPAT_H
 #define _NAPT_KCOMPAT_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -381,6 +382,20 @@ u64 siphash_1u32(u32 a, const siphash_key_t *key);
 u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key);
 u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key);
 u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key);
+
+/*
+ * hsiphash as on a 64-bit kernel: SipHash-1-3 (one round per word, three
+ * at the end), same packing, the low 32 bits of the result.
+ */
+typedef struct {
+	unsigned long key[2];
+} hsiphash_key_t;
+
+u32 hsiphash(const void *data, size_t len, const hsiphash_key_t *key);
+u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key);
+u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key);
+u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key);
+u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key);
 
 /* ---- workqueue, netns: only named by struct napt_net ----------------- */
 
