@@ -147,7 +147,7 @@ export DEMO_REPLY='echo "      [internet host] $DEMO_PROTO from $SOCAT_PEERADDR:
 SERVE='SYSTEM:eval "$DEMO_REPLY"'
 
 title "UDP: the LAN host sends a datagram to $INET_ADDR:$UDP_PORT"
-DEMO_PROTO=UDP ip netns exec "$INET" timeout 20 socat -T 5 \
+DEMO_PROTO=UDP ip netns exec "$INET" timeout 20 socat -t 5 -T 5 \
 	UDP4-RECVFROM:$UDP_PORT,bind=$INET_ADDR "$SERVE" &
 wait_local_port_listen "$INET" $UDP_PORT udp
 printf '      lan# echo hello | socat - UDP4:%s:%s\n' $INET_ADDR $UDP_PORT
@@ -162,7 +162,7 @@ fi
 
 # --- 5. TCP ---------------------------------------------------------------------
 title "TCP: the LAN host connects to $INET_ADDR:$TCP_PORT"
-DEMO_PROTO=TCP ip netns exec "$INET" timeout 20 socat -T 5 \
+DEMO_PROTO=TCP ip netns exec "$INET" timeout 20 socat -t 5 -T 5 \
 	TCP4-LISTEN:$TCP_PORT,bind=$INET_ADDR,reuseaddr "$SERVE" &
 wait_local_port_listen "$INET" $TCP_PORT tcp
 printf '      lan# echo hello | socat - TCP4:%s:%s\n' $INET_ADDR $TCP_PORT

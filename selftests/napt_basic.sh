@@ -90,7 +90,7 @@ log_test "inbound from another remote port filtered (APDF) and counted"
 
 # The gateway's own services and traffic.
 ip netns exec "$GW" socat UDP4-RECVFROM:2000,bind=$GW_EXT,fork SYSTEM:'echo gw-udp' &
-ip netns exec "$GW" socat TCP4-LISTEN:2222,bind=$GW_EXT,reuseaddr,fork SYSTEM:'echo gw-tcp' &
+ip netns exec "$GW" socat -t 30 TCP4-LISTEN:2222,bind=$GW_EXT,reuseaddr,fork SYSTEM:'echo gw-tcp' &
 wait_local_port_listen "$GW" 2000 udp
 wait_local_port_listen "$GW" 2222 tcp
 r=$(in_ns "$INET" /usr/bin/python3 "$TOPDIR/selftests/napt_udp.py" $GW_EXT 2000)

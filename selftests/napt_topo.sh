@@ -71,7 +71,7 @@ napt_udp_server() {	# NS ADDR PORT
 
 # shellcheck disable=SC2016
 napt_tcp_server() {	# NS ADDR PORT
-	ip netns exec "$1" socat TCP4-LISTEN:"$3",bind="$2",reuseaddr,fork \
+	ip netns exec "$1" socat -t 30 TCP4-LISTEN:"$3",bind="$2",reuseaddr,fork \
 		SYSTEM:'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT"' &
 	wait_local_port_listen "$1" "$3" tcp
 }
