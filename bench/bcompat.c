@@ -7,9 +7,9 @@
  * (linear in the number of objects) and computes SipHash byte by byte:
  * right for tests, wrong for counting instructions at 4M entries.  Here
  * the allocator is malloc, RCU callbacks run at rcu_barrier(), and
- * siphash_Nu32() is SipHash-2-4 on 64-bit words as the kernel's
- * lib/siphash.c computes it (same values as kcompat.c: the words are
- * packed little-endian).  Misuse is still counted in kc_errors, which
+ * hsiphash_Nu32() is SipHash-1-3 on 64-bit words as the kernel's
+ * lib/siphash.c computes it on 64-bit (same values as kcompat.c: the
+ * words are packed little-endian).  Misuse is still counted in kc_errors, which
  * ubench checks stays 0.
  */
 #include <stdarg.h>
@@ -130,7 +130,7 @@ void rcu_barrier(void)
 	}
 }
 
-/* ---- SipHash-2-4 on words (lib/siphash.c's structure) ------------------ */
+/* ---- hsiphash on words (lib/siphash.c's 64-bit structure) -------------- */
 
 static inline u64 rol64(u64 x, unsigned int b)
 {
@@ -145,71 +145,67 @@ static inline u64 rol64(u64 x, unsigned int b)
 } while (0)
 
 #define PREAMBLE(len)							\
-	u64 v0 = 0x736f6d6570736575ULL ^ key->key[0];			\
-	u64 v1 = 0x646f72616e646f6dULL ^ key->key[1];			\
-	u64 v2 = 0x6c7967656e657261ULL ^ key->key[0];			\
-	u64 v3 = 0x7465646279746573ULL ^ key->key[1];			\
+	u64 v0 = 0x736f6d6570736575ULL ^ (u64)key->key[0];		\
+	u64 v1 = 0x646f72616e646f6dULL ^ (u64)key->key[1];		\
+	u64 v2 = 0x6c7967656e657261ULL ^ (u64)key->key[0];		\
+	u64 v3 = 0x7465646279746573ULL ^ (u64)key->key[1];		\
 	u64 b = ((u64)(len)) << 56
 
-#define POSTAMBLE							\
+/* SipHash-1-3: one round per word, three at the end, low 32 bits */
+#define HPOSTAMBLE							\
 	v3 ^= b;							\
-	SIPROUND(v0, v1, v2, v3);					\
 	SIPROUND(v0, v1, v2, v3);					\
 	v0 ^= b;							\
 	v2 ^= 0xff;							\
 	SIPROUND(v0, v1, v2, v3);					\
 	SIPROUND(v0, v1, v2, v3);					\
 	SIPROUND(v0, v1, v2, v3);					\
-	SIPROUND(v0, v1, v2, v3);					\
-	return (v0 ^ v1) ^ (v2 ^ v3)
+	return (u32)((v0 ^ v1) ^ (v2 ^ v3))
 
-static inline u64 sip_1u64(u64 first, const siphash_key_t *key)
+static inline u32 hsip_1u64(u64 first, const hsiphash_key_t *key)
 {
 	PREAMBLE(8);
 	v3 ^= first;
 	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
 	v0 ^= first;
-	POSTAMBLE;
+	HPOSTAMBLE;
 }
 
-static inline u64 sip_2u64(u64 first, u64 second, const siphash_key_t *key)
+static inline u32 hsip_2u64(u64 first, u64 second, const hsiphash_key_t *key)
 {
 	PREAMBLE(16);
 	v3 ^= first;
 	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
 	v0 ^= first;
 	v3 ^= second;
 	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
 	v0 ^= second;
-	POSTAMBLE;
+	HPOSTAMBLE;
 }
 
-static inline u64 sip_1u64_1u32(u64 first, u32 second, const siphash_key_t *key)
+static inline u32 hsip_1u64_1u32(u64 first, u32 second,
+				 const hsiphash_key_t *key)
 {
 	PREAMBLE(12);
 	v3 ^= first;
 	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
 	v0 ^= first;
 	b |= second;
-	POSTAMBLE;
+	HPOSTAMBLE;
 }
 
-static inline u64 sip_1u32(u32 first, const siphash_key_t *key)
+static inline u32 hsip_1u32(u32 first, const hsiphash_key_t *key)
 {
 	PREAMBLE(4);
 	b |= first;
-	POSTAMBLE;
+	HPOSTAMBLE;
 }
 
 #ifdef BENCH_HASH_JHASH
 /*
  * What-if build (ubench-jhash): the table's hashes as Bob Jenkins'
- * lookup3 (the kernel's jhash_3words()/jhash2()) keyed by the SipHash
- * key's low word, to measure what the keyed SipHash-2-4 costs a lookup.
+ * lookup3 (the kernel's jhash_3words()/jhash2()) keyed by the hsiphash
+ * key's low word, to measure what the keyed SipHash-1-3 costs a lookup.
  * Not what the module does.
  */
 static inline u32 rol32(u32 x, unsigned int b)
@@ -236,7 +232,8 @@ static inline u32 rol32(u32 x, unsigned int b)
 	c ^= b; c -= rol32(b, 24);					\
 } while (0)
 
-static u32 jwords(u32 n, u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
+static u32 jwords(u32 n, u32 a, u32 b, u32 c, u32 d,
+		  const hsiphash_key_t *key)
 {
 	u32 init = 0xdeadbeef + (n << 2) + (u32)key->key[0];
 	u32 x = init + a, y = init + b, z = init + c;
@@ -249,44 +246,44 @@ static u32 jwords(u32 n, u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
 	return z;
 }
 
-u64 siphash_1u32(u32 a, const siphash_key_t *key)
+u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key)
 {
 	return jwords(1, a, 0, 0, 0, key);
 }
 
-u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key)
+u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key)
 {
 	return jwords(2, a, b, 0, 0, key);
 }
 
-u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key)
+u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key)
 {
 	return jwords(3, a, b, c, 0, key);
 }
 
-u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
+u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key)
 {
 	return jwords(4, a, b, c, d, key);
 }
 #else
-u64 siphash_1u32(u32 a, const siphash_key_t *key)
+u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key)
 {
-	return sip_1u32(a, key);
+	return hsip_1u32(a, key);
 }
 
-u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key)
+u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key)
 {
-	return sip_1u64((u64)b << 32 | a, key);
+	return hsip_1u64((u64)b << 32 | a, key);
 }
 
-u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key)
+u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key)
 {
-	return sip_1u64_1u32((u64)b << 32 | a, c, key);
+	return hsip_1u64_1u32((u64)b << 32 | a, c, key);
 }
 
-u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
+u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key)
 {
-	return sip_2u64((u64)b << 32 | a, (u64)d << 32 | c, key);
+	return hsip_2u64((u64)b << 32 | a, (u64)d << 32 | c, key);
 }
 #endif
 

@@ -73,8 +73,10 @@ struct napt_okey {
 	__be16 int_port;
 	__be16 rem_port;	/* 0 unless APDM */
 	u8 proto;
-	u8 pad[3];
+	u8 pad[3];		/* always 0: keys compare as 16 bytes */
 };
+
+static_assert(sizeof(struct napt_okey) == 16, "napt_okey is two u64");
 
 /**
  * struct napt_static - what a static mapping has beyond a dynamic one
@@ -211,7 +213,7 @@ struct napt_net {
 	struct mutex lock;		/* serializes control operations */
 	struct napt_cfg __rcu *cfg;	/* NULL while down */
 	__be32 if_addr;			/* ext_ifindex's primary address */
-	siphash_key_t hkey;
+	hsiphash_key_t hkey;
 	struct napt_htab out, in, sess, hosts;
 	atomic_t nmaps, nsess, ntomb;
 	u32 gc_out, gc_sess, gc_in;	/* next bucket to sweep */

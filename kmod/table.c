@@ -11,9 +11,10 @@
  * Readers (the packet path) walk the chains under RCU with no lock and no
  * atomic operation. Writers take one of NAPT_LOCKS striped spinlocks of the
  * bucket they change; the only nesting is out -> in, in the sweeper. Hashes
- * are siphash with a per-instance random key, and no chain grows beyond
- * NAPT_CHAIN_MAX: an insert that would is refused and counted, so a flood
- * of crafted flows costs the flooder, not the lookup.
+ * are hsiphash (SipHash-1-3 on 64-bit kernels) with a per-instance random
+ * key, and no chain grows beyond NAPT_CHAIN_MAX: an insert that would is
+ * refused and counted, so a flood of crafted flows costs the flooder, not
+ * the lookup.
  *
  * Expiry: every object carries an expiry time in seconds that the packet
  * path refreshes with a plain store. A worker sweeps a bounded number of
@@ -29,32 +30,41 @@
 
 static u32 napt_hash_out(const struct napt_net *nn, const struct napt_okey *k)
 {
-	return siphash_4u32((__force u32)k->int_addr, (__force u32)k->rem_addr,
-			    ((__force u32)k->int_port << 16) |
-			    (__force u16)k->rem_port,
-			    k->proto, &nn->hkey);
+	return hsiphash_4u32((__force u32)k->int_addr,
+			     (__force u32)k->rem_addr,
+			     ((__force u32)k->int_port << 16) |
+			     (__force u16)k->rem_port,
+			     k->proto, &nn->hkey);
 }
 
 static u32 napt_hash_in(const struct napt_net *nn, u8 proto, __be32 addr,
 			__be16 port)
 {
-	return siphash_2u32((__force u32)addr,
-			    ((__force u32)port << 8) | proto, &nn->hkey);
+	return hsiphash_2u32((__force u32)addr,
+			     ((__force u32)port << 8) | proto, &nn->hkey);
 }
 
 static u32 napt_hash_sess(const struct napt_net *nn, u8 proto, __be32 addr,
 			  __be16 port, __be32 rem)
 {
-	return siphash_3u32((__force u32)addr,
-			    ((__force u32)port << 8) | proto,
-			    (__force u32)rem, &nn->hkey);
+	return hsiphash_3u32((__force u32)addr,
+			     ((__force u32)port << 8) | proto,
+			     (__force u32)rem, &nn->hkey);
 }
 
+/*
+ * Keys compare as two 64-bit words: every key is built zeroed (an empty
+ * initializer, a memset, or a copy of such a key), so pad[] is always 0.
+ */
 static bool napt_okey_eq(const struct napt_okey *a, const struct napt_okey *b)
 {
-	return a->int_addr == b->int_addr && a->rem_addr == b->rem_addr &&
-	       a->int_port == b->int_port && a->rem_port == b->rem_port &&
-	       a->proto == b->proto;
+	u64 a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, (const u8 *)a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, (const u8 *)b + 8, 8);
+	return !((a0 ^ b0) | (a1 ^ b1));
 }
 
 static spinlock_t *napt_lock(struct napt_htab *t, u32 hash)
@@ -295,7 +305,7 @@ busy:
  */
 static int napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
 {
-	u32 h = siphash_1u32((__force u32)addr, &nn->hkey);
+	u32 h = hsiphash_1u32((__force u32)addr, &nn->hkey);
 	struct hlist_head *b = &nn->hosts.buckets[h & nn->hosts.mask];
 	spinlock_t *lock = napt_lock(&nn->hosts, h);
 	struct napt_host *e;
@@ -326,7 +336,7 @@ out:
 
 static void napt_host_put(struct napt_net *nn, __be32 addr)
 {
-	u32 h = siphash_1u32((__force u32)addr, &nn->hkey);
+	u32 h = hsiphash_1u32((__force u32)addr, &nn->hkey);
 	struct hlist_head *b = &nn->hosts.buckets[h & nn->hosts.mask];
 	spinlock_t *lock = napt_lock(&nn->hosts, h);
 	struct napt_host *e;
@@ -453,7 +463,7 @@ __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 		return READ_ONCE(nn->if_addr);
 	if (cfg->n_ext == 1)
 		return cfg->ext[0];
-	return cfg->ext[siphash_1u32((__force u32)int_addr, &nn->hkey) %
+	return cfg->ext[hsiphash_1u32((__force u32)int_addr, &nn->hkey) %
 			cfg->n_ext];
 }
 
