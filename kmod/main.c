@@ -294,17 +294,18 @@ static struct pernet_operations napt_net_ops = {
 
 /*
  * Caches are kept apart from look-alike ones so that an object left
- * behind shows at unload.
+ * behind shows at unload. No SLAB_HWCACHE_ALIGN: it would round the
+ * 104-byte napt_map up to 128 bytes.
  */
 #ifdef SLAB_NO_MERGE
-#define NAPT_SLAB_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE)
+#define NAPT_SLAB_FLAGS SLAB_NO_MERGE
 #define NAPT_SLAB_CTOR NULL
 #else
 static void napt_slab_ctor(void *obj)
 {
 }
 
-#define NAPT_SLAB_FLAGS SLAB_HWCACHE_ALIGN
+#define NAPT_SLAB_FLAGS 0
 #define NAPT_SLAB_CTOR napt_slab_ctor
 #endif
 
