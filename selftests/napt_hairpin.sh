@@ -88,7 +88,7 @@ slowwait 30 has_line "$TMPD/lan2.prc" ready ||
 beh_udp "$LAN1" -s 43100 -t 20 send:$GW_EXT:42100:first note:sent \
 	recv send:$GW_EXT:42100:second >"$TMPD/lan1.prc" &
 lan1=$!
-busywait 5000 stat_is drop_filtered $((df0 + 1)) >/dev/null ||
+busywait 30000 stat_is drop_filtered $((df0 + 1)) >/dev/null ||
 	check_err 1 "drop_filtered went from $df0 to $(gw_stat drop_filtered), expected +1"
 [[ $(gw_stat hairpin_pkts) == "$hp0" ]]
 check_err $? "the filtered datagram was counted as hairpinned"
