@@ -19,6 +19,11 @@
 #              exactly where UDP hole punching works (trav_udp.sh), that
 #              is everywhere but symmetric against port-restricted-cone or
 #              symmetric; there only a pair with a relay candidate works.
+#              Read once both agents are done (ice_peer -W: every pair
+#              checked), not when data first flow: libnice nominates
+#              aggressively, so on a slow host a relayed pair may carry
+#              the first data before a direct pair validates and replaces
+#              it.
 #
 #   cols A:B for A<=B in fc rc prc sym (in that order); prc:dbl, sym:dbl
 #   (HC behind GCI+GCO)
@@ -67,8 +72,8 @@ ice_cell() {
 	) &
 	local relay_pid=$!
 	trav_pair "$TRAV_TMP/$key" "$ns1" "$ns2" \
-		"$TRAV_BIN/ice_peer" "${args[@]}" -k "$key" -i a -j b -c -- \
-		"$TRAV_BIN/ice_peer" "${args[@]}" -k "$key" -i b -j a
+		"$TRAV_BIN/ice_peer" "${args[@]}" -k "$key" -i a -j b -c -W -- \
+		"$TRAV_BIN/ice_peer" "${args[@]}" -k "$key" -i b -j a -W
 	wait $relay_pid
 
 	relay_got=$(cat "$TRAV_TMP/$key-relay.got")

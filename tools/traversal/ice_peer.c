@@ -29,7 +29,11 @@
  *
  * with the candidate types (host, srflx, prflx, relay) of the pair in use
  * at the end, or "RESULT fails ..." if the checks failed or SECS (default
- * 30) passed.  Exit status: 0 works, 1 fails, 2 the attempt could not be
+ * 30) passed.  With -W the pair is read once ICE is done (the component
+ * ready: every pair checked, the best nominated pair selected) rather than
+ * as soon as data flow: libnice nominates aggressively, so the first pair
+ * to work is used at once (on a slow host that can be a relayed pair) and
+ * a better direct pair, validated later, replaces it.  Exit status: 0 works, 1 fails, 2 the attempt could not be
  * made (no rendezvous, bad usage).
  *
  * STUN timers are raised for slow (emulated) machines: first retransmission
@@ -55,7 +59,7 @@
 
 static struct {
 	const char *rdv, *session, *self, *peer, *stun, *turn, *user, *pass;
-	gboolean controlling, force_relay;
+	gboolean controlling, force_relay, wait_done;
 	int secs;
 } o = { .secs = 30 };
 
@@ -64,7 +68,7 @@ static NiceAgent *agent;
 static guint stream_id;
 static int rfd = -1;
 static int exit_code = 1;
-static gboolean ready, got_hello, ok_sent;
+static gboolean ready, got_hello, ok_sent, confirmed, done_sent;
 static guint last_state = NICE_COMPONENT_STATE_DISCONNECTED;
 static char rbuf[VAL_MAX + 64];
 static size_t rlen;
@@ -141,6 +145,11 @@ static gboolean on_tick(gpointer data)
 	if (!left_ms()) {
 		char why[200];
 
+		if (confirmed) {
+			finish(1, "(ICE checks still running at the deadline)");
+			return G_SOURCE_REMOVE;
+		}
+
 		snprintf(why, sizeof(why), "(%s; state %s)",
 			 got_hello ? "the peer did not confirm in time" :
 			 ready ? "a pair was selected, but no HELLO from the peer" :
@@ -152,7 +161,30 @@ static gboolean on_tick(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* Answers of the rendezvous to PUT SELF.ok / GET PEER.ok. */
+static gboolean on_rdv(gint fd, GIOCondition cond, gpointer data);
+
+/*
+ * -W, ICE done here and the peer confirmed: publish SESSION/SELF.done and
+ * wait for SESSION/PEER.done, so that neither agent stops answering checks
+ * while the other still runs them.
+ */
+static void start_done(void)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), "PUT %s/%s.done yes\nGET %s/%s.done %d\n",
+		 o.session, o.self, o.session, o.peer, left_ms());
+	rlen = 0;
+	rbuf[0] = '\0';
+	if (trav_send_line(rfd, msg)) {
+		finish(1, "(rendezvous lost after the exchange)");
+		return;
+	}
+	done_sent = TRUE;
+	g_unix_fd_add(rfd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_rdv, NULL);
+}
+
+/* Answers of the rendezvous to PUT SELF.ok / GET PEER.ok (and .done). */
 static gboolean on_rdv(gint fd, GIOCondition cond, gpointer data)
 {
 	ssize_t n;
@@ -170,11 +202,19 @@ static gboolean on_rdv(gint fd, GIOCondition cond, gpointer data)
 	while ((nl = strchr(rbuf, '\n'))) {
 		*nl = '\0';
 		if (!strncmp(rbuf, "VAL ", 4)) {
+			/* -W: the pair in use once ICE is done (on_state) */
+			if (o.wait_done && !done_sent) {
+				confirmed = TRUE;
+				if (last_state == NICE_COMPONENT_STATE_READY)
+					start_done();
+				return G_SOURCE_REMOVE;
+			}
 			finish(1, NULL);
 			return G_SOURCE_REMOVE;
 		}
 		if (!strcmp(rbuf, "NONE")) {
-			finish(1, "(the peer did not confirm)");
+			finish(1, done_sent ? "(the peer's ICE did not finish)" :
+				  "(the peer did not confirm)");
 			return G_SOURCE_REMOVE;
 		}
 		rlen -= nl + 1 - rbuf;
@@ -239,6 +279,9 @@ static void on_state(NiceAgent *a, guint sid, guint cid, guint state,
 		 */
 		ready = TRUE;
 		send_hello();
+		if (state == NICE_COMPONENT_STATE_READY && confirmed &&
+		    !done_sent)
+			start_done();
 	} else if (state == NICE_COMPONENT_STATE_FAILED && !got_hello) {
 		finish(0, "(ICE checks failed)");
 	}
@@ -384,7 +427,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ice_peer -r RDV -k SESSION -i SELF -j PEER [-s STUN[:PORT]]\n"
-		"                -T TURN[:PORT] -u USER -w PASS [-c] [-R] [-t SECS]\n");
+		"                -T TURN[:PORT] -u USER -w PASS [-c] [-R] [-W] [-t SECS]\n");
 	exit(2);
 }
 
@@ -394,7 +437,7 @@ int main(int argc, char **argv)
 	char sa[INET_ADDRSTRLEN], ta[INET_ADDRSTRLEN];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:k:i:j:s:T:u:w:cRt:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:k:i:j:s:T:u:w:cRWt:")) != -1) {
 		switch (opt) {
 		case 'r': o.rdv = optarg; break;
 		case 'k': o.session = optarg; break;
@@ -406,6 +449,7 @@ int main(int argc, char **argv)
 		case 'w': o.pass = optarg; break;
 		case 'c': o.controlling = TRUE; break;
 		case 'R': o.force_relay = TRUE; break;
+		case 'W': o.wait_done = TRUE; break;
 		case 't': o.secs = atoi(optarg); break;
 		default: usage();
 		}
