@@ -358,21 +358,21 @@ void napt_map_free_rcu(struct napt_map *m)
 	call_rcu(&m->rcu, map_free_cb);
 }
 
-struct napt_sess *napt_sess_alloc(void)
+struct napt_xsess *napt_sess_alloc(void)
 {
 	kc_live_sess++;
-	return xmalloc(sizeof(struct napt_sess));
+	return xmalloc(sizeof(struct napt_xsess));
 }
 
 static void sess_free_cb(struct rcu_head *h)
 {
 	kc_live_sess--;
-	free(container_of(h, struct napt_sess, rcu));
+	free(container_of(h, struct napt_xsess, rcu));
 }
 
-void napt_sess_free_rcu(struct napt_sess *s)
+void napt_sess_free_rcu(struct napt_xsess *x)
 {
-	call_rcu(&s->rcu, sess_free_cb);
+	call_rcu(&x->rcu, sess_free_cb);
 }
 
 struct napt_static *napt_static_alloc(void)

@@ -32,7 +32,7 @@ void napt_map_free_rcu(struct napt_map *m)
 	call_rcu(&m->rcu, napt_map_free_cb);
 }
 
-struct napt_sess *napt_sess_alloc(void)
+struct napt_xsess *napt_sess_alloc(void)
 {
 	return kmem_cache_alloc(napt_sess_cache, GFP_ATOMIC);
 }
@@ -40,12 +40,12 @@ struct napt_sess *napt_sess_alloc(void)
 static void napt_sess_free_cb(struct rcu_head *rcu)
 {
 	kmem_cache_free(napt_sess_cache,
-			container_of(rcu, struct napt_sess, rcu));
+			container_of(rcu, struct napt_xsess, rcu));
 }
 
-void napt_sess_free_rcu(struct napt_sess *s)
+void napt_sess_free_rcu(struct napt_xsess *x)
 {
-	call_rcu(&s->rcu, napt_sess_free_cb);
+	call_rcu(&x->rcu, napt_sess_free_cb);
 }
 
 struct napt_static *napt_static_alloc(void)
@@ -92,7 +92,8 @@ static void napt_gc_work(struct work_struct *work)
 	struct napt_net *nn = container_of(to_delayed_work(work),
 					   struct napt_net, gc_work);
 	/* every table is swept whole at least every 8 passes (seconds) */
-	u32 budget = max_t(u32, 1024, (nn->sess.mask + 1) / 8);
+	u32 budget = max_t(u32, 1024,
+			   (max(nn->out.mask, nn->sess.mask) + 1) / 8);
 
 	napt_gc_step(nn, napt_now(), budget);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
@@ -318,7 +319,7 @@ static int __init napt_init(void)
 	if (!napt_map_cache)
 		goto err_map;
 	napt_sess_cache = kmem_cache_create("napt_sess",
-					    sizeof(struct napt_sess), 0,
+					    sizeof(struct napt_xsess), 0,
 					    NAPT_SLAB_FLAGS, NAPT_SLAB_CTOR);
 	if (!napt_sess_cache)
 		goto err_sess;

@@ -101,12 +101,55 @@ struct napt_static {
 	char desc[NAPT_DESC_MAX];
 };
 
+/* TCP tracking bits of a session (RFC 5382, RFC 7857). */
+enum {
+	NAPT_TCP_SYN_OUT = 1 << 0,
+	NAPT_TCP_SYN_IN = 1 << 1,
+	NAPT_TCP_EST = 1 << 2,
+	NAPT_TCP_FIN_OUT = 1 << 3,
+	NAPT_TCP_FIN_IN = 1 << 4,
+	NAPT_TCP_RST = 1 << 5,
+};
+
+/* States of a mapping's embedded first session (napt_map.s0). */
+enum {
+	NAPT_S0_FREE,		/* never used: the next new session takes it */
+	NAPT_S0_USED,
+	NAPT_S0_DEAD,		/* ended; later sessions go to the table */
+};
+
+/**
+ * struct napt_sess - one remote endpoint a mapping has sent to
+ * @rem_addr: the remote address
+ * @rem_port: the remote port (0 for ICMP)
+ * @proto: the mapping's protocol
+ * @state: NAPT_S0_*, for the session embedded in a mapping only
+ * @tcp: NAPT_TCP_* bits
+ * @expires: napt_now() seconds, refreshed locklessly
+ *
+ * A mapping's first session lives in the mapping itself (napt_map.s0):
+ * most mappings only ever talk to one remote, and then there is nothing
+ * to allocate, hash or look up beyond the mapping. Its remote is written
+ * once, before its state becomes NAPT_S0_USED with release semantics, and
+ * it is never reused, so readers need no lock. Any further session is a
+ * struct napt_xsess in the session table.
+ */
+struct napt_sess {
+	__be32 rem_addr;
+	__be16 rem_port;
+	u8 proto;
+	u8 state;
+	u32 tcp;
+	u32 expires;
+};
+
 /**
  * struct napt_map - one mapping, inside endpoint <-> outside endpoint
  *
  * Linked in the outbound table by @key and in the inbound table by
  * (proto, @ext_addr, @ext_port). One reference is held by the tables, one
  * by each session; the memory goes back by RCU when the last one drops.
+ * @s0 is claimed and ended under the in-table bucket lock of the mapping.
  */
 struct napt_map {
 	struct hlist_node out_node;
@@ -118,42 +161,27 @@ struct napt_map {
 	u8 mapping;		/* enum napt_mapping it was made under */
 	/* napt_now() seconds, refreshed locklessly; static: lease end */
 	u32 expires;
+	/* unlinked from the out table; if still in the in table, resting */
+	bool dead;
 	struct napt_static __rcu *st;	/* static mappings only */
 	atomic_t nsess;
 	refcount_t ref;
-	/* unlinked from the out table; if still in the in table, resting */
-	bool dead;
+	struct napt_sess s0;	/* the first session */
 	struct rcu_head rcu;
 };
 
-/* TCP tracking bits of a session (RFC 5382, RFC 7857). */
-enum {
-	NAPT_TCP_SYN_OUT = 1 << 0,
-	NAPT_TCP_SYN_IN = 1 << 1,
-	NAPT_TCP_EST = 1 << 2,
-	NAPT_TCP_FIN_OUT = 1 << 3,
-	NAPT_TCP_FIN_IN = 1 << 4,
-	NAPT_TCP_RST = 1 << 5,
-};
-
 /**
- * struct napt_sess - one remote endpoint a mapping has sent to
+ * struct napt_xsess - a session beyond a mapping's first
  *
- * Hashed by (proto, ext_addr, ext_port, rem_addr) only, so that every
- * session of one mapping with one remote address shares a bucket: the
- * address-dependent filter walks that bucket, the address-and-port
- * dependent one also compares the port.
+ * Hashed by (proto, ext_addr, ext_port, rem_addr) of its mapping only, so
+ * that every session of one mapping with one remote address shares a
+ * bucket: the address-dependent filter walks that bucket, the
+ * address-and-port dependent one also compares the port.
  */
-struct napt_sess {
+struct napt_xsess {
 	struct hlist_node node;
 	struct napt_map *map;
-	__be32 ext_addr;
-	__be32 rem_addr;
-	__be16 ext_port;
-	__be16 rem_port;
-	u8 proto;
-	u32 tcp;		/* NAPT_TCP_* */
-	u32 expires;
+	struct napt_sess s;
 	struct rcu_head rcu;
 };
 
@@ -340,8 +368,8 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 			  __be16 port, __be32 rem_addr, __be16 rem_port);
 struct napt_map *napt_map_alloc(void);
 void napt_map_free_rcu(struct napt_map *m);
-struct napt_sess *napt_sess_alloc(void);
-void napt_sess_free_rcu(struct napt_sess *s);
+struct napt_xsess *napt_sess_alloc(void);
+void napt_sess_free_rcu(struct napt_xsess *x);
 struct napt_static *napt_static_alloc(void);
 void napt_static_free_rcu(struct napt_static *st);
 void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,

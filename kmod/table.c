@@ -8,6 +8,9 @@
  *   in:   (proto, outside addr:port)                      -> mapping
  *   sess: (proto, outside addr:port, remote addr)         -> sessions
  *
+ * The first session of a mapping is embedded in it, so the session table
+ * holds only the further ones (mappings with several remotes).
+ *
  * Readers (the packet path) walk the chains under RCU with no lock and no
  * atomic operation. Writers take one of NAPT_LOCKS striped spinlocks of the
  * bucket they change; the only nesting is out -> in, in the sweeper. Hashes
@@ -28,8 +31,16 @@
 #include <linux/mm.h>
 #endif
 
+/*
+ * An endpoint-independent key has no remote: one 64-bit word is hashed
+ * instead of two (a pure function of the key, so every path agrees).
+ */
 static u32 napt_hash_out(const struct napt_net *nn, const struct napt_okey *k)
 {
+	if (!(k->rem_addr | k->rem_port))
+		return hsiphash_2u32((__force u32)k->int_addr,
+				     ((__force u32)k->int_port << 16) |
+				     k->proto, &nn->hkey);
 	return hsiphash_4u32((__force u32)k->int_addr,
 			     (__force u32)k->rem_addr,
 			     ((__force u32)k->int_port << 16) |
@@ -96,7 +107,8 @@ static void napt_htab_free(struct napt_htab *t)
  * napt_table_init() - allocate the tables of an instance
  * @nn: the instance
  * @max_maps: most mappings; sizes the out and in tables (load <= 1)
- * @max_sess: most sessions; sizes the session table
+ * @max_sess: most sessions; sizes the session table, which holds only
+ *	the sessions beyond each mapping's first (load <= 4 at @max_sess)
  */
 int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 {
@@ -115,7 +127,7 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 	ret = napt_htab_init(&nn->in, max_maps);
 	if (ret)
 		goto err_in;
-	ret = napt_htab_init(&nn->sess, max_sess);
+	ret = napt_htab_init(&nn->sess, max_sess / 4);
 	if (ret)
 		goto err_sess;
 	ret = napt_htab_init(&nn->hosts, max_maps / 16);
@@ -430,21 +442,15 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	return false;
 }
 
-static void napt_unlink_in(struct napt_net *nn, struct napt_map *m,
-			   bool nested)
+/* Undo napt_claim_port() for a mapping that was never published. */
+static void napt_unlink_in(struct napt_net *nn, struct napt_map *m)
 {
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
 	spinlock_t *lock = napt_lock(&nn->in, h);
 
-	if (nested)
-		spin_lock_nested(lock, SINGLE_DEPTH_NESTING);
-	else
-		spin_lock_bh(lock);
+	spin_lock_bh(lock);
 	hlist_del_rcu(&m->in_node);
-	if (nested)
-		spin_unlock(lock);
-	else
-		spin_unlock_bh(lock);
+	spin_unlock_bh(lock);
 }
 
 /**
@@ -515,6 +521,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	m->dead = false;
 	atomic_set(&m->nsess, 0);
 	refcount_set(&m->ref, 1);
+	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
 	m->expires = napt_now() + napt_map_timeout(cfg, key->proto);
 	m->ext_addr = napt_pick_ext_addr(nn, cfg, key->int_addr);
 	if (!m->ext_addr || !napt_alloc_port(nn, cfg, m, rem_addr, rem_port)) {
@@ -526,7 +533,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	hlist_for_each_entry(o, b, out_node) {
 		if (napt_okey_eq(&o->key, key)) {
 			spin_unlock_bh(lock);
-			napt_unlink_in(nn, m, false);
+			napt_unlink_in(nn, m);
 			napt_map_free_rcu(m);
 			napt_host_put(nn, key->int_addr);
 			atomic_dec(&nn->nmaps);
@@ -536,7 +543,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	}
 	if (len >= NAPT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
-		napt_unlink_in(nn, m, false);
+		napt_unlink_in(nn, m);
 		*drop_reason = NAPT_STAT_DROP_CHAIN;
 		napt_map_free_rcu(m);
 		goto err_host;
@@ -567,18 +574,31 @@ err_count:
  * @match_port: false for the address-dependent filter: then any session
  *	with @rem_addr that has not expired (an expired one the sweeper has
  *	not reached yet must not hide a live one behind it)
+ *
+ * The mapping's embedded session is tried first; only if it is not the one
+ * is the session table searched.
  */
 struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 				   __be32 rem_addr, __be16 rem_port,
 				   bool match_port)
 {
-	u32 h = napt_hash_sess(nn, m->key.proto, m->ext_addr, m->ext_port,
-			       rem_addr);
-	struct napt_sess *s;
+	struct napt_sess *s = &m->s0;
+	struct napt_xsess *x;
+	u32 h;
 
-	hlist_for_each_entry_rcu(s, &nn->sess.buckets[h & nn->sess.mask],
+	/* pairs with napt_s0_claim(): its fields are set once it is used */
+	if (smp_load_acquire(&s->state) == NAPT_S0_USED &&
+	    s->rem_addr == rem_addr &&
+	    (match_port ? s->rem_port == rem_port :
+	     !napt_expired(READ_ONCE(s->expires), napt_now())))
+		return s;
+
+	h = napt_hash_sess(nn, m->key.proto, m->ext_addr, m->ext_port,
+			   rem_addr);
+	hlist_for_each_entry_rcu(x, &nn->sess.buckets[h & nn->sess.mask],
 				 node) {
-		if (s->map == m && s->rem_addr == rem_addr &&
+		s = &x->s;
+		if (x->map == m && s->rem_addr == rem_addr &&
 		    (match_port ? s->rem_port == rem_port :
 		     !napt_expired(READ_ONCE(s->expires), napt_now())))
 			return s;
@@ -586,6 +606,88 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 	return NULL;
 }
 
+static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
+			   u8 proto, __be32 rem_addr, __be16 rem_port)
+{
+	s->rem_addr = rem_addr;
+	s->rem_port = rem_port;
+	s->proto = proto;
+	s->tcp = 0;
+	s->expires = napt_now() + napt_sess_timeout(cfg, proto, 0);
+}
+
+/*
+ * Make @m's embedded session the one with @rem_addr:@rem_port, under the
+ * in-table lock of @m (napt_map_unlink() ends it under the same lock, so
+ * none is claimed after the mapping is gone).
+ *
+ * Return: 0 if claimed, -EAGAIN if it is taken (or @m is gone): use the
+ * session table, or -ENOSPC / -ENOMEM with *@drop_reason set.
+ */
+static int napt_s0_claim(struct napt_net *nn, const struct napt_cfg *cfg,
+			 struct napt_map *m, __be32 rem_addr,
+			 __be16 rem_port, int *drop_reason)
+{
+	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
+	spinlock_t *lock = napt_lock(&nn->in, h);
+	int ret = 0;
+
+	spin_lock_bh(lock);
+	if (m->s0.state != NAPT_S0_FREE || READ_ONCE(m->dead)) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	if ((u32)atomic_inc_return(&nn->nsess) > cfg->max_sess) {
+		*drop_reason = NAPT_STAT_DROP_SESS_LIMIT;
+		ret = -ENOSPC;
+		goto err_count;
+	}
+	if (!refcount_inc_not_zero(&m->ref)) {
+		ret = -EAGAIN;
+		goto err_count;
+	}
+	napt_sess_init(&m->s0, cfg, m->key.proto, rem_addr, rem_port);
+	atomic_inc(&m->nsess);
+	/* readers see the fields above once they see the state */
+	smp_store_release(&m->s0.state, NAPT_S0_USED);
+	goto out;
+
+err_count:
+	atomic_dec(&nn->nsess);
+out:
+	spin_unlock_bh(lock);
+	return ret;
+}
+
+/*
+ * End @m's embedded session if it is in use. Context: the out-table lock
+ * of @m's bucket is held, which serializes every end; claims are only
+ * ever made from NAPT_S0_FREE, so they cannot race with this.
+ */
+static bool napt_s0_end(struct napt_net *nn, struct napt_map *m)
+{
+	if (READ_ONCE(m->s0.state) != NAPT_S0_USED)
+		return false;
+	WRITE_ONCE(m->s0.state, NAPT_S0_DEAD);
+	atomic_dec(&m->nsess);
+	atomic_dec(&nn->nsess);
+	napt_map_put(m);
+	return true;
+}
+
+/**
+ * napt_sess_create() - make the session of @m with a remote endpoint
+ * @nn: the instance
+ * @cfg: its configuration
+ * @m: the mapping
+ * @rem_addr: remote address
+ * @rem_port: remote port (0 for ICMP)
+ * @drop_reason: set to a NAPT_STAT_DROP_* on failure
+ *
+ * The first session of a mapping takes the one embedded in it; later ones
+ * are allocated and hashed. If another CPU made the same session
+ * meanwhile, that one is returned. Context: softirq, RCU read side.
+ */
 struct napt_sess *napt_sess_create(struct napt_net *nn,
 				   const struct napt_cfg *cfg,
 				   struct napt_map *m, __be32 rem_addr,
@@ -595,35 +697,49 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 			       rem_addr);
 	struct hlist_head *b = &nn->sess.buckets[h & nn->sess.mask];
 	spinlock_t *lock = napt_lock(&nn->sess, h);
-	struct napt_sess *s, *o;
+	struct napt_sess *s0 = &m->s0;
+	struct napt_xsess *x, *o;
 	unsigned int len = 0;
+	int ret;
+
+	if (READ_ONCE(s0->state) == NAPT_S0_FREE) {
+		ret = napt_s0_claim(nn, cfg, m, rem_addr, rem_port,
+				    drop_reason);
+		if (!ret)
+			goto created;
+		if (ret != -EAGAIN)
+			return NULL;
+	}
 
 	if ((u32)atomic_inc_return(&nn->nsess) > cfg->max_sess) {
 		*drop_reason = NAPT_STAT_DROP_SESS_LIMIT;
 		goto err_count;
 	}
-	s = napt_sess_alloc();
-	if (!s) {
+	x = napt_sess_alloc();
+	if (!x) {
 		*drop_reason = NAPT_STAT_DROP_NOMEM;
 		goto err_count;
 	}
-	s->map = m;
-	s->proto = m->key.proto;
-	s->ext_addr = m->ext_addr;
-	s->ext_port = m->ext_port;
-	s->rem_addr = rem_addr;
-	s->rem_port = rem_port;
-	s->tcp = 0;
-	s->expires = napt_now() + napt_sess_timeout(cfg, s->proto, 0);
+	x->map = m;
+	napt_sess_init(&x->s, cfg, m->key.proto, rem_addr, rem_port);
+	x->s.state = NAPT_S0_FREE;	/* unused outside the mapping */
 
 	spin_lock_bh(lock);
+	/* the embedded one may have been claimed for it meanwhile */
+	if (smp_load_acquire(&s0->state) == NAPT_S0_USED &&
+	    s0->rem_addr == rem_addr && s0->rem_port == rem_port) {
+		spin_unlock_bh(lock);
+		napt_sess_free_rcu(x);
+		atomic_dec(&nn->nsess);
+		return s0;
+	}
 	hlist_for_each_entry(o, b, node) {
-		if (o->map == m && o->rem_addr == rem_addr &&
-		    o->rem_port == rem_port) {
+		if (o->map == m && o->s.rem_addr == rem_addr &&
+		    o->s.rem_port == rem_port) {
 			spin_unlock_bh(lock);
-			napt_sess_free_rcu(s);
+			napt_sess_free_rcu(x);
 			atomic_dec(&nn->nsess);
-			return o;
+			return &o->s;
 		}
 		len++;
 	}
@@ -631,14 +747,16 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 		spin_unlock_bh(lock);
 		*drop_reason = len >= NAPT_CHAIN_MAX ? NAPT_STAT_DROP_CHAIN :
 						       NAPT_STAT_DROP_NOMEM;
-		napt_sess_free_rcu(s);
+		napt_sess_free_rcu(x);
 		goto err_count;
 	}
 	atomic_inc(&m->nsess);
-	hlist_add_head_rcu(&s->node, b);
+	hlist_add_head_rcu(&x->node, b);
 	spin_unlock_bh(lock);
+	s0 = &x->s;
+created:
 	napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
-	return s;
+	return s0;
 
 err_count:
 	atomic_dec(&nn->nsess);
@@ -697,15 +815,15 @@ u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp)
 	return cfg->timeout_tcp_trans;
 }
 
-static void napt_sess_unlink(struct napt_net *nn, struct napt_sess *s)
+static void napt_sess_unlink(struct napt_net *nn, struct napt_xsess *x)
 {
-	struct napt_map *m = s->map;
+	struct napt_map *m = x->map;
 
-	hlist_del_rcu(&s->node);
+	hlist_del_rcu(&x->node);
 	atomic_dec(&m->nsess);
 	atomic_dec(&nn->nsess);
 	napt_map_put(m);
-	napt_sess_free_rcu(s);
+	napt_sess_free_rcu(x);
 }
 
 /*
@@ -717,18 +835,27 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 			    u8 reason, bool rest)
 {
 	u32 delay = READ_ONCE(nn->reuse_delay);
+	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
+	spinlock_t *lock = napt_lock(&nn->in, h);
+	bool keep = rest && delay && !rcu_access_pointer(m->st);
 
 	hlist_del_rcu(&m->out_node);
 	WRITE_ONCE(m->dead, true);
-	if (rest && delay && !rcu_access_pointer(m->st) &&
-	    (u32)atomic_inc_return(&nn->ntomb) <= (u32)(nn->out.mask + 1)) {
-		WRITE_ONCE(m->expires, napt_now() + delay);
-	} else {
-		if (rest && delay && !rcu_access_pointer(m->st))
-			atomic_dec(&nn->ntomb);
-		napt_unlink_in(nn, m, true);
-		napt_map_put(m);
+	if (keep && (u32)atomic_inc_return(&nn->ntomb) >
+		    (u32)(nn->out.mask + 1)) {
+		atomic_dec(&nn->ntomb);
+		keep = false;
 	}
+	if (keep)
+		WRITE_ONCE(m->expires, napt_now() + delay);
+	spin_lock_nested(lock, SINGLE_DEPTH_NESTING);
+	/* the lock new embedded sessions are claimed under: none after */
+	napt_s0_end(nn, m);
+	if (!keep)
+		hlist_del_rcu(&m->in_node);
+	spin_unlock(lock);
+	if (!keep)
+		napt_map_put(m);
 	napt_host_put(nn, m->key.int_addr);
 	atomic_dec(&nn->nmaps);
 	napt_event_map(nn, m, NAPT_EVENT_REMOVED, reason);
@@ -770,7 +897,7 @@ static bool napt_map_done(struct napt_map *m, u32 now)
 	       napt_expired(READ_ONCE(m->expires), now);
 }
 
-/* Sweep @n session buckets from *@pos; all sessions if @all. */
+/* Sweep @n session buckets from *@pos; all of them if @all. */
 static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
 				    u32 n, bool all)
 {
@@ -780,17 +907,17 @@ static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
 	for (i = 0; i < n; i++) {
 		u32 bkt = (*pos + i) & nn->sess.mask;
 		spinlock_t *lock = napt_lock(&nn->sess, bkt);
-		struct napt_sess *s;
+		struct napt_xsess *x;
 		struct hlist_node *tmp;
 
 		if (hlist_empty(&nn->sess.buckets[bkt]))
 			continue;
 		spin_lock_bh(lock);
-		hlist_for_each_entry_safe(s, tmp, &nn->sess.buckets[bkt],
+		hlist_for_each_entry_safe(x, tmp, &nn->sess.buckets[bkt],
 					  node) {
-			if (all || READ_ONCE(s->map->dead) ||
-			    napt_expired(READ_ONCE(s->expires), now)) {
-				napt_sess_unlink(nn, s);
+			if (all || READ_ONCE(x->map->dead) ||
+			    napt_expired(READ_ONCE(x->s.expires), now)) {
+				napt_sess_unlink(nn, x);
 				freed++;
 			}
 		}
@@ -804,7 +931,8 @@ static unsigned int napt_sweep_sess(struct napt_net *nn, u32 now, u32 *pos,
  * Sweep @n out buckets from *@pos, unlinking the mappings that @type
  * selects (ANY: all) and whose @ext_addr matches (0: any); with
  * @expired_only, only those whose time is up: dynamic ones without
- * sessions, static ones at the end of their lease.
+ * sessions, static ones at the end of their lease (their embedded
+ * sessions are ended on the way when their time is up).
  */
 static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				    u32 n, u8 type, __be32 ext_addr,
@@ -828,6 +956,10 @@ static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 				continue;
 			if (ext_addr && m->ext_addr != ext_addr)
 				continue;
+			if (expired_only &&
+			    napt_expired(READ_ONCE(m->s0.expires), now) &&
+			    napt_s0_end(nn, m))
+				napt_stat_inc(nn, NAPT_STAT_SESS_EXPIRED);
 			if (expired_only && !napt_map_done(m, now))
 				continue;
 			napt_map_unlink(nn, m, expired_only ?
@@ -1170,6 +1302,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	m->dead = false;
 	atomic_set(&m->nsess, 0);
 	refcount_set(&m->ref, 1);
+	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
 	m->expires = r->lease ? napt_now() + r->lease : 0;
 
 	rcu_read_lock();
@@ -1218,7 +1351,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	}
 	ret = napt_static_publish(nn, m, why);
 	if (ret) {
-		napt_unlink_in(nn, m, false);
+		napt_unlink_in(nn, m);
 		*res = NULL;
 		goto err_host;
 	}

@@ -621,24 +621,24 @@ void napt_map_free_rcu(struct napt_map *m)
 		call_rcu(&m->rcu, kc_map_free_cb);
 }
 
-struct napt_sess *napt_sess_alloc(void)
+struct napt_xsess *napt_sess_alloc(void)
 {
 	if (kc_inject(&kc_fail_sess_alloc))
 		return NULL;
 	kc_live_sess++;
-	return kc_obj_alloc(sizeof(struct napt_sess));
+	return kc_obj_alloc(sizeof(struct napt_xsess));
 }
 
 static void kc_sess_free_cb(struct rcu_head *h)
 {
 	kc_live_sess--;
-	kc_obj_free(container_of(h, struct napt_sess, rcu));
+	kc_obj_free(container_of(h, struct napt_xsess, rcu));
 }
 
-void napt_sess_free_rcu(struct napt_sess *s)
+void napt_sess_free_rcu(struct napt_xsess *x)
 {
-	if (kc_obj_queue(s, "session"))
-		call_rcu(&s->rcu, kc_sess_free_cb);
+	if (kc_obj_queue(x, "session"))
+		call_rcu(&x->rcu, kc_sess_free_cb);
 }
 
 struct napt_static *napt_static_alloc(void)

@@ -151,6 +151,8 @@ static inline int atomic_inc_return(atomic_t *v) { return ++v->counter; }
 static inline int atomic_dec_return(atomic_t *v) { return --v->counter; }
 static inline bool atomic_dec_and_test(atomic_t *v) { return --v->counter == 0; }
 
+#define smp_load_acquire(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define cmpxchg(ptr, old, new) __sync_val_compare_and_swap(ptr, old, new)
 
 typedef struct {

@@ -21,6 +21,25 @@ static int count_map(struct napt_map *m, void *arg)
 	return 0;
 }
 
+struct s0count {
+	struct napt_net *nn;
+	unsigned int n, bad;
+};
+
+/* sessions embedded in linked mappings: each found by its remote */
+static int count_s0(struct napt_map *m, void *arg)
+{
+	struct s0count *c = arg;
+
+	if (m->s0.state != NAPT_S0_USED)
+		return 0;
+	c->n++;
+	if (napt_sess_lookup(c->nn, m, m->s0.rem_addr, m->s0.rem_port,
+			     true) != &m->s0)
+		c->bad++;
+	return 0;
+}
+
 struct cons {
 	struct ut_nat *t;
 	unsigned int bad;
@@ -52,6 +71,7 @@ static void consistency(struct ut_nat *t)
 {
 	struct napt_net *nn = &t->nn;
 	struct cons c = { t, 0 };
+	struct s0count s0 = { nn, 0, 0 };
 	unsigned int maps = 0, sess = 0;
 	u32 bucket = 0, skip = 0, b;
 
@@ -60,13 +80,18 @@ static void consistency(struct ut_nat *t)
 	bucket = skip = 0;
 	napt_map_walk(nn, &bucket, &skip, check_map, &c);
 	CHECK_EQ(c.bad, 0);
+	bucket = skip = 0;
+	napt_map_walk(nn, &bucket, &skip, count_s0, &s0);
+	CHECK_EQ(s0.bad, 0);
+	sess = s0.n;
 	for (b = 0; b <= nn->sess.mask; b++) {
-		struct napt_sess *s;
+		struct napt_xsess *x;
 
-		hlist_for_each_entry(s, &nn->sess.buckets[b], node) {
+		hlist_for_each_entry(x, &nn->sess.buckets[b], node) {
 			sess++;
-			if (!CHECK(napt_sess_lookup(nn, s->map, s->rem_addr,
-						    s->rem_port, true) == s))
+			if (!CHECK(napt_sess_lookup(nn, x->map, x->s.rem_addr,
+						    x->s.rem_port,
+						    true) == &x->s))
 				return;
 		}
 	}

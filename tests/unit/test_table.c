@@ -487,10 +487,11 @@ static void table_sessions(void)
 	s = mks(t, m, REM1, 53, &reason);
 	REQUIRE(s);
 	CHECK_EQ(reason, -1);
-	CHECK(s->map == m);
+	/* the first session is the one embedded in the mapping */
+	CHECK(s == &m->s0);
+	CHECK_EQ(s->state, NAPT_S0_USED);
+	CHECK_EQ(live_sess(), 0);
 	CHECK_EQ(s->proto, IPPROTO_UDP);
-	CHECK_EQX(s->ext_addr, m->ext_addr);
-	CHECK_EQ(s->ext_port, m->ext_port);
 	CHECK_EQX(s->rem_addr, REM1);
 	CHECK_EQ(ntohs(s->rem_port), 53);
 	CHECK_EQ(s->tcp, 0);
@@ -510,12 +511,16 @@ static void table_sessions(void)
 	x = mks(t, m, REM1, 53, NULL);
 	CHECK(x == s);
 	CHECK_EQ(nsess(t), 1);
-	CHECK_EQ(live_sess(), 1);
+	CHECK_EQ(live_sess(), 0);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 
+	/* a second one is allocated and hashed */
 	s2 = mks(t, m, REM1, 54, NULL);
 	REQUIRE(s2);
 	CHECK(s2 != s);
+	CHECK_EQ(live_sess(), 1);
+	CHECK_EQ(s2->rem_addr, REM1);
+	CHECK_EQ(ntohs(s2->rem_port), 54);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(54), true) == s2);
 	x = napt_sess_lookup(&t->nn, m, REM1, 0, false);
 	CHECK(x == s || x == s2);
@@ -525,8 +530,108 @@ static void table_sessions(void)
 	x = mks(t, m2, REM1, 53, NULL);
 	REQUIRE(x);
 	CHECK(napt_sess_lookup(&t->nn, m2, REM1, htons(53), true) == x);
+	CHECK(x == &m2->s0);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
 	CHECK_EQ(nsess(t), 3);
+	CHECK_EQ(live_sess(), 1);
+	ut_nat_free(t);
+}
+
+/*
+ * The embedded first session: ended by the sweeper when its time is up
+ * (counted as an expired session), never reused (later sessions go to the
+ * table, whatever their remote), ended with its mapping.
+ */
+static void table_s0_lifecycle(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_sess *s, *s2, *s3;
+	struct napt_map *m;
+
+	REQUIRE(t);
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	s = mks(t, m, REM1, 53, NULL);
+	CHECK(s == &m->s0);
+	kc_advance(200);
+	s2 = mks(t, m, REM2, 53, NULL);		/* lives 100 s longer */
+	REQUIRE(s2 && s2 != s);
+	kc_advance(150);
+	gc_all(t);
+	/* the embedded one is over, the mapping lives on by the other */
+	CHECK_EQ(m->s0.state, NAPT_S0_DEAD);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(atomic_read(&m->nsess), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_EXPIRED), 1);
+	CHECK_EQ(nmaps(t), 1);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == NULL);
+	CHECK(napt_sess_lookup(&t->nn, m, REM2, htons(53), true) == s2);
+	/* the old remote again: a new session, in the table */
+	s3 = mks(t, m, REM1, 53, NULL);
+	REQUIRE(s3);
+	CHECK(s3 != s);
+	CHECK_EQ(m->s0.state, NAPT_S0_DEAD);
+	CHECK_EQ(live_sess(), 2);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s3);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, 0, false) == s3);
+	CHECK_EQ(nsess(t), 2);
+	kc_advance(301);
+	gc_all(t);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(live_sess(), 0);
+	CHECK_EQ(live_maps(), 0);
+
+	/* flushed with its mapping */
+	m = mk(t, IPPROTO_UDP, HOST(11), 5000, NULL);
+	REQUIRE(m);
+	REQUIRE(mks(t, m, REM1, 53, NULL) == &m->s0);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, 0), 1);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(live_maps(), 0);
+	ut_nat_free(t);
+}
+
+/*
+ * A packet that still holds a mapping the sweeper or a flush has just
+ * taken must not give it a session: the embedded one is not claimed, and
+ * one made in the table goes with the mapping.
+ */
+static void table_s0_gone_mapping(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_map *m;
+	int reason = -1;
+
+	REQUIRE(t);
+	/* gone at once (no reuse delay): no reference left to take */
+	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 1);
+	CHECK(mks(t, m, REM1, 53, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
+	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(live_maps(), 0);
+
+	/* resting (reuse delay): the session is made, then swept with it */
+	t->nn.reuse_delay = 120;
+	m = mk(t, IPPROTO_UDP, HOST(10), 5001, NULL);
+	REQUIRE(m);
+	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 1);
+	CHECK(m->dead);
+	CHECK(mks(t, m, REM1, 53, NULL) != &m->s0);
+	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(nsess(t), 1);
+	gc_all(t);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(live_sess(), 0);
+	kc_advance(121);
+	gc_all(t);
+	CHECK_EQ(live_maps(), 0);
 	ut_nat_free(t);
 }
 
@@ -547,7 +652,7 @@ static void table_session_limit(void)
 	CHECK_EQ(nsess(t), 2);
 	CHECK_EQ(atomic_read(&m->nsess), 2);
 	CHECK_EQ(refcount_read(&m->ref), 3);
-	CHECK_EQ(live_sess(), 2);
+	CHECK_EQ(live_sess(), 1);	/* the first is embedded */
 	/* the existing ones still work at the limit (xlate looks up first) */
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(2), true) != NULL);
 	/* and a freed slot can be used again */
@@ -574,12 +679,20 @@ static void table_alloc_failures(void)
 	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
 	REQUIRE(m);
 	CHECK_EQ(ntohs(m->ext_port), 5000);	/* nothing was left claimed */
+	/* the first session allocates nothing */
 	kc_fail_sess_alloc = 1;
 	reason = -1;
-	CHECK(mks(t, m, REM1, 53, &reason) == NULL);
+	CHECK(mks(t, m, REM1, 53, &reason) == &m->s0);
+	CHECK_EQ(reason, -1);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+	/* the second does */
+	CHECK(mks(t, m, REM1, 54, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(refcount_read(&m->ref), 1);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(atomic_read(&m->nsess), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+	CHECK_EQ(live_sess(), 0);
 	ut_nat_free(t);
 }
 
@@ -600,13 +713,14 @@ static void table_init_failures(void)
 	REQUIRE_EQ(napt_table_init(nn, 100, 1000), 0);
 	CHECK_EQ(nn->out.mask, 255);		/* at least NAPT_LOCKS */
 	CHECK_EQ(nn->in.mask, 255);
-	CHECK_EQ(nn->sess.mask, 1023);
+	/* only sessions beyond a mapping's first: a quarter */
+	CHECK_EQ(nn->sess.mask, 255);
 	CHECK_EQ(nn->hosts.mask, 255);
 	napt_table_free(nn);
 	CHECK_EQ(kc_live_kv, kv);
 	REQUIRE_EQ(napt_table_init(nn, 65536, 4 * 65536), 0);
 	CHECK_EQ(nn->out.mask, 65535);
-	CHECK_EQ(nn->sess.mask, 4 * 65536 - 1);
+	CHECK_EQ(nn->sess.mask, 65535);
 	CHECK_EQ(nn->hosts.mask, 4095);		/* one per 16 mappings */
 	napt_table_free(nn);
 	CHECK_EQ(kc_live_kv, kv);
@@ -814,7 +928,7 @@ static void table_flush_by_type(void)
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(1111), REM1) == NULL);
 	CHECK(napt_sess_lookup(&t->nn, st, REM2, htons(53), true) != NULL);
 	CHECK_EQ(live_maps(), 1);
-	CHECK_EQ(live_sess(), 2);
+	CHECK_EQ(live_sess(), 1);	/* its first is embedded */
 	/* the sweeper never expires a permanent static mapping */
 	kc_advance(100000);
 	gc_all(t);
@@ -853,7 +967,7 @@ static void table_flush_by_addr(void)
 	CHECK_EQ(nmaps(t), on2);
 	CHECK_EQ(nsess(t), 2 * on2);
 	CHECK_EQ(live_maps(), on2);
-	CHECK_EQ(live_sess(), 2 * on2);
+	CHECK_EQ(live_sess(), on2);	/* the first of each is embedded */
 	for (i = 0; i < 40; i++) {
 		struct napt_okey k = ut_key(IPPROTO_UDP, HOST(1 + i / 2),
 					    4000 + i);
@@ -934,14 +1048,15 @@ static void table_chain_bound_sess(void)
 	t->nn.sess.mask = 0;
 	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
 	REQUIRE(m);
-	for (i = 0; i < NAPT_CHAIN_MAX; i++)
+	/* the first session is embedded, the next ones fill the chain */
+	for (i = 0; i < 1 + NAPT_CHAIN_MAX; i++)
 		made += mks(t, m, REM1, 1 + i, NULL) != NULL;
-	CHECK_EQ(made, NAPT_CHAIN_MAX);
+	CHECK_EQ(made, 1 + NAPT_CHAIN_MAX);
 	CHECK(mks(t, m, REM2, 1, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_CHAIN);
-	CHECK_EQ(nsess(t), NAPT_CHAIN_MAX);
-	CHECK_EQ(atomic_read(&m->nsess), NAPT_CHAIN_MAX);
-	CHECK_EQ(refcount_read(&m->ref), 1 + NAPT_CHAIN_MAX);
+	CHECK_EQ(nsess(t), 1 + NAPT_CHAIN_MAX);
+	CHECK_EQ(atomic_read(&m->nsess), 1 + NAPT_CHAIN_MAX);
+	CHECK_EQ(refcount_read(&m->ref), 2 + NAPT_CHAIN_MAX);
 	CHECK_EQ(live_sess(), NAPT_CHAIN_MAX);
 	ut_nat_free(t);
 }
@@ -1261,6 +1376,8 @@ const struct ut_case ut_table_cases[] = {
 	UT_CASE(table_alloc_probe_bound),
 	UT_CASE(table_alloc_last_free_port),
 	UT_CASE(table_sessions),
+	UT_CASE(table_s0_lifecycle),
+	UT_CASE(table_s0_gone_mapping),
 	UT_CASE(table_session_limit),
 	UT_CASE(table_alloc_failures),
 	UT_CASE(table_init_failures),
