@@ -285,6 +285,10 @@ slab_bytes() {
 	awk -v n="$1" '$1 == n { print $15 * $6 * 4096; f = 1 }
 		END { if (!f) print 0 }' /proc/slabinfo
 }
+# slab_active NAME: objects in use in cache NAME
+slab_active() {
+	awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo
+}
 # slab_objsize NAME: bytes one object takes in its slab (with metadata and
 # alignment); also right when the cache was merged into another one
 slab_objsize() {
@@ -301,10 +305,13 @@ pow2() { # N: the power of two at or above max(N, 256), as kmod/table.c
 	echo "$r"
 }
 
-napt_table_bytes() { # bucket arrays of the instance (kmod/table.c sizing)
+# bucket arrays of the instance (kmod/table.c sizing: out and in by
+# max-maps, sessions beyond each mapping's first by max-sessions / 4, hosts
+# by max-maps / 16)
+napt_table_bytes() {
 	local mm ms
 	mm=$(napt_show max_maps) ms=$(napt_show max_sessions)
-	echo $((8 * (2 * $(pow2 "$mm") + $(pow2 "$ms") + $(pow2 $((mm / 16))))))
+	echo $((8 * (2 * $(pow2 "$mm") + $(pow2 $((ms / 4))) + $(pow2 $((mm / 16))))))
 }
 
 fail=0
@@ -390,6 +397,7 @@ for flows in $BENCH_FLOWS; do
 					sessions "$(napt_show sessions)" \
 					map_objsize "$(slab_objsize napt_map)" \
 					sess_objsize "$(slab_objsize napt_sess)" \
+					sess_objs_all "$(slab_active napt_sess)" \
 					table_bytes "$(napt_table_bytes)" \
 					all_maps "$all_maps" all_sess "$all_sess" \
 					map_slab_bytes "$(slab_bytes napt_map)" \

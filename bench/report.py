@@ -133,9 +133,16 @@ def memory(recs):
                  "bytes_per_entry_obj": (r["objsize"] * n + r["table_bytes"]) / n,
                  "bytes_per_entry_slab": (r["slab_obj_bytes"] + r["table_bytes"]) / n}
         else:
-            obj = r["map_objsize"] * n + r["sess_objsize"] * r["sessions"]
+            # a mapping's first session is embedded in it: only the
+            # further ones are napt_sess objects, counted in the cache
+            # that all napt instances share (their share by mappings)
+            if "sess_objs_all" in r and r.get("all_maps"):
+                xs = r["sess_objs_all"] * n / r["all_maps"]
+            else:
+                xs = r["sessions"]
+            obj = r["map_objsize"] * n + r["sess_objsize"] * xs
             slab = r["map_slab_bytes"] + r["sess_slab_bytes"]
-            d = {"entries": n, "sessions": r["sessions"],
+            d = {"entries": n, "sessions": r["sessions"], "sess_objs": xs,
                  "map_objsize": r["map_objsize"], "sess_objsize": r["sess_objsize"],
                  "table_bytes": r["table_bytes"],
                  "table_share": r["table_bytes"] / n,
@@ -366,7 +373,7 @@ def markdown(res, made, relimg):
             if c == "masq":
                 objs = f"nf_conntrack {d['objsize']} B"
             else:
-                objs = f"napt_map {d['map_objsize']} B + {d['sessions']/d['entries']:.2f} x napt_sess {d['sess_objsize']} B"
+                objs = f"napt_map {d['map_objsize']} B + {d.get('sess_objs', d['sessions'])/d['entries']:.2f} x napt_sess {d['sess_objsize']} B"
             L.append(f"| {c} | {fmt(d['entries'])} | {objs} | {d['table_share']:.1f} B | "
                      f"{d['bytes_per_entry_obj']:.1f} B | {fmt(d.get('bytes_per_entry_slab'), 1)} B |")
         L.append("")
