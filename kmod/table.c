@@ -366,10 +366,36 @@ static void napt_host_put(struct napt_net *nn, __be32 addr)
 	spin_unlock_bh(lock);
 }
 
-static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
-			  __be32 rem_addr, __be16 rem_port)
+/*
+ * Whether a live mapping holds (proto, ext_addr, port): a look without the
+ * lock, so that a full range costs a probe no lock and no socket lookup.
+ * What it misses, napt_claim_port() sees under the lock.
+ */
+static bool napt_port_taken(struct napt_net *nn, u8 proto, __be32 ext_addr,
+			    __be16 port)
 {
-	if (napt_port_has_socket(nn, m->key.proto, m->ext_addr, htons(port),
+	u32 h = napt_hash_in(nn, proto, ext_addr, port);
+	struct napt_map *o;
+
+	hlist_for_each_entry_rcu(o, &nn->in.buckets[h & nn->in.mask],
+				 in_node) {
+		if (o->ext_port == port && o->ext_addr == ext_addr &&
+		    o->key.proto == proto && !READ_ONCE(o->dead))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * @look: first look without the lock; worth it from the second candidate
+ * on, when the range is likely to be full around here
+ */
+static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
+			  __be32 rem_addr, __be16 rem_port, bool look)
+{
+	if ((look &&
+	     napt_port_taken(nn, m->key.proto, m->ext_addr, htons(port))) ||
+	    napt_port_has_socket(nn, m->key.proto, m->ext_addr, htons(port),
 				 rem_addr, rem_port))
 		return false;
 	return napt_claim_port(nn, m, port);
@@ -398,6 +424,7 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	u16 want = ntohs(m->key.int_port);
 	u32 lo = cfg->port_min, hi = cfg->port_max, span, start, i, step = 1;
 	bool parity = cfg->flags & NAPT_F_PORT_PARITY;
+	bool look = false;
 
 	if (m->key.proto != IPPROTO_ICMP) {
 		if (want < 1024 && lo < 1024)
@@ -413,9 +440,11 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	 * every destination: only endpoint-independent ones keep the port.
 	 */
 	if ((cfg->flags & NAPT_F_PORT_PRESERVE) &&
-	    m->mapping == NAPT_MAPPING_EIM && want >= lo && want <= hi &&
-	    napt_try_port(nn, m, want, rem_addr, rem_port))
-		return true;
+	    m->mapping == NAPT_MAPPING_EIM && want >= lo && want <= hi) {
+		if (napt_try_port(nn, m, want, rem_addr, rem_port, false))
+			return true;
+		look = true;
+	}
 
 	span = hi - lo + 1;
 	if (parity && span >= 2) {
@@ -429,14 +458,15 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	for (i = 0; i < NAPT_RAND_PROBES; i++) {
 		u32 p = lo + step * get_random_u32_below(span);
 
-		if (napt_try_port(nn, m, p, rem_addr, rem_port))
+		if (napt_try_port(nn, m, p, rem_addr, rem_port, look))
 			return true;
+		look = true;
 	}
 	start = get_random_u32_below(span);
 	for (i = 0; i < min_t(u32, span, NAPT_LINEAR_PROBES); i++) {
 		u32 p = lo + step * ((start + i) % span);
 
-		if (napt_try_port(nn, m, p, rem_addr, rem_port))
+		if (napt_try_port(nn, m, p, rem_addr, rem_port, true))
 			return true;
 	}
 	return false;

@@ -20,6 +20,7 @@ unsigned long jiffies = INITIAL_JIFFIES;
 long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 long kc_rcu_pending;
 unsigned long kc_socket_calls;
+unsigned long kc_hash_calls;	/* table hashes (hsiphash) computed */
 unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
 	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
 
@@ -387,6 +388,7 @@ u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
 static u32 kc_hsiphash_words(const u32 *w, unsigned int n,
 			     const hsiphash_key_t *key)
 {
+	kc_hash_calls++;
 	unsigned char buf[16];
 	unsigned int i, j;
 

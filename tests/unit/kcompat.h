@@ -567,6 +567,7 @@ extern long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 extern long kc_rcu_pending;
 /* calls of napt_port_has_socket(): one per port candidate tried */
 extern unsigned long kc_socket_calls;
+extern unsigned long kc_hash_calls;
 /* failure injection: the n-th next call fails (0: never) */
 extern unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
 	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
