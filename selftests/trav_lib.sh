@@ -170,6 +170,20 @@ trav_setup() {
 	done
 }
 
+# trav_expect_punch MODE_A MODE_B: "works" or "fails", what theory says of
+# a direct UDP path (hole punching, or ICE's host/srflx pairs) between two
+# sites behind napt in these modes: an address-and-port-dependent mapping
+# (symmetric) defeats it when the other side filters by port as well, or is
+# symmetric too.
+trav_expect_punch() {
+	case "$1:$2" in
+	symmetric:port-restricted-cone | port-restricted-cone:symmetric | \
+	symmetric:symmetric)
+		echo fails ;;
+	*) echo works ;;
+	esac
+}
+
 # trav_cell ROW COL EXPECT GOT [DETAILS]: print the cell, check it.
 trav_cell() {
 	local row=$1 col=$2 expect=$3 got=$4 details=${5:-}
