@@ -345,16 +345,23 @@ u32 hsiphash(const void *data, size_t len, const hsiphash_key_t *key)
 	return (u32)kc_sip(data, len, key->key[0], key->key[1], 1, 3);
 }
 
-static u64 kc_siphash_words(const u32 *w, unsigned int n,
-			    const siphash_key_t *key)
+/* @n 32-bit words as the little-endian bytes the kernel's siphash_Nu32 hash */
+static size_t kc_words_le(unsigned char buf[16], const u32 *w, unsigned int n)
 {
-	unsigned char buf[16];
 	unsigned int i, j;
 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < 4; j++)
 			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
-	return siphash(buf, 4 * n, key);
+	return 4 * n;
+}
+
+static u64 kc_siphash_words(const u32 *w, unsigned int n,
+			    const siphash_key_t *key)
+{
+	unsigned char buf[16];
+
+	return siphash(buf, kc_words_le(buf, w, n), key);
 }
 
 u64 siphash_1u32(u32 a, const siphash_key_t *key)
@@ -388,14 +395,10 @@ u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
 static u32 kc_hsiphash_words(const u32 *w, unsigned int n,
 			     const hsiphash_key_t *key)
 {
-	kc_hash_calls++;
 	unsigned char buf[16];
-	unsigned int i, j;
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < 4; j++)
-			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
-	return hsiphash(buf, 4 * n, key);
+	kc_hash_calls++;
+	return hsiphash(buf, kc_words_le(buf, w, n), key);
 }
 
 u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key)
