@@ -144,7 +144,7 @@ static struct napt_map *create(unsigned int i)
 
 	key_of(i, &k);
 	m = napt_map_create(&nn, cfg_of(i), &k, NAPT_MAPPING_EIM,
-			    htonl(0xc6336401), htons(9), &reason);
+			    htonl(0xc6336401), htons(9), NULL, &reason);
 	if (!m) {
 		fprintf(stderr, "ubench: mapping %u refused (reason %d)\n", i,
 			reason);

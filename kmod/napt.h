@@ -327,7 +327,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 				 const struct napt_cfg *cfg,
 				 const struct napt_okey *key, u8 mapping,
 				 __be32 rem_addr, __be16 rem_port,
-				 int *drop_reason);
+				 struct napt_sess **first, int *drop_reason);
 struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 				   __be32 rem_addr, __be16 rem_port,
 				   bool match_port);

@@ -503,6 +503,23 @@ __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 			cfg->n_ext];
 }
 
+static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
+			   u8 proto, __be32 rem_addr, __be16 rem_port)
+{
+	s->rem_addr = rem_addr;
+	s->rem_port = rem_port;
+	s->proto = proto;
+	s->tcp = 0;
+	s->expires = napt_now() + napt_sess_timeout(cfg, proto, 0);
+}
+
+/* Give back the count of an unpublished mapping's embedded session. */
+static void napt_s0_undo(struct napt_net *nn, struct napt_map *m)
+{
+	if (m->s0.state == NAPT_S0_USED)
+		atomic_dec(&nn->nsess);
+}
+
 /**
  * napt_map_create() - make and publish a dynamic mapping
  * @nn: the instance
@@ -511,6 +528,10 @@ __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
  * @mapping: the mapping behaviour in force
  * @rem_addr: remote address of the packet
  * @rem_port: remote port of the packet
+ * @first: if not NULL, the mapping is made with its first session (with
+ *	@rem_addr:@rem_port, embedded), which *@first is set to; NULL if
+ *	max-sessions is reached or another CPU's mapping is returned: then
+ *	napt_sess_lookup() / napt_sess_create() on it, which say why
  * @drop_reason: set to a NAPT_STAT_DROP_* on failure
  *
  * If another CPU published a mapping for @key meanwhile, that one is
@@ -520,7 +541,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 				 const struct napt_cfg *cfg,
 				 const struct napt_okey *key, u8 mapping,
 				 __be32 rem_addr, __be16 rem_port,
-				 int *drop_reason)
+				 struct napt_sess **first, int *drop_reason)
 {
 	u32 h = napt_hash_out(nn, key);
 	struct hlist_head *b = &nn->out.buckets[h & nn->out.mask];
@@ -529,6 +550,8 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	unsigned int len = 0;
 	int ret;
 
+	if (first)
+		*first = NULL;
 	if ((u32)atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
 		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
 		goto err_count;
@@ -552,6 +575,18 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	atomic_set(&m->nsess, 0);
 	refcount_set(&m->ref, 1);
 	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
+	if (first) {
+		/* before the port is claimed: nobody can see @m yet */
+		if ((u32)atomic_inc_return(&nn->nsess) <= cfg->max_sess) {
+			napt_sess_init(&m->s0, cfg, key->proto, rem_addr,
+				       rem_port);
+			m->s0.state = NAPT_S0_USED;
+			atomic_set(&m->nsess, 1);
+			refcount_set(&m->ref, 2);
+		} else {
+			atomic_dec(&nn->nsess);
+		}
+	}
 	m->expires = napt_now() + napt_map_timeout(cfg, key->proto);
 	m->ext_addr = napt_pick_ext_addr(nn, cfg, key->int_addr);
 	if (!m->ext_addr || !napt_alloc_port(nn, cfg, m, rem_addr, rem_port)) {
@@ -564,6 +599,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		if (napt_okey_eq(&o->key, key)) {
 			spin_unlock_bh(lock);
 			napt_unlink_in(nn, m);
+			napt_s0_undo(nn, m);
 			napt_map_free_rcu(m);
 			napt_host_put(nn, key->int_addr);
 			atomic_dec(&nn->nmaps);
@@ -575,16 +611,22 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		spin_unlock_bh(lock);
 		napt_unlink_in(nn, m);
 		*drop_reason = NAPT_STAT_DROP_CHAIN;
+		napt_s0_undo(nn, m);
 		napt_map_free_rcu(m);
 		goto err_host;
 	}
 	hlist_add_head_rcu(&m->out_node, b);
 	spin_unlock_bh(lock);
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
+	if (m->s0.state == NAPT_S0_USED) {
+		napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
+		*first = &m->s0;
+	}
 	napt_event_map(nn, m, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	return m;
 
 err_free:
+	napt_s0_undo(nn, m);
 	napt_map_free_rcu(m);
 err_host:
 	napt_host_put(nn, key->int_addr);
@@ -634,16 +676,6 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 			return s;
 	}
 	return NULL;
-}
-
-static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
-			   u8 proto, __be32 rem_addr, __be16 rem_port)
-{
-	s->rem_addr = rem_addr;
-	s->rem_port = rem_port;
-	s->proto = proto;
-	s->tcp = 0;
-	s->expires = napt_now() + napt_sess_timeout(cfg, proto, 0);
 }
 
 /*

@@ -646,15 +646,19 @@ static struct napt_sess *napt_out_state(struct napt_net *nn,
 					struct napt_map **mp, int *reason)
 {
 	struct napt_okey key = {};
+	struct napt_sess *s = NULL;
 	struct napt_map *m;
-	struct napt_sess *s;
 
 	m = napt_find_out(nn, cfg, p, &key);
 	if (unlikely(!m)) {
 		m = napt_map_create(nn, cfg, &key, cfg->mapping[napt_pidx(p->proto)],
-				    p->daddr, p->dport, reason);
+				    p->daddr, p->dport, &s, reason);
 		if (!m)
 			return NULL;
+		if (s) {
+			*mp = m;
+			return s;
+		}
 	}
 	s = napt_sess_lookup(nn, m, p->daddr, p->dport, true);
 	if (unlikely(!s))

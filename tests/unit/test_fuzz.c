@@ -495,6 +495,7 @@ static void fuzz_table_ops(void)
 				   IPPROTO_ICMP }[rnd(3)];
 		struct napt_okey k = ut_key(proto, HOST(1 + rnd(40)),
 					    (u16)(19990 + rnd(30)));
+		struct napt_sess *first;
 		struct napt_map *m;
 		int reason = -1;
 		__be32 rem;
@@ -518,10 +519,13 @@ static void fuzz_table_ops(void)
 			break;
 		default:
 			m = napt_map_lookup_out(&t->nn, &k);
+			/* with its first session (as xlate makes it) or not */
 			if (!m)
 				m = napt_map_create(&t->nn, &t->cfg, &k,
 						    NAPT_MAPPING_EIM, REM1,
-						    htons(53), &reason);
+						    htons(53),
+						    rnd(2) ? &first : NULL,
+						    &reason);
 			if (!m) {
 				CHECK(reason == NAPT_STAT_DROP_NO_PORT ||
 				      reason == NAPT_STAT_DROP_MAP_LIMIT ||

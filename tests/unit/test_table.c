@@ -12,7 +12,7 @@ static struct napt_map *mk(struct ut_nat *t, u8 proto, __be32 host, u16 port,
 	int dummy = -1;
 
 	return napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
-			       htons(53), reason ? reason : &dummy);
+			       htons(53), NULL, reason ? reason : &dummy);
 }
 
 static struct napt_sess *mks(struct ut_nat *t, struct napt_map *m,
@@ -534,6 +534,73 @@ static void table_sessions(void)
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
 	CHECK_EQ(nsess(t), 3);
 	CHECK_EQ(live_sess(), 1);
+	ut_nat_free(t);
+}
+
+/* napt_map_create() with its first session, as the packet path makes it. */
+static void table_create_with_first(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(10), 5000);
+	struct napt_sess *first = (void *)1;
+	struct napt_map *m, *m2;
+	int reason = -1;
+
+	REQUIRE(t);
+	m = napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+			    htons(53), &first, &reason);
+	REQUIRE(m);
+	CHECK(first == &m->s0);
+	CHECK_EQ(m->s0.state, NAPT_S0_USED);
+	CHECK_EQX(first->rem_addr, REM1);
+	CHECK_EQ(ntohs(first->rem_port), 53);
+	CHECK_EQ(first->expires, napt_now() + 300);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(atomic_read(&m->nsess), 1);
+	CHECK_EQ(refcount_read(&m->ref), 2);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_CREATED), 1);
+	CHECK_EQ(live_sess(), 0);
+	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == first);
+	CHECK(mks(t, m, REM1, 53, NULL) == first);
+
+	/* at max-sessions: the mapping without it, as before */
+	t->cfg.max_sess = 1;
+	k = ut_key(IPPROTO_UDP, HOST(11), 5000);
+	first = (void *)1;
+	m2 = napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+			     htons(53), &first, &reason);
+	REQUIRE(m2);
+	CHECK(first == NULL);
+	CHECK_EQ(m2->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(refcount_read(&m2->ref), 1);
+	CHECK(mks(t, m2, REM1, 53, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_SESS_LIMIT);
+
+	/* refused (no port): nothing counted */
+	t->cfg.max_sess = 100;
+	t->cfg.port_min = t->cfg.port_max = ntohs(m->ext_port);
+	k = ut_key(IPPROTO_UDP, HOST(12), 6000);
+	first = (void *)1;
+	CHECK(napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+			      htons(53), &first, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	CHECK(first == NULL);
+	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(nmaps(t), 2);
+	/* refused earlier (max-maps): *first is still cleared */
+	t->cfg.max_maps = 2;
+	first = (void *)1;
+	CHECK(napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+			      htons(53), &first, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_MAP_LIMIT);
+	CHECK(first == NULL);
+	CHECK_EQ(nsess(t), 1);
+
+	kc_advance(301);
+	gc_all(t);
+	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(nmaps(t), 0);
 	ut_nat_free(t);
 }
 
@@ -1376,6 +1443,7 @@ const struct ut_case ut_table_cases[] = {
 	UT_CASE(table_alloc_probe_bound),
 	UT_CASE(table_alloc_last_free_port),
 	UT_CASE(table_sessions),
+	UT_CASE(table_create_with_first),
 	UT_CASE(table_s0_lifecycle),
 	UT_CASE(table_s0_gone_mapping),
 	UT_CASE(table_session_limit),
