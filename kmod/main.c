@@ -147,6 +147,7 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	spin_lock_init(&nn->synhold->lock);
 	WRITE_ONCE(nn->if_addr, napt_if_primary_addr(nn->net,
 						      cfg->ext_ifindex));
+	napt_ports_sync(nn, cfg);
 	nn->gen++;
 	nn->reuse_delay = cfg->reuse_delay;
 	rcu_assign_pointer(nn->cfg, cfg);
@@ -160,6 +161,7 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 
 err_hooks:
 	RCU_INIT_POINTER(nn->cfg, NULL);
+	napt_ports_sync(nn, NULL);
 	kfree(nn->synhold);
 	nn->synhold = NULL;
 err_synhold:
@@ -196,6 +198,7 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 			   napt_if_primary_addr(nn->net, cfg->ext_ifindex));
 	WRITE_ONCE(nn->reuse_delay, cfg->reuse_delay);
 	rcu_assign_pointer(nn->cfg, cfg);
+	napt_ports_sync(nn, cfg);
 	if (napt_cfg_moves_maps(old, cfg)) {
 		/* packets under the old configuration must be done */
 		synchronize_rcu();
@@ -222,6 +225,7 @@ void napt_down(struct napt_net *nn)
 	kfree(nn->synhold);
 	nn->synhold = NULL;
 	napt_flush(nn, NAPT_MAP_ANY, 0);
+	napt_ports_sync(nn, NULL);
 	napt_table_free(nn);
 	free_percpu(nn->stats);
 	nn->stats = NULL;
@@ -252,6 +256,7 @@ static int napt_inetaddr_event(struct notifier_block *nb, unsigned long ev,
 		if (ev == NETDEV_DOWN && now == ifa->ifa_local)
 			now = 0;
 		WRITE_ONCE(nn->if_addr, now);
+		napt_ports_sync(nn, cfg);
 		if (old && old != now && !cfg->n_ext) {
 			synchronize_rcu();
 			napt_flush(nn, NAPT_MAP_DYNAMIC, old);

@@ -10,6 +10,7 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
@@ -234,6 +235,32 @@ struct napt_synhold {
 };
 
 /**
+ * struct napt_pbits - the ports of one external address the in table holds
+ * @addr: the address
+ * @bits: per protocol (enum napt_pidx), bit P set while any entry of the
+ *	in table is for (proto, @addr, P); see kmod/ports.c
+ * @rcu: freed by RCU when the address leaves the pool
+ */
+struct napt_pbits {
+	__be32 addr;
+	unsigned long bits[NAPT_NPROTO][BITS_TO_LONGS(65536)];
+	struct rcu_head rcu;
+};
+
+/* The bitmaps of the pool's addresses, replaced as a whole. */
+struct napt_ports {
+	unsigned int n;
+	struct napt_pbits *pb[NAPT_MAX_EXT_ADDRS];
+	struct rcu_head rcu;
+};
+
+/* A walk of the free ports of a range (napt_ports_start/next()). */
+struct napt_pwalk {
+	u32 lo, hi, start, from;
+	bool wrapped;
+};
+
+/**
  * struct napt_net - the NAT instance of one network namespace
  */
 struct napt_net {
@@ -243,6 +270,7 @@ struct napt_net {
 	__be32 if_addr;			/* ext_ifindex's primary address */
 	hsiphash_key_t hkey;
 	struct napt_htab out, in, sess, hosts;
+	struct napt_ports __rcu *ports;	/* free-port bitmaps of the pool */
 	atomic_t nmaps, nsess, ntomb;
 	u32 gc_out, gc_sess, gc_in;	/* next bucket to sweep */
 	u32 reuse_delay;		/* the cfg's, for the sweeper */
@@ -339,6 +367,15 @@ __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 			  __be32 int_addr);
 unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget);
 unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr);
+
+/* ports.c */
+struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr);
+void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
+		     __be32 addr, __be16 port);
+void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg);
+void napt_ports_start(struct napt_pwalk *it, u32 lo, u32 hi);
+int napt_ports_next(const struct napt_pbits *pb, u8 proto,
+		    struct napt_pwalk *it);
 
 /* A request for a static mapping (NAPT_CMD_ADD_MAP). */
 struct napt_static_req {

@@ -261,10 +261,12 @@ static void napt_map_put(struct napt_map *m)
 		napt_map_free_rcu(m);
 }
 
-/* Take resting port @o out of the in table; caller holds its lock. */
-static void napt_reap_rest(struct napt_net *nn, struct napt_map *o)
+/* Take resting port @o out of in-table bucket @b; caller holds its lock. */
+static void napt_reap_rest(struct napt_net *nn, struct hlist_head *b,
+			   struct napt_map *o)
 {
 	hlist_del_rcu(&o->in_node);
+	napt_ports_note(nn, b, o->key.proto, o->ext_addr, o->ext_port);
 	atomic_dec(&nn->ntomb);
 	napt_map_put(o);
 }
@@ -294,7 +296,7 @@ static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
 			    (o->key.int_addr != m->key.int_addr &&
 			     !napt_expired(o->expires, napt_now())))
 				goto busy;
-			napt_reap_rest(nn, o);
+			napt_reap_rest(nn, b, o);
 			continue;
 		}
 		if (++len >= NAPT_CHAIN_MAX)
@@ -302,9 +304,12 @@ static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
 	}
 	m->ext_port = p;
 	hlist_add_head_rcu(&m->in_node, b);
+	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return true;
 busy:
+	/* a holder the bitmap did not know of (or none left after a reap) */
+	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return false;
 }
@@ -411,8 +416,12 @@ static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
  * @rem_port: its port (for the local socket check)
  *
  * Keeps the inside port when it is free and allowed (port preservation,
- * endpoint-independent mappings only), else draws random ports (RFC 6056)
- * and finally scans linearly from a random place. Ports below 1024 are given for inside ports below 1024
+ * endpoint-independent mappings only); else, if the external address has
+ * a free-port bitmap (kmod/ports.c), takes the free ports it shows from a
+ * random place on (RFC 6056: an unpredictable start), so that the cost
+ * does not grow as the range fills; else (port parity asked, or no
+ * bitmap) draws random ports and finally scans linearly from a random
+ * place. Ports below 1024 are given for inside ports below 1024
  * and vice versa where the range allows (RFC 4787 REQ-3), and the parity
  * is kept on request (REQ-4). At most NAPT_RAND_PROBES + NAPT_LINEAR_PROBES
  * candidates are tried, so the cost is bounded however full the range is.
@@ -424,6 +433,7 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	u16 want = ntohs(m->key.int_port);
 	u32 lo = cfg->port_min, hi = cfg->port_max, span, start, i, step = 1;
 	bool parity = cfg->flags & NAPT_F_PORT_PARITY;
+	const struct napt_pbits *pb;
 	bool look = false;
 
 	if (m->key.proto != IPPROTO_ICMP) {
@@ -444,6 +454,23 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 		if (napt_try_port(nn, m, want, rem_addr, rem_port, false))
 			return true;
 		look = true;
+	}
+
+	/* the bitmap leads to free ports at once, however full the range */
+	pb = parity ? NULL : napt_pbits_of(nn, m->ext_addr);
+	if (pb) {
+		struct napt_pwalk it;
+		int p;
+
+		napt_ports_start(&it, lo, hi);
+		for (i = 0; i < NAPT_RAND_PROBES + NAPT_LINEAR_PROBES; i++) {
+			p = napt_ports_next(pb, m->key.proto, &it);
+			if (p < 0)
+				return false;
+			if (napt_try_port(nn, m, p, rem_addr, rem_port, false))
+				return true;
+		}
+		return false;
 	}
 
 	span = hi - lo + 1;
@@ -476,10 +503,12 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 static void napt_unlink_in(struct napt_net *nn, struct napt_map *m)
 {
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
+	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
 	spinlock_t *lock = napt_lock(&nn->in, h);
 
 	spin_lock_bh(lock);
 	hlist_del_rcu(&m->in_node);
+	napt_ports_note(nn, b, m->key.proto, m->ext_addr, m->ext_port);
 	spin_unlock_bh(lock);
 }
 
@@ -915,6 +944,9 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	napt_s0_end(nn, m);
 	if (!keep)
 		hlist_del_rcu(&m->in_node);
+	/* gone or resting: the port is no longer held */
+	napt_ports_note(nn, &nn->in.buckets[h & nn->in.mask], m->key.proto,
+			m->ext_addr, m->ext_port);
 	spin_unlock(lock);
 	if (!keep)
 		napt_map_put(m);
@@ -941,7 +973,7 @@ static void napt_sweep_rest(struct napt_net *nn, u32 now, u32 *pos, u32 n,
 		hlist_for_each_entry_safe(m, tmp, &nn->in.buckets[bkt],
 					  in_node) {
 			if (m->dead && (all || napt_expired(m->expires, now)))
-				napt_reap_rest(nn, m);
+				napt_reap_rest(nn, &nn->in.buckets[bkt], m);
 		}
 		spin_unlock_bh(lock);
 	}
@@ -1161,7 +1193,7 @@ static int napt_static_claim(struct napt_net *nn,
 		    o->key.proto != m->key.proto)
 			continue;
 		if (o->dead) {	/* a resting port: forwarding overrides */
-			napt_reap_rest(nn, o);
+			napt_reap_rest(nn, b, o);
 			len--;
 			continue;
 		}
@@ -1198,6 +1230,7 @@ static int napt_static_claim(struct napt_net *nn,
 		*res = m;
 	}
 out:
+	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return ret;
 }

@@ -98,6 +98,46 @@ static inline __be32 htonl(u32 x) { return (__force __be32)x; }
 static inline u32 ntohl(__be32 x) { return (__force u32)x; }
 #endif
 
+/* ---- bitmaps (set_bit/clear_bit atomic, as the kernel's) -------------- */
+
+#define BITS_PER_LONG (8 * (int)sizeof(long))
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
+static inline void set_bit(unsigned int nr, unsigned long *addr)
+{
+	__atomic_fetch_or(&addr[nr / BITS_PER_LONG],
+			  1UL << (nr % BITS_PER_LONG), __ATOMIC_RELAXED);
+}
+
+static inline void clear_bit(unsigned int nr, unsigned long *addr)
+{
+	__atomic_fetch_and(&addr[nr / BITS_PER_LONG],
+			   ~(1UL << (nr % BITS_PER_LONG)), __ATOMIC_RELAXED);
+}
+
+static inline bool test_bit(unsigned int nr, const unsigned long *addr)
+{
+	return (READ_ONCE(addr[nr / BITS_PER_LONG]) >> (nr % BITS_PER_LONG)) & 1;
+}
+
+/* The first clear bit at or after @off below @size, else @size. */
+static inline unsigned long find_next_zero_bit(const unsigned long *addr,
+					       unsigned long size,
+					       unsigned long off)
+{
+	while (off < size) {
+		unsigned long w = ~READ_ONCE(addr[off / BITS_PER_LONG]) >>
+				  (off % BITS_PER_LONG);
+
+		if (w) {
+			off += __builtin_ctzl(w);
+			return off < size ? off : size;
+		}
+		off = (off / BITS_PER_LONG + 1) * BITS_PER_LONG;
+	}
+	return size;
+}
+
 /* ---- misc kernel helpers --------------------------------------------- */
 
 #define GFP_KERNEL 0x1u
@@ -105,6 +145,7 @@ static inline u32 ntohl(__be32 x) { return (__force u32)x; }
 
 void *kvcalloc(size_t n, size_t size, unsigned int gfp);
 void kvfree(const void *p);
+#define kvzalloc(size, gfp) kvcalloc(1, (size), (gfp))
 /* garbage-filled like a slab object; a double kfree() is reported */
 void *kmalloc(size_t size, unsigned int gfp);
 void *kzalloc(size_t size, unsigned int gfp);

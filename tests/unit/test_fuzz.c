@@ -64,6 +64,37 @@ static int check_map(struct napt_map *m, void *arg)
 }
 
 /*
+ * The free-port bitmaps say exactly which (proto, address, port) a mapping
+ * that is not dead holds in the in table.
+ */
+static void ports_consistency(struct napt_net *nn)
+{
+	static unsigned long want[NAPT_NPROTO][BITS_TO_LONGS(65536)];
+	const struct napt_ports *ps = nn->ports;
+	unsigned int i, p, pidx, bad = 0;
+	u32 b;
+
+	for (i = 0; ps && i < ps->n; i++) {
+		const struct napt_pbits *pb = ps->pb[i];
+
+		memset(want, 0, sizeof(want));
+		for (b = 0; b <= nn->in.mask; b++) {
+			struct napt_map *m;
+
+			hlist_for_each_entry(m, &nn->in.buckets[b], in_node)
+				if (m->ext_addr == pb->addr && !m->dead)
+					set_bit(ntohs(m->ext_port),
+						want[napt_pidx(m->key.proto)]);
+		}
+		for (pidx = 0; pidx < NAPT_NPROTO; pidx++)
+			for (p = 0; p < 65536; p++)
+				bad += test_bit(p, want[pidx]) !=
+				       test_bit(p, pb->bits[pidx]);
+	}
+	CHECK_EQ(bad, 0);
+}
+
+/*
  * Every linked mapping is found by both its keys and holds one reference
  * per session; the counters match what is linked.
  */
@@ -96,6 +127,7 @@ static void consistency(struct ut_nat *t)
 		}
 	}
 	CHECK_EQ(sess, atomic_read(&nn->nsess));
+	ports_consistency(nn);
 }
 
 /*
@@ -490,6 +522,7 @@ static void fuzz_table_ops(void)
 	t->cfg.port_max = 20199;	/* small enough to run out */
 	t->cfg.n_ext = 2;
 	t->cfg.ext[1] = EXT2;
+	napt_ports_sync(&t->nn, &t->cfg);	/* bitmaps for both */
 	for (i = 0; i < FUZZ_ITERS; i++) {
 		u8 proto = (u8[]){ IPPROTO_UDP, IPPROTO_TCP,
 				   IPPROTO_ICMP }[rnd(3)];

@@ -422,8 +422,67 @@ static void table_alloc_95pct_full(void)
 	 */
 	CHECK(most <= 1 + NAPT_RAND_PROBES + NAPT_LINEAR_PROBES);
 	CHECK(most_h <= 3 + 2 * (NAPT_RAND_PROBES + NAPT_LINEAR_PROBES));
+	/* with the address's bitmap, the first candidate is free: flat */
+	CHECK_EQ(most, 1);
+	CHECK(most_h <= 4);
 	printf("    (up to 97%% full: at most %lu socket lookups and %lu hashes for one mapping)\n",
 	       most, most_h);
+	ut_nat_free(t);
+}
+
+/*
+ * The free-port bitmaps (kmod/ports.c): allocation goes to a free port at
+ * once; a port held before the address had a bitmap is found taken by the
+ * claim, which repairs its bit; a gateway socket's port is passed over;
+ * the bits follow the mappings as they go.
+ */
+static void table_ports_bitmap(void)
+{
+	struct ut_nat *t = ut_nat_new(1024, 4096);
+	const struct napt_pbits *pb;
+	struct napt_map *st, *m, *m2;
+	int reason = -1;
+
+	REQUIRE(t);
+	pb = napt_pbits_of(&t->nn, EXT1);
+	REQUIRE(pb);
+	CHECK(napt_pbits_of(&t->nn, EXT2) == NULL);
+	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
+	REQUIRE(m);
+	CHECK(test_bit(5000, pb->bits[NAPT_UDP]));
+	CHECK(!test_bit(5000, pb->bits[NAPT_TCP]));
+
+	/* a static mapping on EXT2 before EXT2 has a bitmap */
+	t->cfg.ext[0] = EXT2;
+	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(2), 40000, 40000, 0, 0,
+			     NULL, false, &st), 0);
+	napt_ports_sync(&t->nn, &t->cfg);
+	CHECK(napt_pbits_of(&t->nn, EXT1) == NULL);	/* left the pool */
+	pb = napt_pbits_of(&t->nn, EXT2);
+	REQUIRE(pb);
+	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));	/* not known */
+	t->cfg.port_min = 40000;
+	t->cfg.port_max = 40001;
+	t->cfg.flags &= ~NAPT_F_PORT_PRESERVE;
+	m2 = mk(t, IPPROTO_UDP, HOST(3), 6000, NULL);
+	REQUIRE(m2);
+	CHECK_EQ(ntohs(m2->ext_port), 40001);
+	CHECK(test_bit(40001, pb->bits[NAPT_UDP]));
+	/* full: refused at once, and 40000's bit repaired on the way */
+	CHECK(mk(t, IPPROTO_UDP, HOST(4), 6000, &reason) == NULL);
+	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
+	CHECK(test_bit(40000, pb->bits[NAPT_UDP]));
+
+	/* a socket's port is passed over; the bitmap does not record it */
+	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
+	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));
+	CHECK(!test_bit(40001, pb->bits[NAPT_UDP]));
+	kc_socket_set(IPPROTO_UDP, 40000, true);
+	m = mk(t, IPPROTO_UDP, HOST(5), 6000, NULL);
+	REQUIRE(m);
+	CHECK_EQ(ntohs(m->ext_port), 40001);
+	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));
+	kc_socket_set(IPPROTO_UDP, 40000, false);
 	ut_nat_free(t);
 }
 
@@ -1421,6 +1480,7 @@ static void table_no_leak_after_all(void)
 	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
 	CHECK_EQ(nmaps(t), 0);
 	CHECK_EQ(nsess(t), 0);
+	napt_ports_sync(&t->nn, NULL);		/* as napt_down() */
 	rcu_barrier();
 	napt_table_free(&t->nn);
 	CHECK_EQ(kc_live_maps, 0);
@@ -1440,6 +1500,7 @@ const struct ut_case ut_table_cases[] = {
 	UT_CASE(table_exhaustion),
 	UT_CASE(table_max_maps),
 	UT_CASE(table_alloc_95pct_full),
+	UT_CASE(table_ports_bitmap),
 	UT_CASE(table_alloc_probe_bound),
 	UT_CASE(table_alloc_last_free_port),
 	UT_CASE(table_sessions),

@@ -66,6 +66,8 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 		free(t);
 		return NULL;
 	}
+	/* the free-port bitmap of EXT1 (a case adding addresses has none) */
+	napt_ports_sync(&t->nn, &t->cfg);
 	return t;
 }
 
@@ -76,6 +78,7 @@ void ut_nat_free(struct ut_nat *t)
 	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 0);
 	CHECK_EQ(atomic_read(&t->nn.nsess), 0);
+	napt_ports_sync(&t->nn, NULL);
 	rcu_barrier();
 	napt_table_free(&t->nn);
 	free(t);

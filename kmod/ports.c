@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * napt: which ports of each external address the in table holds.
+ *
+ * One bitmap per (external address of the pool, protocol): bit P is set
+ * while the in table has a mapping for (proto, address, P) that is not
+ * dead (a resting port's bit is clear: the claim decides whether its rest
+ * is over or the same inside host takes it back, RFC 6888 REQ-8). Port
+ * allocation reads the bitmap to go straight to a free port after a
+ * random start, so that a nearly full range costs what an empty one does;
+ * the in table stays the authority (a claim is still made under its
+ * bucket lock).
+ *
+ * Every entry of one (proto, address, port) hashes to one in-table bucket,
+ * so napt_ports_note(), called under that bucket's lock after any change
+ * there, sets or clears the bit from what the bucket holds: exact. A
+ * bitmap made for an address that already has entries (one added to the
+ * pool while static mappings use it) lacks their bits; a claim that finds
+ * such a port taken notes it, which repairs the bit.
+ *
+ * The set of bitmaps follows the pool: configured addresses, or the
+ * external interface's address when none is. It is replaced as a whole
+ * under the instance mutex and read under RCU; a bitmap of an address that
+ * stays is carried over. An address whose bitmap cannot be allocated has
+ * none: its ports are then found by probing alone.
+ */
+#include "napt.h"
+
+#ifdef __KERNEL__
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/bitops.h>
+#endif
+
+/* The bitmaps of @addr, or NULL. Context: RCU read side or nn->lock. */
+struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr)
+{
+	const struct napt_ports *ps = rcu_dereference_check(nn->ports, true);
+	unsigned int i;
+
+	if (!ps)
+		return NULL;
+	for (i = 0; i < ps->n; i++)
+		if (ps->pb[i]->addr == addr)
+			return ps->pb[i];
+	return NULL;
+}
+
+/**
+ * napt_ports_note() - set or clear one port's bit from its in-table bucket
+ * @nn: the instance
+ * @b: the in-table bucket of (@proto, @addr, @port), whose lock is held
+ * @proto: protocol
+ * @addr: external address
+ * @port: external port
+ */
+void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
+		     __be32 addr, __be16 port)
+{
+	struct napt_pbits *pb = napt_pbits_of(nn, addr);
+	int pidx = napt_pidx(proto);
+	struct napt_map *o;
+
+	if (!pb || pidx < 0)
+		return;
+	hlist_for_each_entry(o, b, in_node) {
+		if (o->ext_port == port && o->ext_addr == addr &&
+		    o->key.proto == proto && !READ_ONCE(o->dead)) {
+			set_bit(ntohs(port), pb->bits[pidx]);
+			return;
+		}
+	}
+	clear_bit(ntohs(port), pb->bits[pidx]);
+}
+
+static void napt_pbits_free_cb(struct rcu_head *rcu)
+{
+	kvfree(container_of(rcu, struct napt_pbits, rcu));
+}
+
+static void napt_ports_free_cb(struct rcu_head *rcu)
+{
+	kvfree(container_of(rcu, struct napt_ports, rcu));
+}
+
+/*
+ * Replace the set by @ps (NULL: none): bitmaps of the old set that @ps
+ * does not carry go after a grace period, with the old set.
+ */
+static void napt_ports_replace(struct napt_net *nn, struct napt_ports *ps)
+{
+	struct napt_ports *old = rcu_dereference_protected(nn->ports, true);
+	unsigned int i, j;
+
+	rcu_assign_pointer(nn->ports, ps);
+	if (!old)
+		return;
+	for (i = 0; i < old->n; i++) {
+		for (j = 0; ps && j < ps->n; j++)
+			if (ps->pb[j] == old->pb[i])
+				break;
+		if (!ps || j == ps->n)
+			call_rcu(&old->pb[i]->rcu, napt_pbits_free_cb);
+	}
+	call_rcu(&old->rcu, napt_ports_free_cb);
+}
+
+/**
+ * napt_ports_sync() - make the bitmaps follow the address pool
+ * @nn: the instance
+ * @cfg: its configuration (NULL: the instance goes down, drop them all)
+ *
+ * Context: process, under the instance mutex (or before the instance is
+ * published). Allocation failures leave an address without a bitmap.
+ */
+void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
+{
+	__be32 want[NAPT_MAX_EXT_ADDRS];
+	struct napt_ports *ps;
+	unsigned int n = 0, i;
+
+	if (cfg && cfg->n_ext) {
+		for (i = 0; i < cfg->n_ext; i++)
+			want[n++] = cfg->ext[i];
+	} else if (cfg && nn->if_addr) {
+		want[n++] = nn->if_addr;
+	}
+	if (!n) {
+		napt_ports_replace(nn, NULL);
+		return;
+	}
+	ps = kvzalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps) {
+		napt_ports_replace(nn, NULL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct napt_pbits *pb = napt_pbits_of(nn, want[i]);
+
+		if (!pb) {
+			pb = kvzalloc(sizeof(*pb), GFP_KERNEL);
+			if (!pb)
+				continue;
+			pb->addr = want[i];
+		}
+		ps->pb[ps->n++] = pb;
+	}
+	napt_ports_replace(nn, ps);
+}
+
+/**
+ * napt_ports_next() - the next free port by the bitmap, for allocation
+ * @pb: the bitmaps of the address
+ * @proto: the protocol
+ * @it: the walk: set up by napt_ports_start(), advanced by each call
+ *
+ * Walks the ports of [lo, hi] whose bit is clear from a random start,
+ * wrapping once. Context: RCU read side.
+ *
+ * Return: a port, or -1 when the walk has come round.
+ */
+int napt_ports_next(const struct napt_pbits *pb, u8 proto,
+		    struct napt_pwalk *it)
+{
+	const unsigned long *bits = pb->bits[napt_pidx(proto)];
+	u32 p = find_next_zero_bit(bits, it->hi + 1, it->from);
+
+	if (p > it->hi && !it->wrapped) {
+		it->wrapped = true;
+		p = find_next_zero_bit(bits, it->hi + 1, it->lo);
+	}
+	if (p > it->hi || (it->wrapped && p >= it->start))
+		return -1;
+	it->from = p + 1;
+	return p;
+}
+
+/* Begin a walk of [@lo, @hi] at a random port. */
+void napt_ports_start(struct napt_pwalk *it, u32 lo, u32 hi)
+{
+	it->lo = lo;
+	it->hi = hi;
+	it->start = lo + get_random_u32_below(hi - lo + 1);
+	it->from = it->start;
+	it->wrapped = false;
+}
