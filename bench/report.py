@@ -326,8 +326,9 @@ def markdown(res, made, relimg):
     L.append(f"Run `{res['stamp']}`: guest kernel {res['kernel']}, QEMU/TCG "
              f"{res['guest']['smp']} vCPUs, {res['guest']['mem']}; host load average "
              f"at the start {res['host']['loadavg_start']}, at the end "
-             f"{res['host']['loadavg_end']} on {res['host']['nproc']} cores (shared "
-             f"with other guests). Raw data: `bench/results/{res['stamp']}.json`.")
+             f"{res['host']['loadavg_end']} on {res['host']['nproc']} cores (a load "
+             f"well above 1 means other work shared the host). Raw data: "
+             f"`bench/results/{res['stamp']}.json`.")
     L.append("")
     L.append("### Established flows (packets per second, median of the repetitions, [min-max])")
     L.append("")
