@@ -188,7 +188,9 @@ enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 	    m->cookie_len > IGD_COOKIE_MAX ||
 	    !memchr(m->desc, '\0', sizeof(m->desc)))
 		return IGD_ERR_INVAL;
-	if (policy.secure && m->int_addr.s_addr != c->addr.s_addr)
+	/* an authorised client (PCP THIRD_PARTY, allowed) acts for others */
+	if (policy.secure && !c->authorised &&
+	    m->int_addr.s_addr != c->addr.s_addr)
 		return IGD_ERR_DENIED;
 	if (!m->lease || m->lease > policy.max_lease)
 		m->lease = policy.max_lease;

@@ -72,7 +72,8 @@ struct igd_client {
 
 /**
  * igd_map_add() - make (or renew) a mapping
- * @c: the client; secure mode allows only @m->int_addr == @c->addr
+ * @c: the client; secure mode allows only @m->int_addr == @c->addr,
+ *     unless @c is authorised (PCP THIRD_PARTY with third-party yes)
  * @m: in: what is asked; out: what was made (ext_addr/ext_port chosen,
  *     lease capped by the configuration)
  * @flags: IGD_ADD_*

@@ -82,7 +82,8 @@ enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 	    m->cookie_len > IGD_COOKIE_MAX ||
 	    !memchr(m->desc, '\0', sizeof(m->desc)))
 		return IGD_ERR_INVAL;
-	if (fake.secure && m->int_addr.s_addr != c->addr.s_addr)
+	if (fake.secure && !c->authorised &&
+	    m->int_addr.s_addr != c->addr.s_addr)
 		return IGD_ERR_DENIED;
 	if (!m->lease || m->lease > fake.max_lease)
 		m->lease = fake.max_lease;

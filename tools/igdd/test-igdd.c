@@ -655,6 +655,18 @@ static void test_policy(void)
 	m.ext_port = htons(5000);
 	m.int_addr = other.addr;
 	CHECK(igd_map_add(&c, &m, 0) == IGD_ERR_DENIED, "secure mode");
+	c.authorised = true;	/* PCP THIRD_PARTY, allowed by the config */
+	m.int_port = htons(5100);
+	m.ext_port = htons(5100);
+	m.lease = 50;
+	CHECK(igd_map_add(&c, &m, 0) == IGD_OK &&
+	      m.int_addr.s_addr == other.addr.s_addr,
+	      "secure mode, authorised client: for another host");
+	CHECK(igd_map_del(&c, IPPROTO_UDP, htons(5100), A("0.0.0.0")) == IGD_OK,
+	      "authorised client deletes it");
+	c.authorised = false;
+	m.int_port = htons(5000);
+	m.ext_port = htons(5000);
 	m.int_addr = other.addr;
 	m.int_port = htons(7000);
 	CHECK(igd_map_add(&other, &m, 0) == IGD_ERR_OTHER_OWNER,

@@ -764,9 +764,8 @@ static void test_pcp_options(void)
 	expect("second option short", resp, n,
 	       E("06", "00000708") "c8000000 c8000008 00000000");
 	check(fake.n == 0, "option errors: nothing mapped");
-	/* THIRD_PARTY allowed (and secure mode off in the mapping layer) */
+	/* THIRD_PARTY allowed: the client acts for .3 even in secure mode */
 	setup(true, true, true);
-	fake.secure = false;
 	n = askhex(Q "01000010 00000000 00000000 0000ffff c0a80103");
 	expect("third party allowed", resp, n,
 	       "0281 0000 00000e10" EPOCH RESV12 NONCE1 "11000000 1388 1388" EXT
@@ -791,15 +790,17 @@ static void test_pcp_options(void)
 	expect("third party renew", resp, n,
 	       "0281 0000 00000e10" EPOCH RESV12 NONCE1 "11000000 1388 1388" EXT
 	       "01000010 00000000 00000000 0000ffff c0a80103");
-	/* in secure mode the mapping layer refuses it: NOT_AUTHORIZED */
-	fake.secure = true;
-	n = askhex(MAPQ("00000e10", NONCE1, "11000000 138a 0000", ZERO16)
+	/* secure mode (the default) does not stand in its way */
+	check(fake.secure, "the fake mapping layer is in secure mode");
+	n = askhex(MAPQ("00000e10", NONCE1, "11000000 138a 138a", ZERO16)
 		   "01000010 00000000 00000000 0000ffff c0a80103");
 	expect("third party in secure mode", resp, n,
-	       "0281 0002 00000708" EPOCH RESV12 NONCE1 "11000000 138a 0000" ZERO16
+	       "0281 0000 00000e10" EPOCH RESV12 NONCE1 "11000000 138a 138a" EXT
 	       "01000010 00000000 00000000 0000ffff c0a80103");
+	m = fake_find(IPPROTO_UDP, 5002);
+	check(m && m->int_addr.s_addr == htonl(0xc0a80103),
+	      "third party in secure mode: mapping for .3");
 	/* THIRD_PARTY 0.0.0.0: a bad argument */
-	fake.secure = false;
 	n = askhex(MAPQ("00000e10", NONCE1, "11000000 138b 0000", ZERO16)
 		   "01000010 00000000 00000000 0000ffff 00000000");
 	expect("third party 0.0.0.0", resp, n,
