@@ -577,6 +577,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	spinlock_t *lock = napt_lock(&nn->out, h);
 	struct napt_map *m, *o;
 	unsigned int len = 0;
+	bool with_first = false;
 	int ret;
 
 	if (first)
@@ -612,6 +613,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 			m->s0.state = NAPT_S0_USED;
 			atomic_set(&m->nsess, 1);
 			refcount_set(&m->ref, 2);
+			with_first = true;
 		} else {
 			atomic_dec(&nn->nsess);
 		}
@@ -647,7 +649,8 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	hlist_add_head_rcu(&m->out_node, b);
 	spin_unlock_bh(lock);
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
-	if (m->s0.state == NAPT_S0_USED) {
+	/* (a flush may already have ended it: as for any session) */
+	if (with_first) {
 		napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
 		*first = &m->s0;
 	}
@@ -687,7 +690,10 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 	struct napt_xsess *x;
 	u32 h;
 
-	/* pairs with napt_s0_claim(): its fields are set once it is used */
+	/*
+	 * Pairs with napt_s0_claim() (or the publication of a new mapping):
+	 * its fields are set once it is used.
+	 */
 	if (smp_load_acquire(&s->state) == NAPT_S0_USED &&
 	    s->rem_addr == rem_addr &&
 	    (match_port ? s->rem_port == rem_port :
