@@ -120,8 +120,15 @@ void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 	unsigned int n = 0, i;
 
 	if (cfg && cfg->n_ext) {
-		for (i = 0; i < cfg->n_ext; i++)
-			want[n++] = cfg->ext[i];
+		for (i = 0; i < cfg->n_ext; i++) {
+			unsigned int j;
+
+			/* an address listed twice gets one bitmap */
+			for (j = 0; j < n && want[j] != cfg->ext[i]; j++)
+				;
+			if (j == n)
+				want[n++] = cfg->ext[i];
+		}
 	} else if (cfg && nn->if_addr) {
 		want[n++] = nn->if_addr;
 	}

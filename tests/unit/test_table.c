@@ -483,6 +483,19 @@ static void table_ports_bitmap(void)
 	CHECK_EQ(ntohs(m->ext_port), 40001);
 	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));
 	kc_socket_set(IPPROTO_UDP, 40000, false);
+
+	/* an address listed twice: one bitmap, freed once (ASan would say) */
+	t->cfg.n_ext = 2;
+	t->cfg.ext[1] = EXT2;
+	napt_ports_sync(&t->nn, &t->cfg);
+	REQUIRE(t->nn.ports);
+	CHECK_EQ(t->nn.ports->n, 1);
+	CHECK(napt_pbits_of(&t->nn, EXT2) == pb);	/* carried over */
+	t->cfg.n_ext = 1;
+	t->cfg.ext[0] = EXT1;
+	napt_ports_sync(&t->nn, &t->cfg);
+	CHECK(napt_pbits_of(&t->nn, EXT2) == NULL);
+	CHECK(napt_pbits_of(&t->nn, EXT1) != NULL);
 	ut_nat_free(t);
 }
 
