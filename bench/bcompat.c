@@ -339,23 +339,29 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 
 long kc_live_maps, kc_live_sess;
 
+/* a mapping has no rcu_head (see kmod/main.c): one follows it here */
+struct bmap {
+	struct napt_map m;
+	struct rcu_head rcu;
+};
+
 struct napt_map *napt_map_alloc(void)
 {
+	struct bmap *b = xmalloc(sizeof(*b));
+
 	kc_live_maps++;
-	return xmalloc(sizeof(struct napt_map));
+	return &b->m;
 }
 
 static void map_free_cb(struct rcu_head *h)
 {
-	struct napt_map *m = container_of(h, struct napt_map, rcu);
-
 	kc_live_maps--;
-	free(m);
+	free(container_of(h, struct bmap, rcu));
 }
 
 void napt_map_free_rcu(struct napt_map *m)
 {
-	call_rcu(&m->rcu, map_free_cb);
+	call_rcu(&container_of(m, struct bmap, m)->rcu, map_free_cb);
 }
 
 struct napt_xsess *napt_sess_alloc(void)

@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/inetdevice.h>
+#include <linux/llist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -19,17 +20,68 @@ struct napt_map *napt_map_alloc(void)
 	return kmem_cache_alloc(napt_map_cache, GFP_ATOMIC);
 }
 
-static void napt_map_free_cb(struct rcu_head *rcu)
-{
-	struct napt_map *m = container_of(rcu, struct napt_map, rcu);
+/*
+ * Mappings wait for their grace period on one lock-free list, linked
+ * through their unused back pointers (struct napt_map), each with the
+ * grace-period state of its free; a work frees those whose grace period
+ * has ended, every NAPT_FREE_DELAY while the list is not empty.
+ */
+#define NAPT_FREE_DELAY	(HZ / 20)
+static LLIST_HEAD(napt_free_list);
+static void napt_free_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(napt_free_work, napt_free_work_fn);
 
+static void napt_map_free_now(struct napt_map *m)
+{
 	kfree(rcu_dereference_protected(m->st, true));
 	kmem_cache_free(napt_map_cache, m);
 }
 
+static void napt_free_work_fn(struct work_struct *work)
+{
+	struct llist_node *n = llist_del_all(&napt_free_list), *next;
+
+	for (; n; n = next) {
+		struct napt_map *m = container_of(n, struct napt_map,
+						  free_link);
+
+		next = n->next;
+		if (poll_state_synchronize_rcu(m->free_gp))
+			napt_map_free_now(m);
+		else
+			llist_add(n, &napt_free_list);
+	}
+	if (!llist_empty(&napt_free_list))
+		queue_delayed_work(system_power_efficient_wq, &napt_free_work,
+				   NAPT_FREE_DELAY);
+}
+
+/**
+ * napt_map_free_rcu() - free a mapping after a grace period
+ * @m: a mapping in neither table (or never published)
+ *
+ * Context: any.
+ */
 void napt_map_free_rcu(struct napt_map *m)
 {
-	call_rcu(&m->rcu, napt_map_free_cb);
+	m->free_gp = get_state_synchronize_rcu();
+	/* the first on an empty list starts the work */
+	if (llist_add(&m->free_link, &napt_free_list))
+		queue_delayed_work(system_power_efficient_wq, &napt_free_work,
+				   NAPT_FREE_DELAY);
+}
+
+/* At module exit, once no instance is left: free what still waits. */
+static void napt_free_drain(void)
+{
+	struct llist_node *n, *next;
+
+	cancel_delayed_work_sync(&napt_free_work);
+	synchronize_rcu();
+	for (n = llist_del_all(&napt_free_list); n; n = next) {
+		next = n->next;
+		napt_map_free_now(container_of(n, struct napt_map, free_link));
+	}
 }
 
 struct napt_xsess *napt_sess_alloc(void)
@@ -301,7 +353,7 @@ static struct pernet_operations napt_net_ops = {
 /*
  * Caches are kept apart from look-alike ones so that an object left
  * behind shows at unload. No SLAB_HWCACHE_ALIGN: it would round the
- * 104-byte napt_map up to 128 bytes.
+ * 96-byte napt_map up to 128 bytes.
  */
 #ifdef SLAB_NO_MERGE
 #define NAPT_SLAB_FLAGS SLAB_NO_MERGE
@@ -357,6 +409,7 @@ static void __exit napt_exit(void)
 	napt_genl_exit();
 	unregister_inetaddr_notifier(&napt_inetaddr_nb);
 	unregister_pernet_subsys(&napt_net_ops);
+	napt_free_drain();
 	rcu_barrier();
 	kmem_cache_destroy(napt_sess_cache);
 	kmem_cache_destroy(napt_map_cache);

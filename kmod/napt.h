@@ -14,6 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/siphash.h>
 #include <linux/percpu.h>
@@ -149,12 +150,30 @@ struct napt_sess {
  *
  * Linked in the outbound table by @key and in the inbound table by
  * (proto, @ext_addr, @ext_port). One reference is held by the tables, one
- * by each session; the memory goes back by RCU when the last one drops.
- * @s0 is claimed and ended under the in-table bucket lock of the mapping.
+ * by each session; the memory goes back after a grace period when the last
+ * one drops. @s0 is claimed and ended under the in-table bucket lock of
+ * the mapping.
+ *
+ * There is no rcu_head: hlist_del_rcu() leaves a node's back pointer
+ * unused (readers follow only ->next), so once a mapping is in neither
+ * table the two back pointers carry its wait for the grace period
+ * (@free_link, @free_gp; see napt_map_free_rcu() in kmod/main.c).
  */
 struct napt_map {
-	struct hlist_node out_node;
-	struct hlist_node in_node;
+	union {
+		struct hlist_node out_node;
+		struct {
+			struct hlist_node *out_next_;	/* out_node.next */
+			struct llist_node free_link;	/* out_node.pprev */
+		};
+	};
+	union {
+		struct hlist_node in_node;
+		struct {
+			struct hlist_node *in_next_;	/* in_node.next */
+			unsigned long free_gp;		/* in_node.pprev */
+		};
+	};
 	struct napt_okey key;
 	__be32 ext_addr;
 	__be16 ext_port;
@@ -168,8 +187,13 @@ struct napt_map {
 	atomic_t nsess;
 	refcount_t ref;
 	struct napt_sess s0;	/* the first session */
-	struct rcu_head rcu;
 };
+
+static_assert(offsetof(struct napt_map, free_link) ==
+	      offsetof(struct napt_map, out_node.pprev) &&
+	      offsetof(struct napt_map, free_gp) ==
+	      offsetof(struct napt_map, in_node.pprev),
+	      "the free list lives in the unused back pointers");
 
 /**
  * struct napt_xsess - a session beyond a mapping's first

@@ -594,12 +594,24 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 }
 
 
+/*
+ * A mapping has no rcu_head (kmod/main.c queues it through its unused
+ * back pointers); here one follows it in the same allocation.
+ */
+struct kc_map {
+	struct napt_map m;
+	struct rcu_head rcu;
+};
+
 struct napt_map *napt_map_alloc(void)
 {
+	struct kc_map *km;
+
 	if (kc_inject(&kc_fail_map_alloc))
 		return NULL;
 	kc_live_maps++;
-	return kc_obj_alloc(sizeof(struct napt_map));
+	km = kc_obj_alloc(sizeof(*km));
+	return &km->m;
 }
 
 static void kc_static_free_now(struct napt_static *st);
@@ -607,7 +619,7 @@ static void kc_static_free_now(struct napt_static *st);
 /* As kmod/main.c: the mapping's napt_static goes with it. */
 static void kc_map_free_cb(struct rcu_head *h)
 {
-	struct napt_map *m = container_of(h, struct napt_map, rcu);
+	struct napt_map *m = &container_of(h, struct kc_map, rcu)->m;
 	struct napt_static *st = rcu_dereference_protected(m->st, true);
 
 	if (st) {
@@ -622,8 +634,18 @@ static void kc_map_free_cb(struct rcu_head *h)
 
 void napt_map_free_rcu(struct napt_map *m)
 {
-	if (kc_obj_queue(m, "mapping"))
-		call_rcu(&m->rcu, kc_map_free_cb);
+	struct kc_map *km = container_of(m, struct kc_map, m);
+
+	if (!kc_obj_queue(km, "mapping"))
+		return;
+	/*
+	 * What kmod/main.c stores there: the back pointers are the free
+	 * list's from now on, so a reader that still used them would see
+	 * this (and ASan or a wrong walk would tell).
+	 */
+	m->free_gp = 0x6b6b6b6b6b6b6b6bUL;
+	m->free_link.next = (struct llist_node *)0x6b6b6b6b6b6b6b6bUL;
+	call_rcu(&km->rcu, kc_map_free_cb);
 }
 
 struct napt_xsess *napt_sess_alloc(void)

@@ -339,6 +339,10 @@ struct hlist_node {
 	struct hlist_node *next, **pprev;
 };
 
+struct llist_node {
+	struct llist_node *next;
+};
+
 #define LIST_POISON1 ((void *)0x100)
 #define LIST_POISON2 ((void *)0x122)
 
