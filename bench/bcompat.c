@@ -313,6 +313,16 @@ int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
 	return 0;
 }
 
+/* only ICMP errors are summed whole: not on the measured paths */
+__wsum skb_checksum(const struct sk_buff *skb, int offset, int len,
+		    __wsum csum)
+{
+	if (offset < 0 || len < 0 ||
+	    (unsigned int)(offset + len) > skb_headlen(skb))
+		return csum;
+	return kc_csum_bytes(skb->data + offset, len, csum);
+}
+
 bool pskb_may_pull(struct sk_buff *skb, unsigned int len)
 {
 	return len <= skb_headlen(skb);

@@ -312,6 +312,34 @@ static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
 	return -1;
 }
 
+/**
+ * napt_icmperr_csum_ok() - whether an ICMP error may be translated
+ * @skb: the error
+ * @p: its parsed outer packet
+ * @q: its parsed quoted packet
+ *
+ * An error whose ICMP checksum is wrong, or whose quoted IP header's
+ * checksum is wrong, is dropped silently (RFC 5508 REQ-3, REQ-3a): the
+ * incremental updates of a translation would carry a bad sum to a host
+ * that could no longer tell. Errors are rare: summed in software unless
+ * the device vouched for the packet.
+ */
+static bool napt_icmperr_csum_ok(struct sk_buff *skb,
+				 const struct napt_pkt *p,
+				 const struct napt_emb *q)
+{
+	unsigned int off = skb_network_offset(skb) + p->l4off;
+	const struct iphdr *eip;
+	u8 _eip[60];
+
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
+		return false;
+	eip = skb_header_pointer(skb, skb_network_offset(skb) + q->ipoff,
+				 q->e.l4off, _eip);
+	return eip && !ip_fast_csum(eip, eip->ihl);
+}
+
 /*
  * In the quoted packet, set the source (@src) or destination address and
  * port to @addr:@port, fixing its IP and L4 checksums where present and the
@@ -404,6 +432,10 @@ static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
 	if (!m)
 		return NF_ACCEPT;
+	if (!napt_icmperr_csum_ok(skb, p, &q)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+		return NF_DROP;
+	}
 	/* only about a remote the inside endpoint has sent to */
 	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
 			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
@@ -455,6 +487,10 @@ static unsigned int napt_icmperr_out(struct napt_net *nn,
 	m = napt_find_out(nn, cfg, &r, &key);
 	if (!m)
 		goto none;
+	if (!napt_icmperr_csum_ok(skb, p, &q)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+		return NF_DROP;
+	}
 	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
 		goto drop;
 	if (outer)
@@ -897,6 +933,10 @@ static unsigned int napt_hairpin_icmperr(struct napt_net *nn,
 	m1 = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, from);
 	if (!m1)
 		return NF_ACCEPT;	/* about the gateway's own packet */
+	if (!napt_icmperr_csum_ok(skb, p, &q)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+		return NF_DROP;
+	}
 	if (!from ||
 	    (!rcu_access_pointer(m1->st) && !napt_sess_live(nn, m1, from, eport)))
 		goto drop;

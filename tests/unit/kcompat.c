@@ -528,6 +528,24 @@ int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
 	return 0;
 }
 
+__wsum skb_checksum(const struct sk_buff *skb, int offset, int len,
+		    __wsum csum)
+{
+	unsigned char *buf;
+	__wsum sum;
+
+	if (len < 0 || !(buf = malloc(len ? len : 1)))
+		return csum;
+	if (skb_copy_bits(skb, offset, buf, len)) {
+		kc_error("skb_checksum beyond the packet: %d+%d", offset, len);
+		free(buf);
+		return csum;
+	}
+	sum = kc_csum_bytes(buf, len, csum);
+	free(buf);
+	return sum;
+}
+
 /* Make the first @len bytes linear; the old head goes away (ASan sees
  * any pointer into it used afterwards). */
 bool pskb_may_pull(struct sk_buff *skb, unsigned int len)

@@ -585,6 +585,37 @@ static inline bool ip_is_fragment(const struct iphdr *iph)
 }
 
 int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
+__wsum skb_checksum(const struct sk_buff *skb, int offset, int len,
+		    __wsum csum);
+
+/* The one's complement sum of 16-bit words in memory order, as csum_partial() */
+static inline __wsum kc_csum_bytes(const void *data, size_t len, __wsum sum)
+{
+	const unsigned char *b = data;
+	u64 acc = (__force u32)sum;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		u16 w;
+
+		memcpy(&w, b + i, 2);
+		acc += w;
+	}
+	if (len & 1) {
+		u16 w = 0;
+
+		memcpy(&w, b + len - 1, 1);	/* the low-address byte */
+		acc += w;
+	}
+	while (acc >> 32)
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+	return (__force __wsum)(u32)acc;
+}
+
+static inline __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
+{
+	return csum_fold(kc_csum_bytes(iph, 4 * ihl, 0));
+}
 
 static inline void *__must_check skb_header_pointer(const struct sk_buff *skb,
 						    int offset, int len,

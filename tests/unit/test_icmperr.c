@@ -822,6 +822,89 @@ done:
 	ut_nat_free(t);
 }
 
+/*
+ * RFC 5508 REQ-3, REQ-3a: an error with a wrong ICMP checksum, or whose
+ * quoted IP header has a wrong checksum, is dropped silently (counted as
+ * malformed) in both directions and on the hairpin; a device's
+ * CHECKSUM_UNNECESSARY is taken for the ICMP sum, not for the quote.
+ */
+static void icmperr_bad_checksums(void)
+{
+	struct ut_nat *t = nat();
+	u8 err[UT_PKT_MAX], orig[UT_PKT_MAX], q[UT_PKT_MAX];
+	unsigned int h, elen, bad;
+	struct pair o, p;
+	u64 mal = 0;
+
+	REQUIRE(t);
+	REQUIRE(mk_out(t, &o, IPPROTO_UDP, 12, 0));
+	REQUIRE(mk_in(t, &o, &p, 12));
+	for (bad = 0; bad < 2; bad++) {
+		for (h = 0; h < ARRAY_SIZE(heads); h++) {
+			/* inbound: about the outbound packet */
+			memcpy(q, o.ext, o.len);
+			elen = ut_icmp_err(err, ROUTER, EXT1,
+					   ICMP_DEST_UNREACH,
+					   ICMP_PORT_UNREACH, q, 28);
+			if (bad) {
+				err[28 + 10] ^= 0x01;	/* quoted IP sum */
+				ut_fix_l4csum(err);	/* ICMP sum right */
+			} else {
+				err[22] ^= 0x01;	/* ICMP sum */
+			}
+			memcpy(orig, err, elen);
+			CHECK_EQ(ut_l4_csum_ok(err, false), bad);
+			CHECK_EQ(ut_xlate_skb(t, false, err, elen, heads[h],
+					      CHECKSUM_NONE, NULL), NF_DROP);
+			CHECK(!memcmp(err, orig, elen));
+			CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), ++mal);
+
+			/* outbound, from the inside host: about the inbound */
+			elen = ut_icmp_err(err, HOST(11), REM1,
+					   ICMP_DEST_UNREACH,
+					   ICMP_PORT_UNREACH, p.in, 28);
+			if (bad) {
+				err[28 + 10] ^= 0x01;
+				ut_fix_l4csum(err);
+			} else {
+				err[22] ^= 0x01;
+			}
+			CHECK_EQ(ut_xlate_skb(t, true, err, elen, heads[h],
+					      CHECKSUM_NONE, NULL), NF_DROP);
+			CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), ++mal);
+		}
+	}
+	/* the device vouched for the ICMP sum: translated */
+	elen = ut_icmp_err(err, ROUTER, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, o.ext, 28);
+	err[22] ^= 0x01;
+	CHECK_EQ(ut_xlate_skb(t, false, err, elen, 0, CHECKSUM_UNNECESSARY,
+			      NULL), NF_ACCEPT);
+	CHECK_EQX(ut_daddr(err), HOST(11));
+	/* ... but not for the quoted header */
+	elen = ut_icmp_err(err, ROUTER, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, o.ext, 28);
+	err[28 + 10] ^= 0x01;
+	CHECK_EQ(ut_xlate_skb(t, false, err, elen, 0, CHECKSUM_UNNECESSARY,
+			      NULL), NF_DROP);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), ++mal);
+	/* errors never count as translated when dropped */
+	CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_IN), 1);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_OUT), 0);
+	/* a good one still passes in both directions */
+	elen = ut_icmp_err(err, ROUTER, EXT1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, o.ext, 28);
+	CHECK_EQ(ut_in(t, err, elen), NF_ACCEPT);
+	CHECK(ut_l4_csum_ok(err, false));
+	elen = ut_icmp_err(err, HOST(11), REM1, ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, p.in, 28);
+	CHECK_EQ(ut_out(t, err, elen), NF_ACCEPT);
+	CHECK_EQX(ut_saddr(err), EXT1);
+	CHECK(ut_l4_csum_ok(err, false));
+	CHECK_EQ(atomic_read(&t->nn.nmaps), 2);
+	ut_nat_free(t);
+}
+
 /* ---- ICMP 3/13 for refused flows --------------------------------------- */
 
 static unsigned int send_udp(struct ut_nat *t, __be32 host, u16 port,
@@ -942,6 +1025,7 @@ const struct ut_case ut_icmperr_cases[] = {
 	UT_CASE(icmperr_out),
 	UT_CASE(icmperr_out_not_ours),
 	UT_CASE(icmperr_malformed_quotes),
+	UT_CASE(icmperr_bad_checksums),
 	UT_CASE(unreach_on_refusal),
 	UT_CASE(unreach_flag_off),
 	UT_END

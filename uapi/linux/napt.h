@@ -434,7 +434,9 @@ enum napt_stat {
 	NAPT_STAT_DROP_SESS_LIMIT,	/* max-sessions reached */
 	NAPT_STAT_DROP_CHAIN,		/* hash chain at its bound */
 	NAPT_STAT_DROP_NOMEM,
-	NAPT_STAT_DROP_MALFORMED,	/* truncated or bad header */
+	NAPT_STAT_DROP_MALFORMED,	/* truncated or bad header; an ICMP
+					 * error with a bad checksum
+					 */
 	NAPT_STAT_PASS_LOCAL,		/* inbound left to a local socket */
 	NAPT_STAT_DROP_PROTO,		/* inside source, untranslatable proto */
 	NAPT_STAT_DROP_HOST_LIMIT,	/* max-maps-per-host reached */
