@@ -369,6 +369,8 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess);
 void napt_table_free(struct napt_net *nn);
 struct napt_map *napt_map_lookup_out(struct napt_net *nn,
 				     const struct napt_okey *key);
+struct napt_map *napt_in_holder(struct hlist_head *b, u8 proto,
+				__be32 addr, __be16 port);
 struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
 				    __be32 ext_addr, __be16 ext_port,
 				    __be32 rem_addr);

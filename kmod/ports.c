@@ -59,18 +59,13 @@ void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
 {
 	struct napt_pbits *pb = napt_pbits_of(nn, addr);
 	int pidx = napt_pidx(proto);
-	struct napt_map *o;
 
 	if (!pb || pidx < 0)
 		return;
-	hlist_for_each_entry(o, b, in_node) {
-		if (o->ext_port == port && o->ext_addr == addr &&
-		    o->key.proto == proto && !READ_ONCE(o->dead)) {
-			set_bit(ntohs(port), pb->bits[pidx]);
-			return;
-		}
-	}
-	clear_bit(ntohs(port), pb->bits[pidx]);
+	if (napt_in_holder(b, proto, addr, port))
+		set_bit(ntohs(port), pb->bits[pidx]);
+	else
+		clear_bit(ntohs(port), pb->bits[pidx]);
 }
 
 static void napt_pbits_free_cb(struct rcu_head *rcu)

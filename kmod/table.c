@@ -371,6 +371,30 @@ static void napt_host_put(struct napt_net *nn, __be32 addr)
 	spin_unlock_bh(lock);
 }
 
+/**
+ * napt_in_holder() - a mapping that holds an external endpoint
+ * @b: the in-table bucket of (@proto, @addr, @port)
+ * @proto: protocol
+ * @addr: external address
+ * @port: external port
+ *
+ * Context: RCU read side, or the bucket's lock held.
+ * Return: a mapping on (@proto, @addr, @port) that is not dead (resting
+ * ports do not count), or NULL.
+ */
+struct napt_map *napt_in_holder(struct hlist_head *b, u8 proto,
+				__be32 addr, __be16 port)
+{
+	struct napt_map *o;
+
+	hlist_for_each_entry_rcu(o, b, in_node) {
+		if (o->ext_port == port && o->ext_addr == addr &&
+		    o->key.proto == proto && !READ_ONCE(o->dead))
+			return o;
+	}
+	return NULL;
+}
+
 /*
  * Whether a live mapping holds (proto, ext_addr, port): a look without the
  * lock, so that a full range costs a probe no lock and no socket lookup.
@@ -380,15 +404,9 @@ static bool napt_port_taken(struct napt_net *nn, u8 proto, __be32 ext_addr,
 			    __be16 port)
 {
 	u32 h = napt_hash_in(nn, proto, ext_addr, port);
-	struct napt_map *o;
 
-	hlist_for_each_entry_rcu(o, &nn->in.buckets[h & nn->in.mask],
-				 in_node) {
-		if (o->ext_port == port && o->ext_addr == ext_addr &&
-		    o->key.proto == proto && !READ_ONCE(o->dead))
-			return true;
-	}
-	return false;
+	return napt_in_holder(&nn->in.buckets[h & nn->in.mask], proto,
+			      ext_addr, port);
 }
 
 /*
