@@ -313,7 +313,8 @@ static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
 }
 
 /**
- * napt_icmperr_csum_ok() - whether an ICMP error may be translated
+ * napt_icmperr_bad_csum() - whether an ICMP error must be dropped for its sums
+ * @nn: the instance, whose drop_malformed counts it
  * @skb: the error
  * @p: its parsed outer packet
  * @q: its parsed quoted packet
@@ -324,9 +325,9 @@ static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
  * that could no longer tell. Errors are rare: summed in software unless
  * the device vouched for the packet.
  */
-static bool napt_icmperr_csum_ok(struct sk_buff *skb,
-				 const struct napt_pkt *p,
-				 const struct napt_emb *q)
+static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
+				  const struct napt_pkt *p,
+				  const struct napt_emb *q)
 {
 	unsigned int off = skb_network_offset(skb) + p->l4off;
 	const struct iphdr *eip;
@@ -334,10 +335,14 @@ static bool napt_icmperr_csum_ok(struct sk_buff *skb,
 
 	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
 	    csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
-		return false;
+		goto bad;
 	eip = skb_header_pointer(skb, skb_network_offset(skb) + q->ipoff,
 				 q->e.l4off, _eip);
-	return eip && !ip_fast_csum(eip, eip->ihl);
+	if (eip && !ip_fast_csum(eip, eip->ihl))
+		return false;
+bad:
+	napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+	return true;
 }
 
 /*
@@ -432,10 +437,8 @@ static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
 	if (!m)
 		return NF_ACCEPT;
-	if (!napt_icmperr_csum_ok(skb, p, &q)) {
-		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+	if (napt_icmperr_bad_csum(nn, skb, p, &q))
 		return NF_DROP;
-	}
 	/* only about a remote the inside endpoint has sent to */
 	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
 			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
@@ -487,10 +490,8 @@ static unsigned int napt_icmperr_out(struct napt_net *nn,
 	m = napt_find_out(nn, cfg, &r, &key);
 	if (!m)
 		goto none;
-	if (!napt_icmperr_csum_ok(skb, p, &q)) {
-		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+	if (napt_icmperr_bad_csum(nn, skb, p, &q))
 		return NF_DROP;
-	}
 	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
 		goto drop;
 	if (outer)
@@ -933,10 +934,8 @@ static unsigned int napt_hairpin_icmperr(struct napt_net *nn,
 	m1 = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, from);
 	if (!m1)
 		return NF_ACCEPT;	/* about the gateway's own packet */
-	if (!napt_icmperr_csum_ok(skb, p, &q)) {
-		napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+	if (napt_icmperr_bad_csum(nn, skb, p, &q))
 		return NF_DROP;
-	}
 	if (!from ||
 	    (!rcu_access_pointer(m1->st) && !napt_sess_live(nn, m1, from, eport)))
 		goto drop;
