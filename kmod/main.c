@@ -37,7 +37,8 @@ static void napt_map_free_now(struct napt_map *m)
 	kmem_cache_free(napt_map_cache, m);
 }
 
-static void napt_free_work_fn(struct work_struct *work)
+/* Free the waiting mappings whose grace period has ended (@all: every one). */
+static void napt_free_ready(bool all)
 {
 	struct llist_node *n = llist_del_all(&napt_free_list), *next;
 
@@ -46,11 +47,16 @@ static void napt_free_work_fn(struct work_struct *work)
 						  free_link);
 
 		next = n->next;
-		if (poll_state_synchronize_rcu(m->free_gp))
+		if (all || poll_state_synchronize_rcu(m->free_gp))
 			napt_map_free_now(m);
 		else
 			llist_add(n, &napt_free_list);
 	}
+}
+
+static void napt_free_work_fn(struct work_struct *work)
+{
+	napt_free_ready(false);
 	if (!llist_empty(&napt_free_list))
 		queue_delayed_work(system_power_efficient_wq, &napt_free_work,
 				   NAPT_FREE_DELAY);
@@ -74,14 +80,9 @@ void napt_map_free_rcu(struct napt_map *m)
 /* At module exit, once no instance is left: free what still waits. */
 static void napt_free_drain(void)
 {
-	struct llist_node *n, *next;
-
 	cancel_delayed_work_sync(&napt_free_work);
 	synchronize_rcu();
-	for (n = llist_del_all(&napt_free_list); n; n = next) {
-		next = n->next;
-		napt_map_free_now(container_of(n, struct napt_map, free_link));
-	}
+	napt_free_ready(true);
 }
 
 struct napt_xsess *napt_sess_alloc(void)
