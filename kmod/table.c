@@ -812,7 +812,7 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 			       rem_addr);
 	struct hlist_head *b = &nn->sess.buckets[h & nn->sess.mask];
 	spinlock_t *lock = napt_lock(&nn->sess, h);
-	struct napt_sess *s0 = &m->s0;
+	struct napt_sess *s0 = &m->s0, *s;
 	struct napt_xsess *x, *o;
 	unsigned int len = 0;
 	int ret;
@@ -820,8 +820,10 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 	if (READ_ONCE(s0->state) == NAPT_S0_FREE) {
 		ret = napt_s0_claim(nn, cfg, m, rem_addr, rem_port,
 				    drop_reason);
-		if (!ret)
+		if (!ret) {
+			s = s0;
 			goto created;
+		}
 		if (ret != -EAGAIN)
 			return NULL;
 	}
@@ -868,10 +870,10 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 	atomic_inc(&m->nsess);
 	hlist_add_head_rcu(&x->node, b);
 	spin_unlock_bh(lock);
-	s0 = &x->s;
+	s = &x->s;
 created:
 	napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
-	return s0;
+	return s;
 
 err_count:
 	atomic_dec(&nn->nsess);
