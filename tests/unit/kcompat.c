@@ -345,7 +345,7 @@ u32 hsiphash(const void *data, size_t len, const hsiphash_key_t *key)
 	return (u32)kc_sip(data, len, key->key[0], key->key[1], 1, 3);
 }
 
-/* @n 32-bit words as the little-endian bytes the kernel's siphash_Nu32 hash */
+/* @n 32-bit words as the little-endian bytes the kernel's hsiphash_Nu32 hash */
 static size_t kc_words_le(unsigned char buf[16], const u32 *w, unsigned int n)
 {
 	unsigned int i, j;
@@ -354,42 +354,6 @@ static size_t kc_words_le(unsigned char buf[16], const u32 *w, unsigned int n)
 		for (j = 0; j < 4; j++)
 			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
 	return 4 * n;
-}
-
-static u64 kc_siphash_words(const u32 *w, unsigned int n,
-			    const siphash_key_t *key)
-{
-	unsigned char buf[16];
-
-	return siphash(buf, kc_words_le(buf, w, n), key);
-}
-
-u64 siphash_1u32(u32 a, const siphash_key_t *key)
-{
-	const u32 w[] = { a };
-
-	return kc_siphash_words(w, 1, key);
-}
-
-u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key)
-{
-	const u32 w[] = { a, b };
-
-	return kc_siphash_words(w, 2, key);
-}
-
-u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key)
-{
-	const u32 w[] = { a, b, c };
-
-	return kc_siphash_words(w, 3, key);
-}
-
-u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key)
-{
-	const u32 w[] = { a, b, c, d };
-
-	return kc_siphash_words(w, 4, key);
 }
 
 static u32 kc_hsiphash_words(const u32 *w, unsigned int n,

@@ -422,13 +422,12 @@ typedef struct {
 	u64 key[2];
 } siphash_key_t;
 
-/* SipHash-2-4 of a byte string; key->key[0] is k0, read little-endian. */
+/*
+ * SipHash-2-4 of a byte string; key->key[0] is k0, read little-endian.
+ * napt itself uses hsiphash only: this is here because the published
+ * SipHash test vectors are 2-4, and they check the core both share.
+ */
 u64 siphash(const void *data, size_t len, const siphash_key_t *key);
-/* The kernel's packing: the words, little-endian, as one byte string. */
-u64 siphash_1u32(u32 a, const siphash_key_t *key);
-u64 siphash_2u32(u32 a, u32 b, const siphash_key_t *key);
-u64 siphash_3u32(u32 a, u32 b, u32 c, const siphash_key_t *key);
-u64 siphash_4u32(u32 a, u32 b, u32 c, u32 d, const siphash_key_t *key);
 
 /*
  * hsiphash as on a 64-bit kernel: SipHash-1-3 (one round per word, three

@@ -48,31 +48,6 @@ static void kc_siphash_reference_lengths(void)
 }
 
 /*
- * The kernel's siphash_Nu32() hash the words as consecutive little-endian
- * bytes: word 0x03020100 is the input 00 01 02 03.
- */
-static void kc_siphash_u32_packing(void)
-{
-	const siphash_key_t *k = &kc_test_key;
-
-	CHECK_EQX(siphash_1u32(0x03020100, k), 0xcf2794e0277187b7ULL);
-	CHECK_EQX(siphash_2u32(0x03020100, 0x07060504, k),
-		  0x93f5f5799a932462ULL);
-	CHECK_EQX(siphash_3u32(0x03020100, 0x07060504, 0x0b0a0908, k),
-		  0x751e8fbc860ee5fbULL);
-	CHECK_EQX(siphash_4u32(0x03020100, 0x07060504, 0x0b0a0908,
-			       0x0f0e0d0c, k), 0x3f2acc7f57c29bdbULL);
-	/* the key matters */
-	{
-		siphash_key_t k2 = *k;
-
-		k2.key[1] ^= 1;
-		CHECK_NE(siphash_1u32(0x03020100, &k2),
-			 siphash_1u32(0x03020100, k));
-	}
-}
-
-/*
  * hsiphash on a 64-bit kernel is SipHash-1-3 truncated to 32 bits. Values
  * of the kernel's own 64-bit self-test table (lib/test_siphash.c, input
  * 00..len-1, key 00..0f), also recomputed with an independent script
@@ -565,7 +540,6 @@ static void kc_environment_log(void)
 const struct ut_case ut_kcompat_cases[] = {
 	UT_CASE(kc_siphash_paper_vector),
 	UT_CASE(kc_siphash_reference_lengths),
-	UT_CASE(kc_siphash_u32_packing),
 	UT_CASE(kc_hsiphash_vectors),
 	UT_CASE(kc_csum_replace4_matches_recompute),
 	UT_CASE(kc_csum_replace2_matches_recompute),
