@@ -14,6 +14,7 @@
 unsigned long kc_errors;
 bool kc_quiet;
 int kc_locks_held;
+void (*kc_lock_hook)(spinlock_t *l);
 int kc_rcu_depth;
 unsigned long jiffies = INITIAL_JIFFIES;
 
@@ -185,6 +186,19 @@ void kfree(const void *p)
 	}
 	kc_live_km--;
 	kc_obj_free((void *)p);
+}
+
+/* The hook runs once per lock taken, never inside itself. */
+void kc_lock_hook_call(spinlock_t *l)
+{
+	static bool running;
+	void (*hook)(spinlock_t *l) = kc_lock_hook;
+
+	if (running || !hook)
+		return;
+	running = true;
+	hook(l);
+	running = false;
 }
 
 /* ---- time and randomness --------------------------------------------- */
@@ -755,4 +769,5 @@ void kc_reset(u64 seed)
 	kc_quiet = false;
 	kc_locks_held = 0;
 	kc_rcu_depth = 0;
+	kc_lock_hook = NULL;
 }

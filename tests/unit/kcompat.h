@@ -246,6 +246,15 @@ typedef struct {
 
 extern int kc_locks_held;
 
+/*
+ * Test control: called by every spin_lock*() before the lock is taken, so
+ * that a case can run "another CPU" to completion at that very point and
+ * force an interleaving (NULL: none). A hook that takes locks itself must
+ * disarm first: it is not called recursively.
+ */
+extern void (*kc_lock_hook)(spinlock_t *l);
+void kc_lock_hook_call(spinlock_t *l);
+
 static inline void spin_lock_init(spinlock_t *l)
 {
 	l->magic = KC_SPIN_MAGIC;
@@ -254,6 +263,8 @@ static inline void spin_lock_init(spinlock_t *l)
 
 static inline void spin_lock(spinlock_t *l)
 {
+	if (kc_lock_hook)
+		kc_lock_hook_call(l);
 	if (l->magic != KC_SPIN_MAGIC)
 		kc_error("spin_lock: bad magic (uninitialized lock)");
 	if (l->locked)

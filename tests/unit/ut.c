@@ -437,7 +437,7 @@ int main(int argc, char **argv)
 	const struct ut_case *tables[] = {
 		ut_kcompat_cases, ut_table_cases, ut_xlate_cases,
 		ut_static_cases, ut_icmperr_cases, ut_hairpin_cases,
-		ut_event_cases, ut_fuzz_cases,
+		ut_event_cases, ut_fuzz_cases, ut_race_cases,
 	};
 	const char *filter = argc > 1 ? argv[1] : NULL;
 	const char *env = getenv("UT_SEED");

@@ -25,7 +25,7 @@ struct ut_case {
 
 extern const struct ut_case ut_kcompat_cases[], ut_table_cases[],
 	ut_xlate_cases[], ut_static_cases[], ut_icmperr_cases[],
-	ut_hairpin_cases[], ut_event_cases[], ut_fuzz_cases[];
+	ut_hairpin_cases[], ut_event_cases[], ut_fuzz_cases[], ut_race_cases[];
 
 extern unsigned int ut_case_failures;
 void ut_fail(const char *file, int line, const char *fmt, ...)
