@@ -367,6 +367,7 @@ struct napt_ev {
 void napt_cfg_defaults(struct napt_cfg *cfg);
 int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess);
 void napt_table_free(struct napt_net *nn);
+void napt_map_put(struct napt_map *m);
 struct napt_map *napt_map_lookup_out(struct napt_net *nn,
 				     const struct napt_okey *key);
 struct napt_map *napt_in_holder(struct hlist_head *b, u8 proto,

@@ -823,12 +823,13 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 			info->extack->_msg = why;
 		goto out;
 	}
+	/* our reference keeps @m while the sweeper or a packet may end it */
 	hdr = genlmsg_put_reply(msg, info, &napt_genl_family, 0,
 				NAPT_CMD_ADD_MAP);
-	if (!hdr || napt_nl_fill_map(msg, m, true)) {
-		ret = -EMSGSIZE;
+	ret = !hdr || napt_nl_fill_map(msg, m, true) ? -EMSGSIZE : 0;
+	napt_map_put(m);
+	if (ret)
 		goto out;
-	}
 	genlmsg_end(msg, hdr);
 	mutex_unlock(&nn->lock);
 	return genlmsg_reply(msg, info);

@@ -255,7 +255,13 @@ static void napt_event_refused(struct napt_net *nn,
 	napt_event(nn, &ev, NAPT_EVENT_REFUSED, reason);
 }
 
-static void napt_map_put(struct napt_map *m)
+/**
+ * napt_map_put() - drop a reference to a mapping
+ * @m: the mapping
+ *
+ * The last one frees it after a grace period. Context: any.
+ */
+void napt_map_put(struct napt_map *m)
 {
 	if (refcount_dec_and_test(&m->ref))
 		napt_map_free_rcu(m);
@@ -517,8 +523,33 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	return false;
 }
 
-/* Undo napt_claim_port() for a mapping that was never published. */
-static void napt_unlink_in(struct napt_net *nn, struct napt_map *m)
+/*
+ * End @m's embedded session if it is in use. Context: the out-table lock
+ * of @m's bucket is held, which serializes every end of a published
+ * mapping; or, for one never published (napt_unclaim()), its in-table
+ * lock. Claims are only ever made from NAPT_S0_FREE and not on a dead
+ * mapping, so they cannot race with this.
+ */
+static bool napt_s0_end(struct napt_net *nn, struct napt_map *m)
+{
+	if (READ_ONCE(m->s0.state) != NAPT_S0_USED)
+		return false;
+	WRITE_ONCE(m->s0.state, NAPT_S0_DEAD);
+	atomic_dec(&m->nsess);
+	atomic_dec(&nn->nsess);
+	napt_map_put(m);
+	return true;
+}
+
+/*
+ * Undo napt_claim_port() (or napt_static_claim()) for a mapping that was
+ * never published in the out table. Others may have found it in the in
+ * table meanwhile and hold a reference (napt_static_claim()): it leaves
+ * dead, under the lock they found it under, its embedded session ends, and
+ * the table's reference goes with a put, so the memory stays theirs until
+ * they drop it.
+ */
+static void napt_unclaim(struct napt_net *nn, struct napt_map *m)
 {
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
 	struct hlist_head *b = &nn->in.buckets[h & nn->in.mask];
@@ -526,8 +557,12 @@ static void napt_unlink_in(struct napt_net *nn, struct napt_map *m)
 
 	spin_lock_bh(lock);
 	hlist_del_rcu(&m->in_node);
+	WRITE_ONCE(m->dead, true);
+	/* no claim after this (dead), and no end: it is in no out table */
+	napt_s0_end(nn, m);
 	napt_ports_note(nn, b, m->key.proto, m->ext_addr, m->ext_port);
 	spin_unlock_bh(lock);
+	napt_map_put(m);
 }
 
 /**
@@ -558,13 +593,6 @@ static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
 	s->proto = proto;
 	s->tcp = 0;
 	s->expires = napt_now() + napt_sess_timeout(cfg, proto, 0);
-}
-
-/* Give back the count of an unpublished mapping's embedded session. */
-static void napt_s0_undo(struct napt_net *nn, struct napt_map *m)
-{
-	if (m->s0.state == NAPT_S0_USED)
-		atomic_dec(&nn->nsess);
 }
 
 /**
@@ -647,9 +675,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	hlist_for_each_entry(o, b, out_node) {
 		if (napt_okey_eq(&o->key, key)) {
 			spin_unlock_bh(lock);
-			napt_unlink_in(nn, m);
-			napt_s0_undo(nn, m);
-			napt_map_free_rcu(m);
+			napt_unclaim(nn, m);
 			napt_host_put(nn, key->int_addr);
 			atomic_dec(&nn->nmaps);
 			return o;
@@ -658,10 +684,8 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	}
 	if (len >= NAPT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
-		napt_unlink_in(nn, m);
+		napt_unclaim(nn, m);
 		*drop_reason = NAPT_STAT_DROP_CHAIN;
-		napt_s0_undo(nn, m);
-		napt_map_free_rcu(m);
 		goto err_host;
 	}
 	hlist_add_head_rcu(&m->out_node, b);
@@ -676,7 +700,9 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	return m;
 
 err_free:
-	napt_s0_undo(nn, m);
+	/* never visible to anyone: no reference to honour */
+	if (with_first)
+		atomic_dec(&nn->nsess);
 	napt_map_free_rcu(m);
 err_host:
 	napt_host_put(nn, key->int_addr);
@@ -772,22 +798,6 @@ err_count:
 out:
 	spin_unlock_bh(lock);
 	return ret;
-}
-
-/*
- * End @m's embedded session if it is in use. Context: the out-table lock
- * of @m's bucket is held, which serializes every end; claims are only
- * ever made from NAPT_S0_FREE, so they cannot race with this.
- */
-static bool napt_s0_end(struct napt_net *nn, struct napt_map *m)
-{
-	if (READ_ONCE(m->s0.state) != NAPT_S0_USED)
-		return false;
-	WRITE_ONCE(m->s0.state, NAPT_S0_DEAD);
-	atomic_dec(&m->nsess);
-	atomic_dec(&nn->nsess);
-	napt_map_put(m);
-	return true;
 }
 
 /**
@@ -1190,6 +1200,8 @@ out:
  * or a negative errno with *@why set.
  */
 #define NAPT_CLAIM_TAKE 1
+/* napt_static_take() attempts on a mapping that keeps changing */
+#define NAPT_STATIC_TRIES 3
 static int napt_static_claim(struct napt_net *nn,
 			     const struct napt_static_req *r,
 			     struct napt_map *m, u16 port,
@@ -1262,35 +1274,78 @@ out:
 }
 
 /*
+ * napt_static_claim() on the port asked for; without one, on the inside
+ * port if that is free, else on any the allocator finds.
+ */
+static int napt_static_claim_any(struct napt_net *nn,
+				 const struct napt_cfg *cfg,
+				 const struct napt_static_req *r,
+				 struct napt_map *m, struct napt_map **res,
+				 const char **why)
+{
+	int ret;
+
+	if (r->ext_port)
+		return napt_static_claim(nn, r, m, ntohs(r->ext_port), res,
+					 why);
+	ret = napt_static_claim(nn, r, m, ntohs(r->int_port), res, why);
+	if (ret != -EEXIST && ret != -EADDRINUSE)
+		return ret;
+	if (!napt_alloc_port(nn, cfg, m, 0, 0)) {
+		*why = "no free external port";
+		return -ENOSPC;
+	}
+	*res = m;
+	return 0;
+}
+
+/* Whether @m is linked in out-table bucket @b, whose lock is held. */
+static bool napt_out_holds(struct hlist_head *b, const struct napt_map *m)
+{
+	const struct napt_map *o;
+
+	hlist_for_each_entry(o, b, out_node)
+		if (o == m)
+			return true;
+	return false;
+}
+
+/*
  * Give @o (from napt_static_claim()) @m's static data: a renewal, or the
  * promotion of a dynamic mapping. Done under @o's out-table lock, where
- * the sweeper decides, so a mapping it has just taken is not revived.
- * Drops the claim's reference.
+ * the sweeper decides and where a new mapping is published or given up
+ * (napt_map_create()): only a mapping that is in the out table is taken,
+ * so neither one the sweeper has just removed nor one that another CPU
+ * is still making, and may undo, comes back as the static one.
+ *
+ * Return: 0, @o keeping the claim's reference for the caller; or -EAGAIN
+ * with the reference dropped.
  */
 static int napt_static_take(struct napt_net *nn, struct napt_map *o,
 			    struct napt_map *m, const char **why)
 {
-	spinlock_t *lock = napt_lock(&nn->out, napt_hash_out(nn, &o->key));
+	u32 h = napt_hash_out(nn, &o->key);
+	spinlock_t *lock = napt_lock(&nn->out, h);
 	struct napt_static *old;
-	int ret = 0;
 
 	spin_lock_bh(lock);
-	if (READ_ONCE(o->dead)) {
-		*why = "the mapping went away meanwhile, try again";
-		ret = -EAGAIN;
-	} else {
-		old = rcu_dereference_protected(o->st, lockdep_is_held(lock));
-		rcu_assign_pointer(o->st, rcu_dereference_protected(m->st,
-								    true));
-		RCU_INIT_POINTER(m->st, NULL);
-		WRITE_ONCE(o->expires, m->expires);
-		WRITE_ONCE(o->type, NAPT_MAP_STATIC);
-		if (old)
-			napt_static_free_rcu(old);
+	if (READ_ONCE(o->dead) ||
+	    !napt_out_holds(&nn->out.buckets[h & nn->out.mask], o)) {
+		spin_unlock_bh(lock);
+		napt_map_put(o);
+		*why = "the mapping is changing meanwhile, try again";
+		return -EAGAIN;
 	}
+	old = rcu_dereference_protected(o->st, lockdep_is_held(lock));
+	/* @m is ours alone: never published */
+	rcu_assign_pointer(o->st, rcu_dereference_protected(m->st, true));
+	RCU_INIT_POINTER(m->st, NULL);
+	WRITE_ONCE(o->expires, m->expires);
+	WRITE_ONCE(o->type, NAPT_MAP_STATIC);
 	spin_unlock_bh(lock);
-	napt_map_put(o);
-	return ret;
+	if (old)
+		napt_static_free_rcu(old);
+	return 0;
 }
 
 /*
@@ -1373,9 +1428,13 @@ static void napt_flush_endpoint(struct napt_net *nn, u8 proto,
  * Without an external port, the inside port is taken if free, else one is
  * allocated as for a dynamic mapping. Other dynamic mappings of the inside
  * endpoint go, so that its packets leave from the static port whatever
- * the mapping behaviour. Context: process.
+ * the mapping behaviour. On success *@res holds a reference for the
+ * caller, who drops it with napt_map_put() once done with it (the
+ * mapping may be removed meanwhile: by the sweeper, a flush, a packet).
+ * Context: process.
  *
- * Return: 0, or -EEXIST, -EADDRINUSE, -ENOSPC, -EADDRNOTAVAIL, -ENOMEM.
+ * Return: 0, or -EEXIST, -EADDRINUSE, -ENOSPC, -EADDRNOTAVAIL, -ENOMEM,
+ * or -EAGAIN if the mapping to renew or promote kept changing under it.
  */
 int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		    const struct napt_static_req *r, struct napt_map **res,
@@ -1383,6 +1442,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 {
 	struct napt_static *st;
 	struct napt_map *m;
+	unsigned int tries;
 	int ret;
 
 	*res = NULL;
@@ -1422,7 +1482,8 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	m->mapping = NAPT_MAPPING_EIM;
 	m->dead = false;
 	atomic_set(&m->nsess, 0);
-	refcount_set(&m->ref, 1);
+	/* the tables' and the caller's */
+	refcount_set(&m->ref, 2);
 	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
 	m->expires = r->lease ? napt_now() + r->lease : 0;
 
@@ -1444,37 +1505,35 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		ret = -ENOMEM;
 		goto err_count;
 	}
-	if (r->ext_port) {
-		ret = napt_static_claim(nn, r, m, ntohs(r->ext_port), res, why);
-	} else {
-		ret = napt_static_claim(nn, r, m, ntohs(r->int_port), res, why);
-		if (ret == -EEXIST || ret == -EADDRINUSE) {
-			ret = 0;
-			if (napt_alloc_port(nn, cfg, m, 0, 0)) {
-				*res = m;
-			} else {
-				*why = "no free external port";
-				ret = -ENOSPC;
-			}
-		}
-	}
-	if (ret == NAPT_CLAIM_TAKE)
+	for (tries = 0;; tries++) {
+		ret = napt_static_claim_any(nn, cfg, r, m, res, why);
+		if (ret != NAPT_CLAIM_TAKE)
+			break;
 		ret = napt_static_take(nn, *res, m, why);
+		/* another CPU is a few instructions from done with it */
+		if (ret != -EAGAIN || tries == NAPT_STATIC_TRIES - 1)
+			break;
+		cpu_relax();
+	}
 	if (ret)
 		goto err_host;
 	if (*res != m) {		/* renewed or promoted */
 		napt_host_put(nn, r->int_addr);
 		atomic_dec(&nn->nmaps);
 		rcu_read_unlock();
-		napt_map_free_rcu(m);
+		napt_map_free_rcu(m);	/* never visible */
 		napt_flush_endpoint(nn, r->proto, r->int_addr, r->int_port);
 		return 0;
 	}
 	ret = napt_static_publish(nn, m, why);
 	if (ret) {
-		napt_unlink_in(nn, m);
+		napt_unclaim(nn, m);
+		napt_host_put(nn, r->int_addr);
+		atomic_dec(&nn->nmaps);
+		rcu_read_unlock();
+		napt_map_put(m);	/* the caller's: frees it */
 		*res = NULL;
-		goto err_host;
+		return ret;
 	}
 	rcu_read_unlock();
 	napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
@@ -1488,7 +1547,8 @@ err_count:
 	atomic_dec(&nn->nmaps);
 err:
 	rcu_read_unlock();
-	napt_map_free_rcu(m);
+	*res = NULL;
+	napt_map_free_rcu(m);	/* never visible */
 	return ret;
 }
 

@@ -162,6 +162,10 @@ static inline unsigned long roundup_pow_of_two(unsigned long n)
 	return r;
 }
 
+static inline void cpu_relax(void)
+{
+}
+
 /* "per-CPU" data is one plain copy */
 #define this_cpu_add(pcp, val) ((void)((pcp) += (val)))
 

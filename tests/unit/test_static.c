@@ -301,7 +301,6 @@ static int add_owned(struct ut_nat *t, u16 port, u8 owner, const u8 *cookie,
 		     u8 cookie_len, bool replace, struct napt_map **res)
 {
 	struct napt_static_req r = {};
-	const char *why = NULL;
 
 	r.proto = IPPROTO_UDP;
 	r.replace = replace;
@@ -311,7 +310,7 @@ static int add_owned(struct ut_nat *t, u16 port, u8 owner, const u8 *cookie,
 	r.owner = owner;
 	r.cookie = cookie;
 	r.cookie_len = cookie_len;
-	return napt_static_add(&t->nn, &t->cfg, &r, res, &why);
+	return ut_static_req(t, &r, res);
 }
 
 static void static_owner_cookie(void)
@@ -775,7 +774,6 @@ static void static_flush_selectors(void)
 	{
 		struct napt_static_req r = {};
 		struct napt_map *m;
-		const char *why;
 
 		/* on a second address, given explicitly */
 		t->cfg.n_ext = 2;
@@ -785,7 +783,7 @@ static void static_flush_selectors(void)
 		r.int_port = htons(5555);
 		r.ext_addr = EXT2;
 		r.ext_port = htons(5555);
-		REQUIRE_EQ(napt_static_add(&t->nn, &t->cfg, &r, &m, &why), 0);
+		REQUIRE_EQ(ut_static_req(t, &r, &m), 0);
 		CHECK_EQX(m->ext_addr, EXT2);
 		CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(5555), REM1) ==
 		      m);

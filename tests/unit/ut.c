@@ -390,14 +390,35 @@ unsigned int ut_icmp_err(u8 *buf, __be32 src, __be32 dst, u8 type, u8 code,
 	return 28 + qlen;
 }
 
+int ut_static_req(struct ut_nat *t, const struct napt_static_req *r,
+		  struct napt_map **res)
+{
+	struct napt_map *m = (struct napt_map *)1;
+	const char *why = NULL;
+	int ret;
+
+	ret = napt_static_add(&t->nn, &t->cfg, r, &m, &why);
+	if (ret) {
+		CHECK(m == NULL);
+		CHECK(why != NULL && why[0]);
+	} else {
+		CHECK(m != NULL);
+		CHECK(m && rcu_access_pointer(m->st) != NULL);
+		CHECK(m && m->type == NAPT_MAP_STATIC);
+		/* the caller's reference: single-threaded, nothing frees it */
+		if (m)
+			napt_map_put(m);
+	}
+	if (res)
+		*res = ret ? NULL : m;
+	return ret;
+}
+
 int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
 	      u16 ext_port, __be32 rem, u32 lease, const char *desc,
 	      bool replace, struct napt_map **res)
 {
 	struct napt_static_req r = {};
-	struct napt_map *m = (struct napt_map *)1;
-	const char *why = NULL;
-	int ret;
 
 	r.proto = proto;
 	r.replace = replace;
@@ -407,18 +428,7 @@ int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
 	r.rem = rem;
 	r.lease = lease;
 	r.desc = desc;
-	ret = napt_static_add(&t->nn, &t->cfg, &r, &m, &why);
-	if (ret) {
-		CHECK(m == NULL);
-		CHECK(why != NULL && why[0]);
-	} else {
-		CHECK(m != NULL);
-		CHECK(m && rcu_access_pointer(m->st) != NULL);
-		CHECK(m && m->type == NAPT_MAP_STATIC);
-	}
-	if (res)
-		*res = ret ? NULL : m;
-	return ret;
+	return ut_static_req(t, &r, res);
 }
 
 /* ---- runner ---------------------------------------------------------- */

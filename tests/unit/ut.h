@@ -132,6 +132,9 @@ static inline struct napt_map *ut_lookup_in(struct ut_nat *t, u8 proto,
 int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
 	      u16 ext_port, __be32 rem, u32 lease, const char *desc,
 	      bool replace, struct napt_map **res);
+/* napt_static_add() of a whole request, with the same checks */
+int ut_static_req(struct ut_nat *t, const struct napt_static_req *r,
+		  struct napt_map **res);
 
 /* a key as napt_xlate_out() builds it under EIM */
 static inline struct napt_okey ut_key(u8 proto, __be32 addr, u16 port)
