@@ -188,6 +188,83 @@ void kfree(const void *p)
 	kc_obj_free((void *)p);
 }
 
+/*
+ * Lock classes: the locks held now, and every "class A held while class
+ * B taken" seen in this run (what lockdep keeps as dependencies).
+ */
+#define KC_HELD_MAX	16
+#define KC_DEPS_MAX	128
+
+static struct {
+	spinlock_t *lock;
+	int subclass;
+} kc_held[KC_HELD_MAX];
+static unsigned int kc_nheld;
+static struct {
+	const struct lock_class_key *a, *b;
+} kc_deps[KC_DEPS_MAX];
+static unsigned int kc_ndeps;
+
+static const char *kc_class_name(const struct lock_class_key *k)
+{
+	return k && k->name ? k->name : "?";
+}
+
+static bool kc_dep_seen(const struct lock_class_key *a,
+			const struct lock_class_key *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < kc_ndeps; i++)
+		if (kc_deps[i].a == a && kc_deps[i].b == b)
+			return true;
+	return false;
+}
+
+void kc_lock_acquire(spinlock_t *l, int subclass)
+{
+	unsigned int i;
+
+	for (i = 0; i < kc_nheld; i++) {
+		const struct lock_class_key *h = kc_held[i].lock->key;
+
+		if (h == l->key) {
+			if (kc_held[i].subclass == subclass)
+				kc_error("possible recursive locking: class %s taken while held",
+					 kc_class_name(h));
+			continue;
+		}
+		if (kc_dep_seen(l->key, h))
+			kc_error("possible circular locking: %s -> %s, seen %s -> %s before",
+				 kc_class_name(h), kc_class_name(l->key),
+				 kc_class_name(l->key), kc_class_name(h));
+		else if (!kc_dep_seen(h, l->key) && kc_ndeps < KC_DEPS_MAX) {
+			kc_deps[kc_ndeps].a = h;
+			kc_deps[kc_ndeps].b = l->key;
+			kc_ndeps++;
+		}
+	}
+	if (kc_nheld < KC_HELD_MAX) {
+		kc_held[kc_nheld].lock = l;
+		kc_held[kc_nheld].subclass = subclass;
+		kc_nheld++;
+	}
+}
+
+void kc_lock_release(spinlock_t *l)
+{
+	unsigned int i;
+
+	for (i = kc_nheld; i-- > 0;) {
+		if (kc_held[i].lock == l) {
+			memmove(&kc_held[i], &kc_held[i + 1],
+				(kc_nheld - i - 1) * sizeof(kc_held[0]));
+			kc_nheld--;
+			return;
+		}
+	}
+}
+
 /* The hook runs once per lock taken, never inside itself. */
 void kc_lock_hook_call(spinlock_t *l)
 {
@@ -768,6 +845,7 @@ void kc_reset(u64 seed)
 	kc_errors = 0;
 	kc_quiet = false;
 	kc_locks_held = 0;
+	kc_nheld = 0;
 	kc_rcu_depth = 0;
 	kc_lock_hook = NULL;
 }

@@ -238,14 +238,28 @@ static inline bool __must_check refcount_dec_and_test(refcount_t *r)
 	return --r->refs.counter == 0;
 }
 
-/* ---- locks (a self-deadlock or unbalanced unlock counts as an error) - */
+/* ---- locks ----------------------------------------------------------
+ *
+ * A self-deadlock or an unbalanced unlock counts as an error, and so does
+ * what lockdep reports: every lock has a class (its spin_lock_init() call
+ * site, or the key lockdep_set_class() gave it); taking a lock of a class
+ * already held ("possible recursive locking", unless spin_lock_nested()
+ * says which level), or in an order opposite to one seen before in this
+ * run ("possible circular locking"), is reported.
+ */
 
 #define KC_SPIN_MAGIC 0xdead4eadu
 #define SINGLE_DEPTH_NESTING 1
+#define CONFIG_LOCKDEP 1
+
+struct lock_class_key {
+	const char *name;
+};
 
 typedef struct {
 	unsigned int magic;
 	int locked;
+	const struct lock_class_key *key;
 } spinlock_t;
 
 extern int kc_locks_held;
@@ -259,13 +273,26 @@ extern int kc_locks_held;
 extern void (*kc_lock_hook)(spinlock_t *l);
 void kc_lock_hook_call(spinlock_t *l);
 
-static inline void spin_lock_init(spinlock_t *l)
+void kc_lock_acquire(spinlock_t *l, int subclass);
+void kc_lock_release(spinlock_t *l);
+
+static inline void kc_spin_lock_init(spinlock_t *l,
+				     const struct lock_class_key *key)
 {
 	l->magic = KC_SPIN_MAGIC;
 	l->locked = 0;
+	l->key = key;
 }
 
-static inline void spin_lock(spinlock_t *l)
+/* as the kernel's: one class per call site */
+#define spin_lock_init(l) do {					\
+	static struct lock_class_key __kc_key = { #l };		\
+	kc_spin_lock_init((l), &__kc_key);			\
+} while (0)
+
+#define lockdep_set_class(l, k) ((l)->key = (k))
+
+static inline void spin_lock_nested(spinlock_t *l, int subclass)
 {
 	if (kc_lock_hook)
 		kc_lock_hook_call(l);
@@ -273,8 +300,14 @@ static inline void spin_lock(spinlock_t *l)
 		kc_error("spin_lock: bad magic (uninitialized lock)");
 	if (l->locked)
 		kc_error("spin_lock: recursion (self-deadlock)");
+	kc_lock_acquire(l, subclass);
 	l->locked = 1;
 	kc_locks_held++;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	spin_lock_nested(l, 0);
 }
 
 static inline void spin_unlock(spinlock_t *l)
@@ -283,24 +316,41 @@ static inline void spin_unlock(spinlock_t *l)
 		kc_error("spin_unlock: bad magic (uninitialized lock)");
 	if (!l->locked)
 		kc_error("spin_unlock: lock not held");
+	kc_lock_release(l);
 	l->locked = 0;
 	kc_locks_held--;
 }
 
 static inline void spin_lock_bh(spinlock_t *l) { spin_lock(l); }
 static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); }
-static inline void spin_lock_nested(spinlock_t *l, int subclass)
-{
-	(void)subclass;
-	spin_lock(l);
-}
 
 struct mutex {
 	int locked;
 };
 
+static inline void mutex_init(struct mutex *m) { m->locked = 0; }
+static inline void mutex_lock(struct mutex *m)
+{
+	if (m->locked)
+		kc_error("mutex_lock: recursion (self-deadlock)");
+	m->locked = 1;
+}
+
+static inline void mutex_unlock(struct mutex *m)
+{
+	if (!m->locked)
+		kc_error("mutex_unlock: mutex not held");
+	m->locked = 0;
+}
+
 /* Single-threaded: a lock is held by "us" iff it is locked. */
 #define lockdep_is_held(l) ((l)->locked != 0)
+#define lockdep_assert(c) do {						\
+	if (!(c))							\
+		kc_error("lockdep_assert(%s) failed at %s:%d", #c,	\
+			 __FILE__, __LINE__);				\
+} while (0)
+#define lockdep_assert_held(l) lockdep_assert(lockdep_is_held(l))
 
 /* ---- RCU ------------------------------------------------------------- */
 
@@ -330,6 +380,8 @@ static inline void rcu_read_unlock(void)
 			 "at %s:%d", __FILE__, __LINE__);		\
 	READ_ONCE(p); })
 #define rcu_dereference(p) rcu_dereference_check(p, 0)
+/* a spin_lock_bh() section is an RCU read side too */
+#define rcu_read_lock_bh_held() (kc_locks_held > 0 || kc_rcu_depth > 0)
 #define rcu_dereference_protected(p, c) ({				\
 	if (!(c))							\
 		kc_error("suspicious rcu_dereference_protected() usage " \
