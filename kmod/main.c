@@ -178,6 +178,7 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 {
 	int ret;
 
+	lockdep_assert_held(&nn->lock);
 	if (rcu_access_pointer(nn->cfg)) {
 		NL_SET_ERR_MSG(extack, "napt is already up (use set)");
 		return -EEXIST;
@@ -242,6 +243,7 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	struct napt_cfg *old = rcu_dereference_protected(nn->cfg,
 						lockdep_is_held(&nn->lock));
 
+	lockdep_assert_held(&nn->lock);
 	if (!old) {
 		NL_SET_ERR_MSG(extack, "napt is down (use up)");
 		return -ENOENT;
@@ -266,6 +268,7 @@ void napt_down(struct napt_net *nn)
 	struct napt_cfg *cfg = rcu_dereference_protected(nn->cfg,
 						lockdep_is_held(&nn->lock));
 
+	lockdep_assert_held(&nn->lock);
 	if (!cfg)
 		return;
 	napt_hooks_unregister(nn);

@@ -32,10 +32,15 @@
 #include <linux/bitops.h>
 #endif
 
-/* The bitmaps of @addr, or NULL. Context: RCU read side or nn->lock. */
+/*
+ * The bitmaps of @addr, or NULL. Context: RCU read side (a table lock,
+ * taken with BH off, is one) or nn->lock.
+ */
 struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr)
 {
-	const struct napt_ports *ps = rcu_dereference_check(nn->ports, true);
+	const struct napt_ports *ps =
+		rcu_dereference_check(nn->ports, lockdep_is_held(&nn->lock) ||
+					       rcu_read_lock_bh_held());
 	unsigned int i;
 
 	if (!ps)
@@ -60,6 +65,9 @@ void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
 	struct napt_pbits *pb = napt_pbits_of(nn, addr);
 	int pidx = napt_pidx(proto);
 
+	/* a bucket's lock is the one its index selects: as napt_lock() */
+	lockdep_assert_held(&nn->in.locks[(b - nn->in.buckets) &
+					  (NAPT_LOCKS - 1)]);
 	if (!pb || pidx < 0)
 		return;
 	if (napt_in_holder(b, proto, addr, port))
@@ -84,7 +92,9 @@ static void napt_ports_free_cb(struct rcu_head *rcu)
  */
 static void napt_ports_replace(struct napt_net *nn, struct napt_ports *ps)
 {
-	struct napt_ports *old = rcu_dereference_protected(nn->ports, true);
+	struct napt_ports *old =
+		rcu_dereference_protected(nn->ports,
+					  lockdep_is_held(&nn->lock));
 	unsigned int i, j;
 
 	rcu_assign_pointer(nn->ports, ps);
@@ -105,8 +115,8 @@ static void napt_ports_replace(struct napt_net *nn, struct napt_ports *ps)
  * @nn: the instance
  * @cfg: its configuration (NULL: the instance goes down, drop them all)
  *
- * Context: process, under the instance mutex (or before the instance is
- * published). Allocation failures leave an address without a bitmap.
+ * Context: process, under the instance mutex. Allocation failures leave
+ * an address without a bitmap.
  */
 void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 {
@@ -114,6 +124,7 @@ void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 	struct napt_ports *ps;
 	unsigned int n = 0, i;
 
+	lockdep_assert_held(&nn->lock);
 	if (cfg && cfg->n_ext) {
 		for (i = 0; i < cfg->n_ext; i++) {
 			unsigned int j;

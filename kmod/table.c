@@ -13,7 +13,10 @@
  *
  * Readers (the packet path) walk the chains under RCU with no lock and no
  * atomic operation. Writers take one of NAPT_LOCKS striped spinlocks of the
- * bucket they change; the only nesting is out -> in, in the sweeper. Hashes
+ * bucket they change. Each table's locks are a lockdep class of their own;
+ * the only nesting is out -> in and out -> hosts, where a mapping is
+ * unlinked (napt_map_unlink()): no in, sess or hosts lock is ever held
+ * while another lock is taken. Hashes
  * are hsiphash (SipHash-1-3 on 64-bit kernels) with a per-instance random
  * key, and no chain grows beyond NAPT_CHAIN_MAX: an insert that would is
  * refused and counted, so a flood of crafted flows costs the flooder, not
@@ -78,12 +81,46 @@ static bool napt_okey_eq(const struct napt_okey *a, const struct napt_okey *b)
 	return !((a0 ^ b0) | (a1 ^ b1));
 }
 
+/* The lock of the bucket that @hash (or a bucket index) selects. */
 static spinlock_t *napt_lock(struct napt_htab *t, u32 hash)
 {
-	return &t->locks[hash & (NAPT_LOCKS - 1)];
+	return &t->locks[hash & t->mask & (NAPT_LOCKS - 1)];
 }
 
-static int napt_htab_init(struct napt_htab *t, u32 entries)
+/* The lock of @m's bucket in the in and the out table. */
+static spinlock_t *napt_in_lock(struct napt_net *nn, const struct napt_map *m)
+{
+	return napt_lock(&nn->in, napt_hash_in(nn, m->key.proto, m->ext_addr,
+					       m->ext_port));
+}
+
+static spinlock_t *napt_out_lock(struct napt_net *nn,
+				 const struct napt_map *m)
+{
+	return napt_lock(&nn->out, napt_hash_out(nn, &m->key));
+}
+
+/*
+ * What a function requires of its caller, checked on lockdep kernels
+ * only (the lock of a mapping's bucket costs a hash to find).
+ */
+#define napt_assert_in_locked(nn, m)					\
+	do {								\
+		if (IS_ENABLED(CONFIG_LOCKDEP))				\
+			lockdep_assert_held(napt_in_lock(nn, m));	\
+	} while (0)
+#define napt_assert_out_locked(nn, m)					\
+	do {								\
+		if (IS_ENABLED(CONFIG_LOCKDEP))				\
+			lockdep_assert_held(napt_out_lock(nn, m));	\
+	} while (0)
+
+/* One lockdep class per table: see the nesting rule at the top. */
+static struct lock_class_key napt_out_lock_key, napt_in_lock_key,
+	napt_sess_lock_key, napt_hosts_lock_key;
+
+static int napt_htab_init(struct napt_htab *t, u32 entries,
+			  struct lock_class_key *key)
 {
 	u32 n = roundup_pow_of_two(max_t(u32, entries, NAPT_LOCKS));
 	int i;
@@ -92,8 +129,10 @@ static int napt_htab_init(struct napt_htab *t, u32 entries)
 	if (!t->buckets)
 		return -ENOMEM;
 	t->mask = n - 1;
-	for (i = 0; i < NAPT_LOCKS; i++)
+	for (i = 0; i < NAPT_LOCKS; i++) {
 		spin_lock_init(&t->locks[i]);
+		lockdep_set_class(&t->locks[i], key);
+	}
 	return 0;
 }
 
@@ -121,16 +160,17 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 	nn->gc_out = 0;
 	nn->gc_sess = 0;
 	nn->gc_in = 0;
-	ret = napt_htab_init(&nn->out, max_maps);
+	ret = napt_htab_init(&nn->out, max_maps, &napt_out_lock_key);
 	if (ret)
 		return ret;
-	ret = napt_htab_init(&nn->in, max_maps);
+	ret = napt_htab_init(&nn->in, max_maps, &napt_in_lock_key);
 	if (ret)
 		goto err_in;
-	ret = napt_htab_init(&nn->sess, max_sess / 4);
+	ret = napt_htab_init(&nn->sess, max_sess / 4, &napt_sess_lock_key);
 	if (ret)
 		goto err_sess;
-	ret = napt_htab_init(&nn->hosts, max_maps / 16);
+	ret = napt_htab_init(&nn->hosts, max_maps / 16,
+			     &napt_hosts_lock_key);
 	if (ret)
 		goto err_hosts;
 	return 0;
@@ -271,6 +311,7 @@ void napt_map_put(struct napt_map *m)
 static void napt_reap_rest(struct napt_net *nn, struct hlist_head *b,
 			   struct napt_map *o)
 {
+	napt_assert_in_locked(nn, o);
 	hlist_del_rcu(&o->in_node);
 	napt_ports_note(nn, b, o->key.proto, o->ext_addr, o->ext_port);
 	atomic_dec(&nn->ntomb);
@@ -532,6 +573,10 @@ static bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
  */
 static bool napt_s0_end(struct napt_net *nn, struct napt_map *m)
 {
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		lockdep_assert(lockdep_is_held(napt_out_lock(nn, m)) ||
+			       (READ_ONCE(m->dead) &&
+				lockdep_is_held(napt_in_lock(nn, m))));
 	if (READ_ONCE(m->s0.state) != NAPT_S0_USED)
 		return false;
 	WRITE_ONCE(m->s0.state, NAPT_S0_DEAD);
@@ -769,8 +814,7 @@ static int napt_s0_claim(struct napt_net *nn, const struct napt_cfg *cfg,
 			 struct napt_map *m, __be32 rem_addr,
 			 __be16 rem_port, int *drop_reason)
 {
-	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
-	spinlock_t *lock = napt_lock(&nn->in, h);
+	spinlock_t *lock = napt_in_lock(nn, m);
 	int ret = 0;
 
 	spin_lock_bh(lock);
@@ -942,9 +986,15 @@ u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp)
 	return cfg->timeout_tcp_trans;
 }
 
+/* Caller holds the session-table lock of @x's bucket. */
 static void napt_sess_unlink(struct napt_net *nn, struct napt_xsess *x)
 {
 	struct napt_map *m = x->map;
+
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		lockdep_assert_held(napt_lock(&nn->sess,
+			napt_hash_sess(nn, m->key.proto, m->ext_addr,
+				       m->ext_port, x->s.rem_addr)));
 
 	hlist_del_rcu(&x->node);
 	atomic_dec(&m->nsess);
@@ -966,6 +1016,7 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	spinlock_t *lock = napt_lock(&nn->in, h);
 	bool keep = rest && delay && !rcu_access_pointer(m->st);
 
+	napt_assert_out_locked(nn, m);
 	hlist_del_rcu(&m->out_node);
 	WRITE_ONCE(m->dead, true);
 	if (keep && (u32)atomic_inc_return(&nn->ntomb) >
@@ -975,7 +1026,7 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	}
 	if (keep)
 		WRITE_ONCE(m->expires, napt_now() + delay);
-	spin_lock_nested(lock, SINGLE_DEPTH_NESTING);
+	spin_lock(lock);		/* out -> in: the one nesting */
 	/* the lock new embedded sessions are claimed under: none after */
 	napt_s0_end(nn, m);
 	if (!keep)
@@ -1016,10 +1067,11 @@ static void napt_sweep_rest(struct napt_net *nn, u32 now, u32 *pos, u32 n,
 	*pos = (*pos + n) & nn->in.mask;
 }
 
-/* Whether the sweeper may take @m now. */
-static bool napt_map_done(struct napt_map *m, u32 now)
+/* Whether the sweeper may take @m now; @lock: its out bucket's, held. */
+static bool napt_map_done(struct napt_map *m, u32 now, spinlock_t *lock)
 {
-	const struct napt_static *st = rcu_dereference_check(m->st, true);
+	const struct napt_static *st =
+		rcu_dereference_protected(m->st, lockdep_is_held(lock));
 
 	if (st)
 		return st->lease && napt_expired(READ_ONCE(m->expires), now);
@@ -1090,7 +1142,7 @@ static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 			    napt_expired(READ_ONCE(m->s0.expires), now) &&
 			    napt_s0_end(nn, m))
 				napt_stat_inc(nn, NAPT_STAT_SESS_EXPIRED);
-			if (expired_only && !napt_map_done(m, now))
+			if (expired_only && !napt_map_done(m, now, lock))
 				continue;
 			napt_map_unlink(nn, m, expired_only ?
 					NAPT_REASON_EXPIRED :

@@ -57,6 +57,8 @@ typedef __s64 s64;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* only for the CONFIG_ options defined here (CONFIG_LOCKDEP) */
+#define IS_ENABLED(option) (option)
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -300,7 +302,8 @@ static inline void spin_lock_nested(spinlock_t *l, int subclass)
 		kc_error("spin_lock: bad magic (uninitialized lock)");
 	if (l->locked)
 		kc_error("spin_lock: recursion (self-deadlock)");
-	kc_lock_acquire(l, subclass);
+	else
+		kc_lock_acquire(l, subclass);
 	l->locked = 1;
 	kc_locks_held++;
 }
@@ -316,7 +319,8 @@ static inline void spin_unlock(spinlock_t *l)
 		kc_error("spin_unlock: bad magic (uninitialized lock)");
 	if (!l->locked)
 		kc_error("spin_unlock: lock not held");
-	kc_lock_release(l);
+	else
+		kc_lock_release(l);
 	l->locked = 0;
 	kc_locks_held--;
 }

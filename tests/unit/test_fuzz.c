@@ -522,7 +522,7 @@ static void fuzz_table_ops(void)
 	t->cfg.port_max = 20199;	/* small enough to run out */
 	t->cfg.n_ext = 2;
 	t->cfg.ext[1] = EXT2;
-	napt_ports_sync(&t->nn, &t->cfg);	/* bitmaps for both */
+	ut_ports_sync(t, &t->cfg);	/* bitmaps for both */
 	for (i = 0; i < FUZZ_ITERS; i++) {
 		u8 proto = (u8[]){ IPPROTO_UDP, IPPROTO_TCP,
 				   IPPROTO_ICMP }[rnd(3)];
@@ -554,7 +554,7 @@ static void fuzz_table_ops(void)
 			m = napt_map_lookup_out(&t->nn, &k);
 			/* with its first session (as xlate makes it) or not */
 			if (!m)
-				m = napt_map_create(&t->nn, &t->cfg, &k,
+				m = ut_map_create(t, &k,
 						    NAPT_MAPPING_EIM, REM1,
 						    htons(53),
 						    rnd(2) ? &first : NULL,

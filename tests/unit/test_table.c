@@ -11,8 +11,19 @@ static struct napt_map *mk(struct ut_nat *t, u8 proto, __be32 host, u16 port,
 	struct napt_okey k = ut_key(proto, host, port);
 	int dummy = -1;
 
-	return napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+	return ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			       htons(53), NULL, reason ? reason : &dummy);
+}
+
+/* the bitmaps of @addr, looked up as the packet path does (RCU) */
+static struct napt_pbits *pbits_of(struct ut_nat *t, __be32 addr)
+{
+	struct napt_pbits *pb;
+
+	rcu_read_lock();
+	pb = napt_pbits_of(&t->nn, addr);
+	rcu_read_unlock();
+	return pb;
 }
 
 static struct napt_sess *mks(struct ut_nat *t, struct napt_map *m,
@@ -444,9 +455,9 @@ static void table_ports_bitmap(void)
 	int reason = -1;
 
 	REQUIRE(t);
-	pb = napt_pbits_of(&t->nn, EXT1);
+	pb = pbits_of(t, EXT1);
 	REQUIRE(pb);
-	CHECK(napt_pbits_of(&t->nn, EXT2) == NULL);
+	CHECK(pbits_of(t, EXT2) == NULL);
 	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
 	REQUIRE(m);
 	CHECK(test_bit(5000, pb->bits[NAPT_UDP]));
@@ -456,9 +467,9 @@ static void table_ports_bitmap(void)
 	t->cfg.ext[0] = EXT2;
 	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(2), 40000, 40000, 0, 0,
 			     NULL, false, &st), 0);
-	napt_ports_sync(&t->nn, &t->cfg);
-	CHECK(napt_pbits_of(&t->nn, EXT1) == NULL);	/* left the pool */
-	pb = napt_pbits_of(&t->nn, EXT2);
+	ut_ports_sync(t, &t->cfg);
+	CHECK(pbits_of(t, EXT1) == NULL);	/* left the pool */
+	pb = pbits_of(t, EXT2);
 	REQUIRE(pb);
 	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));	/* not known */
 	t->cfg.port_min = 40000;
@@ -487,15 +498,15 @@ static void table_ports_bitmap(void)
 	/* an address listed twice: one bitmap, freed once (ASan would say) */
 	t->cfg.n_ext = 2;
 	t->cfg.ext[1] = EXT2;
-	napt_ports_sync(&t->nn, &t->cfg);
+	ut_ports_sync(t, &t->cfg);
 	REQUIRE(t->nn.ports);
 	CHECK_EQ(t->nn.ports->n, 1);
-	CHECK(napt_pbits_of(&t->nn, EXT2) == pb);	/* carried over */
+	CHECK(pbits_of(t, EXT2) == pb);	/* carried over */
 	t->cfg.n_ext = 1;
 	t->cfg.ext[0] = EXT1;
-	napt_ports_sync(&t->nn, &t->cfg);
-	CHECK(napt_pbits_of(&t->nn, EXT2) == NULL);
-	CHECK(napt_pbits_of(&t->nn, EXT1) != NULL);
+	ut_ports_sync(t, &t->cfg);
+	CHECK(pbits_of(t, EXT2) == NULL);
+	CHECK(pbits_of(t, EXT1) != NULL);
 	ut_nat_free(t);
 }
 
@@ -619,7 +630,7 @@ static void table_create_with_first(void)
 	int reason = -1;
 
 	REQUIRE(t);
-	m = napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+	m = ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			    htons(53), &first, &reason);
 	REQUIRE(m);
 	CHECK(first == &m->s0);
@@ -639,7 +650,7 @@ static void table_create_with_first(void)
 	t->cfg.max_sess = 1;
 	k = ut_key(IPPROTO_UDP, HOST(11), 5000);
 	first = (void *)1;
-	m2 = napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+	m2 = ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			     htons(53), &first, &reason);
 	REQUIRE(m2);
 	CHECK(first == NULL);
@@ -654,7 +665,7 @@ static void table_create_with_first(void)
 	t->cfg.port_min = t->cfg.port_max = ntohs(m->ext_port);
 	k = ut_key(IPPROTO_UDP, HOST(12), 6000);
 	first = (void *)1;
-	CHECK(napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+	CHECK(ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			      htons(53), &first, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
 	CHECK(first == NULL);
@@ -663,7 +674,7 @@ static void table_create_with_first(void)
 	/* refused earlier (max-maps): *first is still cleared */
 	t->cfg.max_maps = 2;
 	first = (void *)1;
-	CHECK(napt_map_create(&t->nn, &t->cfg, &k, NAPT_MAPPING_EIM, REM1,
+	CHECK(ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			      htons(53), &first, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_MAP_LIMIT);
 	CHECK(first == NULL);
@@ -1493,7 +1504,7 @@ static void table_no_leak_after_all(void)
 	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
 	CHECK_EQ(nmaps(t), 0);
 	CHECK_EQ(nsess(t), 0);
-	napt_ports_sync(&t->nn, NULL);		/* as napt_down() */
+	ut_ports_sync(t, NULL);		/* as napt_down() */
 	rcu_barrier();
 	napt_table_free(&t->nn);
 	CHECK_EQ(kc_live_maps, 0);

@@ -35,6 +35,13 @@ void ut_cfg_defaults(struct napt_cfg *cfg)
 	napt_cfg_defaults(cfg);
 }
 
+void ut_ports_sync(struct ut_nat *t, const struct napt_cfg *cfg)
+{
+	mutex_lock(&t->nn.lock);
+	napt_ports_sync(&t->nn, cfg);
+	mutex_unlock(&t->nn.lock);
+}
+
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 {
 	struct ut_nat *t = calloc(1, sizeof(*t));
@@ -67,7 +74,7 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 		return NULL;
 	}
 	/* the free-port bitmap of EXT1 (a case adding addresses has none) */
-	napt_ports_sync(&t->nn, &t->cfg);
+	ut_ports_sync(t, &t->cfg);
 	return t;
 }
 
@@ -78,7 +85,7 @@ void ut_nat_free(struct ut_nat *t)
 	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 0);
 	CHECK_EQ(atomic_read(&t->nn.nsess), 0);
-	napt_ports_sync(&t->nn, NULL);
+	ut_ports_sync(t, NULL);
 	rcu_barrier();
 	napt_table_free(&t->nn);
 	free(t);

@@ -104,6 +104,8 @@ void ut_cfg_defaults(struct napt_cfg *cfg);
  * @max_maps / @max_sess (0: the defaults). Calloc'ed; NULL on failure.
  */
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess);
+/* napt_ports_sync() under the instance mutex, as its callers hold it */
+void ut_ports_sync(struct ut_nat *t, const struct napt_cfg *cfg);
 /* napt_flush(ANY) + napt_table_free(), and checks nothing is left. */
 void ut_nat_free(struct ut_nat *t);
 static inline u64 ut_stat(const struct ut_nat *t, int idx)
@@ -135,6 +137,23 @@ int ut_static(struct ut_nat *t, u8 proto, __be32 int_addr, u16 int_port,
 /* napt_static_add() of a whole request, with the same checks */
 int ut_static_req(struct ut_nat *t, const struct napt_static_req *r,
 		  struct napt_map **res);
+
+/* napt_map_create() in an RCU read section, as the packet path calls it */
+static inline struct napt_map *ut_map_create(struct ut_nat *t,
+					     const struct napt_okey *key,
+					     u8 mapping, __be32 rem_addr,
+					     __be16 rem_port,
+					     struct napt_sess **first,
+					     int *reason)
+{
+	struct napt_map *m;
+
+	rcu_read_lock();
+	m = napt_map_create(&t->nn, &t->cfg, key, mapping, rem_addr,
+			    rem_port, first, reason);
+	rcu_read_unlock();
+	return m;
+}
 
 /* a key as napt_xlate_out() builds it under EIM */
 static inline struct napt_okey ut_key(u8 proto, __be32 addr, u16 port)
