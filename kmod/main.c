@@ -57,20 +57,30 @@ static void napt_free_ready(bool all)
 static void napt_free_work_fn(struct work_struct *work)
 {
 	napt_free_ready(false);
-	if (!llist_empty(&napt_free_list))
-		queue_delayed_work(system_power_efficient_wq, &napt_free_work,
-				   NAPT_FREE_DELAY);
+	if (llist_empty(&napt_free_list))
+		return;
+	/* what still waits gets a grace period, even on an idle system */
+	start_poll_synchronize_rcu();
+	queue_delayed_work(system_power_efficient_wq, &napt_free_work,
+			   NAPT_FREE_DELAY);
 }
 
 /**
  * napt_map_free_rcu() - free a mapping after a grace period
  * @m: a mapping in neither table (or never published)
  *
+ * The first of a batch (the list was empty) makes sure a grace period
+ * starts: get_state_synchronize_rcu() only notes which one is needed,
+ * and nothing would start it on an idle system. The others only note it;
+ * the work asks again for those still waiting.
+ *
  * Context: any.
  */
 void napt_map_free_rcu(struct napt_map *m)
 {
-	m->free_gp = get_state_synchronize_rcu();
+	m->free_gp = llist_empty(&napt_free_list) ?
+		     start_poll_synchronize_rcu() :
+		     get_state_synchronize_rcu();
 	/* the first on an empty list starts the work */
 	if (llist_add(&m->free_link, &napt_free_list))
 		queue_delayed_work(system_power_efficient_wq, &napt_free_work,

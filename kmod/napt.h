@@ -21,6 +21,8 @@
 #include <linux/workqueue.h>
 #include <linux/skbuff.h>
 #include <linux/in.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
 #else
 #include "kcompat.h"
 #endif
@@ -316,10 +318,14 @@ static inline void napt_stat_inc(struct napt_net *nn, int idx)
 	napt_stat_add(nn, idx, 1);
 }
 
-/* Seconds on a monotonic clock; wraps after 136 years. */
+/*
+ * Seconds on a monotonic clock; wraps after 136 years. From the 64-bit
+ * jiffies: the 32-bit jiffies of a 32-bit kernel wraps after 49.7 days
+ * (at HZ 1000), which would move every expiry time back.
+ */
 static inline u32 napt_now(void)
 {
-	return (u32)(jiffies / HZ);
+	return (u32)div_u64(get_jiffies_64(), HZ);
 }
 
 static inline bool napt_expired(u32 expires, u32 now)

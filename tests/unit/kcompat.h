@@ -177,6 +177,16 @@ static inline void cpu_relax(void)
 /* The kernel starts jiffies 5 minutes before a 32-bit wrap; so do we. */
 #define INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300 * HZ))
 extern unsigned long jiffies;
+/* a 64-bit host: jiffies is the 64-bit count */
+static inline u64 get_jiffies_64(void)
+{
+	return jiffies;
+}
+
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
 
 /* ---- randomness (deterministic, seeded by kc_seed()) ----------------- */
 
