@@ -471,6 +471,8 @@ int main(int argc, char **argv)
 			if (filter && !strstr(c->name, filter))
 				continue;
 			kc_reset(ut_name_seed(c->name) ^ salt);
+			/* a case's packets do not depend on the cases before */
+			ut_ip_id = 0;
 			maps = kc_live_maps;
 			sess = kc_live_sess;
 			kv = kc_live_kv;
