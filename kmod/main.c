@@ -252,15 +252,19 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 {
 	struct napt_cfg *old = rcu_dereference_protected(nn->cfg,
 						lockdep_is_held(&nn->lock));
+	__be32 if_addr;
 
 	lockdep_assert_held(&nn->lock);
 	if (!old) {
 		NL_SET_ERR_MSG(extack, "napt is down (use up)");
 		return -ENOENT;
 	}
-	if (old->ext_ifindex != cfg->ext_ifindex)
-		WRITE_ONCE(nn->if_addr,
-			   napt_if_primary_addr(nn->net, cfg->ext_ifindex));
+	if_addr = old->ext_ifindex == cfg->ext_ifindex ? nn->if_addr :
+		  napt_if_primary_addr(nn->net, cfg->ext_ifindex);
+	/* before new flows can take their ports on a new address */
+	if (napt_cfg_moves_maps(old, cfg))
+		napt_static_rehome(nn, cfg, if_addr);
+	WRITE_ONCE(nn->if_addr, if_addr);
 	WRITE_ONCE(nn->reuse_delay, cfg->reuse_delay);
 	rcu_assign_pointer(nn->cfg, cfg);
 	napt_ports_sync(nn, cfg);
@@ -300,7 +304,8 @@ void napt_down(struct napt_net *nn)
 
 /*
  * The external address follows the interface's unless configured: on a
- * change, dynamic mappings on the old address are dropped.
+ * change, static mappings move to the new address (napt_static_rehome())
+ * and dynamic mappings on the old one are dropped.
  */
 static int napt_inetaddr_event(struct notifier_block *nb, unsigned long ev,
 			       void *ptr)
@@ -321,6 +326,9 @@ static int napt_inetaddr_event(struct notifier_block *nb, unsigned long ev,
 		/* an address being removed may still be listed */
 		if (ev == NETDEV_DOWN && now == ifa->ifa_local)
 			now = 0;
+		/* before new flows can take their ports on @now */
+		if (!cfg->n_ext && now != old)
+			napt_static_rehome(nn, cfg, now);
 		WRITE_ONCE(nn->if_addr, now);
 		napt_ports_sync(nn, cfg);
 		if (old && old != now && !cfg->n_ext) {

@@ -428,6 +428,8 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		    const char **why);
 int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 		    __be16 ext_port, __be32 rem);
+unsigned int napt_static_rehome(struct napt_net *nn,
+				const struct napt_cfg *cfg, __be32 if_addr);
 u32 napt_sess_timeout(const struct napt_cfg *cfg, u8 proto, u32 tcp);
 u32 napt_map_timeout(const struct napt_cfg *cfg, u8 proto);
 int napt_map_walk(struct napt_net *nn, u32 *bucket, u32 *skip,

@@ -728,6 +728,30 @@ static unsigned int napt_nl_ext_list(struct napt_net *nn,
 	return out[0] ? 1 : 0;
 }
 
+/*
+ * A forward goes to a host of the LAN, never to the gateway itself: one to
+ * its own address would open to the internet the services it offers only
+ * on its LAN side, and one to a broadcast or multicast address would
+ * reflect every packet to many hosts.
+ */
+static int napt_nl_host_addr(struct net *net, __be32 addr,
+			     const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	switch (inet_addr_type(net, addr)) {
+	case RTN_UNICAST:
+		return 0;
+	case RTN_LOCAL:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "inside address is one of the gateway's own");
+		return -EADDRNOTAVAIL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "inside address is not a unicast host");
+		return -EINVAL;
+	}
+}
+
 static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 {
 	struct napt_net *nn = napt_pernet(genl_info_net(info));
@@ -804,6 +828,10 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = napt_nl_host_addr(genl_info_net(info), r.int_addr,
+				tb[NAPT_MAP_A_INT_ADDR], info->extack);
+	if (ret)
+		goto out;
 	if (r.ext_addr) {
 		n = napt_nl_ext_list(nn, cfg, addrs);
 		for (i = 0; i < n && addrs[i] != r.ext_addr; i++)
@@ -843,9 +871,7 @@ static int napt_nl_del_map(struct sk_buff *skb, struct genl_info *info)
 {
 	struct napt_net *nn = napt_pernet(genl_info_net(info));
 	struct nlattr *tb[NAPT_MAP_A_MAX + 1];
-	__be32 addrs[NAPT_MAX_EXT_ADDRS], rem = 0;
-	const struct napt_cfg *cfg;
-	unsigned int n, i;
+	__be32 addr = 0, rem = 0;
 	__be16 port;
 	int ret;
 	u8 proto;
@@ -862,25 +888,23 @@ static int napt_nl_del_map(struct sk_buff *skb, struct genl_info *info)
 	port = nla_get_be16(tb[NAPT_MAP_A_EXT_PORT]);
 	if (tb[NAPT_MAP_A_REM_ADDR])
 		rem = nla_get_in_addr(tb[NAPT_MAP_A_REM_ADDR]);
+	if (tb[NAPT_MAP_A_EXT_ADDR])
+		addr = nla_get_in_addr(tb[NAPT_MAP_A_EXT_ADDR]);
 
 	mutex_lock(&nn->lock);
-	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
-	if (!cfg) {
+	if (!rcu_access_pointer(nn->cfg)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "napt is down");
 		ret = -ENOENT;
 		goto out;
 	}
-	if (tb[NAPT_MAP_A_EXT_ADDR]) {
-		addrs[0] = nla_get_in_addr(tb[NAPT_MAP_A_EXT_ADDR]);
-		n = 1;
-	} else {
-		n = napt_nl_ext_list(nn, cfg, addrs);
-	}
-	ret = -ENOENT;
-	for (i = 0; i < n && ret; i++)
-		ret = napt_static_del(nn, proto, addrs[i], port, rem);
-	if (ret)
+	ret = napt_static_del(nn, proto, addr, port, rem);
+	if (ret == -ENOTUNIQ) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "several static mappings hold that port: name the external address");
+		ret = -EINVAL;
+	} else if (ret) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such static mapping");
+	}
 out:
 	mutex_unlock(&nn->lock);
 	return ret;

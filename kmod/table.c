@@ -610,24 +610,50 @@ static void napt_unclaim(struct napt_net *nn, struct napt_map *m)
 	napt_map_put(m);
 }
 
+/*
+ * The pool's address for @int_addr: with several configured addresses,
+ * one inside host always gets the same one (paired pooling, RFC 4787
+ * REQ-2); without any, @if_addr, the interface's.
+ */
+static __be32 napt_pool_pick(const struct napt_net *nn,
+			     const struct napt_cfg *cfg, __be32 if_addr,
+			     __be32 int_addr)
+{
+	if (!cfg->n_ext)
+		return if_addr;
+	if (cfg->n_ext == 1)
+		return cfg->ext[0];
+	return cfg->ext[hsiphash_1u32((__force u32)int_addr, &nn->hkey) %
+			cfg->n_ext];
+}
+
+/* Whether @addr is in the pool of @cfg, the interface's being @if_addr. */
+static bool napt_pool_has(const struct napt_cfg *cfg, __be32 if_addr,
+			  __be32 addr)
+{
+	unsigned int i;
+
+	if (!cfg->n_ext)
+		return addr == if_addr;
+	for (i = 0; i < cfg->n_ext; i++)
+		if (cfg->ext[i] == addr)
+			return true;
+	return false;
+}
+
 /**
  * napt_pick_ext_addr() - the external address for an inside host
  * @nn: the instance
  * @cfg: its configuration
  * @int_addr: the inside host
  *
- * With several configured addresses, one inside host always gets the same
- * one (paired pooling, RFC 4787 REQ-2); without any, the interface's.
+ * Return: the address its mappings use (see napt_pool_pick()), 0 if the
+ * pool follows an interface that has none.
  */
 __be32 napt_pick_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 			  __be32 int_addr)
 {
-	if (!cfg->n_ext)
-		return READ_ONCE(nn->if_addr);
-	if (cfg->n_ext == 1)
-		return cfg->ext[0];
-	return cfg->ext[hsiphash_1u32((__force u32)int_addr, &nn->hkey) %
-			cfg->n_ext];
+	return napt_pool_pick(nn, cfg, READ_ONCE(nn->if_addr), int_addr);
 }
 
 static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
@@ -1004,12 +1030,14 @@ static void napt_sess_unlink(struct napt_net *nn, struct napt_xsess *x)
 }
 
 /*
- * Caller holds the out-table lock of @m's bucket. A dynamic mapping's port
- * rests in the in table for reuse_delay seconds (@rest), so no other
- * inside host is given it at once; at most max-maps ports rest.
+ * Remove @m from the tables, @by taking its place in the out table if not
+ * NULL (readers see one or the other). Caller holds the out-table lock of
+ * @m's bucket. A dynamic mapping's port rests in the in table for
+ * reuse_delay seconds (@rest), so no other inside host is given it at
+ * once; at most max-maps ports rest.
  */
-static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
-			    u8 reason, bool rest)
+static void napt_map_remove(struct napt_net *nn, struct napt_map *m,
+			    struct napt_map *by, u8 reason, bool rest)
 {
 	u32 delay = READ_ONCE(nn->reuse_delay);
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, m->ext_port);
@@ -1017,7 +1045,10 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	bool keep = rest && delay && !rcu_access_pointer(m->st);
 
 	napt_assert_out_locked(nn, m);
-	hlist_del_rcu(&m->out_node);
+	if (by)
+		hlist_replace_rcu(&m->out_node, &by->out_node);
+	else
+		hlist_del_rcu(&m->out_node);
 	WRITE_ONCE(m->dead, true);
 	if (keep && (u32)atomic_inc_return(&nn->ntomb) >
 		    (u32)(nn->out.mask + 1)) {
@@ -1040,6 +1071,13 @@ static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
 	napt_host_put(nn, m->key.int_addr);
 	atomic_dec(&nn->nmaps);
 	napt_event_map(nn, m, NAPT_EVENT_REMOVED, reason);
+}
+
+/* Remove @m; caller holds the out-table lock of its bucket. */
+static void napt_map_unlink(struct napt_net *nn, struct napt_map *m,
+			    u8 reason, bool rest)
+{
+	napt_map_remove(nn, m, NULL, reason, rest);
 }
 
 /* Sweep @n in buckets from *@pos for ports whose rest is over (@all: any). */
@@ -1604,15 +1642,197 @@ err:
 	return ret;
 }
 
+/*
+ * Give the static mapping @m (a reference held) the address @to: a copy
+ * of it on @to (its inside endpoint, port, remote and static data, the
+ * lease end too) takes its place in the out table, so its inside
+ * endpoint's packets find one or the other; its sessions stay behind
+ * (their remotes knew the old address). If its port cannot be had on
+ * @to (a socket of the gateway or another mapping holds it there), it is
+ * removed.
+ *
+ * Return: true if @m is no longer in the tables (moved, removed, or gone
+ * meanwhile); false if the copy could not be allocated.
+ */
+static bool napt_static_rehome_one(struct napt_net *nn, struct napt_map *m,
+				   __be32 to)
+{
+	struct napt_static_req r = {
+		.proto = m->key.proto,
+		.int_addr = m->key.int_addr,
+		.int_port = m->key.int_port,
+		.rem = m->key.rem_addr,
+	};
+	spinlock_t *lock = napt_out_lock(nn, m);
+	const struct napt_static *ost;
+	struct napt_map *n, *res;
+	struct napt_static *st;
+	const char *why;
+	bool moved;
+	int ret;
+
+	st = napt_static_alloc();
+	n = napt_map_alloc();
+	if (!st || !n) {
+		if (st)
+			napt_static_free_rcu(st);
+		if (n) {
+			RCU_INIT_POINTER(n->st, NULL);
+			napt_map_free_rcu(n);
+		}
+		return false;
+	}
+	rcu_read_lock();
+	ost = rcu_dereference(m->st);
+	memcpy(st, ost, sizeof(*st));
+	n->key = m->key;
+	RCU_INIT_POINTER(n->st, st);
+	n->type = NAPT_MAP_STATIC;
+	n->mapping = NAPT_MAPPING_EIM;
+	n->dead = false;
+	atomic_set(&n->nsess, 0);
+	refcount_set(&n->ref, 1);
+	memset(&n->s0, 0, sizeof(n->s0));	/* NAPT_S0_FREE */
+	n->expires = READ_ONCE(m->expires);
+	n->ext_addr = to;
+	if (napt_host_get(nn, m->key.int_addr, 0)) {
+		rcu_read_unlock();
+		napt_map_free_rcu(n);		/* with its st */
+		return false;
+	}
+	atomic_inc(&nn->nmaps);		/* @m's count goes with it */
+	ret = napt_static_claim(nn, &r, n, ntohs(m->ext_port), &res, &why);
+	if (ret == NAPT_CLAIM_TAKE) {
+		/* a dynamic mapping of its endpoint: not on @to */
+		napt_map_put(res);
+		ret = -EADDRINUSE;
+	}
+	if (ret)
+		napt_host_put(nn, m->key.int_addr);
+	spin_lock_bh(lock);
+	moved = !READ_ONCE(m->dead) &&
+		napt_out_holds(&nn->out.buckets[napt_hash_out(nn, &m->key) &
+						nn->out.mask], m);
+	if (moved)
+		napt_map_remove(nn, m, ret ? NULL : n, NAPT_REASON_ADDRESS,
+				false);
+	spin_unlock_bh(lock);
+	if (!ret && moved) {
+		napt_stat_inc(nn, NAPT_STAT_MAPS_CREATED);
+		napt_event_map(nn, n, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
+	}
+	rcu_read_unlock();
+	if (ret) {
+		atomic_dec(&nn->nmaps);
+		napt_map_free_rcu(n);		/* never visible */
+	} else if (!moved) {
+		napt_unclaim(nn, n);
+		napt_host_put(nn, m->key.int_addr);
+		atomic_dec(&nn->nmaps);
+	}
+	return true;
+}
+
+/**
+ * napt_static_rehome() - move static mappings onto the address pool
+ * @nn: the instance
+ * @cfg: the configuration about to be in force
+ * @if_addr: the external interface's address it will use (no configured
+ *	addresses)
+ *
+ * After the external address changes (the interface's, followed; or
+ * configured ones), every static mapping on an address that is no longer
+ * in the pool moves to the one its inside host gets (napt_pool_pick()),
+ * on the same port; one whose port is taken there is removed. Both are
+ * told as REMOVED with NAPT_REASON_ADDRESS, a move then as CREATED. Called
+ * before the new pool is in force, so that no new dynamic mapping takes
+ * their ports on it first. Nothing moves while the pool is empty (the
+ * interface has no address): they wait where they are.
+ *
+ * Context: process, under the instance mutex.
+ * Return: the number of static mappings moved or removed.
+ */
+unsigned int napt_static_rehome(struct napt_net *nn,
+				const struct napt_cfg *cfg, __be32 if_addr)
+{
+	unsigned int n = 0;
+	u32 bkt;
+
+	lockdep_assert_held(&nn->lock);
+	if (!cfg->n_ext && !if_addr)
+		return 0;
+	for (bkt = 0; bkt <= nn->out.mask; bkt++) {
+		spinlock_t *lock = napt_lock(&nn->out, bkt);
+		struct napt_map *m, *o;
+
+		for (;;) {
+			m = NULL;
+			spin_lock_bh(lock);
+			hlist_for_each_entry(o, &nn->out.buckets[bkt],
+					     out_node) {
+				if (rcu_access_pointer(o->st) &&
+				    !napt_pool_has(cfg, if_addr, o->ext_addr) &&
+				    refcount_inc_not_zero(&o->ref)) {
+					m = o;
+					break;
+				}
+			}
+			spin_unlock_bh(lock);
+			if (!m)
+				break;
+			if (!napt_static_rehome_one(nn, m,
+					napt_pool_pick(nn, cfg, if_addr,
+						       m->key.int_addr))) {
+				napt_map_put(m);
+				break;	/* no memory: the rest stays */
+			}
+			napt_map_put(m);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The static mapping on (@proto, any external address, @ext_port) for
+ * @rem, in *@found. Context: RCU read side.
+ * Return: 0, 1, or 2 for several.
+ */
+static unsigned int napt_static_find_port(struct napt_net *nn, u8 proto,
+					  __be16 ext_port, __be32 rem,
+					  struct napt_map **found)
+{
+	unsigned int n = 0;
+	struct napt_map *m;
+	u32 bkt;
+
+	for (bkt = 0; bkt <= nn->out.mask; bkt++) {
+		hlist_for_each_entry_rcu(m, &nn->out.buckets[bkt], out_node) {
+			const struct napt_static *st = rcu_dereference(m->st);
+
+			if (st && st->rem == rem && m->ext_port == ext_port &&
+			    m->key.proto == proto && !READ_ONCE(m->dead)) {
+				*found = m;
+				if (++n == 2)
+					return n;
+			}
+		}
+	}
+	return n;
+}
+
 /**
  * napt_static_del() - remove a static mapping
  * @nn: the instance
  * @proto: its protocol
- * @ext_addr: its external address
+ * @ext_addr: its external address; 0: whichever it is on, if only one
+ *	static mapping holds the port for @rem (a whole-table walk, so that
+ *	one left on an address the interface no longer has is found too)
  * @ext_port: its external port
  * @rem: the remote it is restricted to (0: the one open to all)
  *
- * Return: 0, or -ENOENT if there is no such mapping.
+ * Return: 0, -ENOENT if there is no such mapping, or -ENOTUNIQ if
+ * @ext_addr is 0 and several are.
  */
 int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 		    __be16 ext_port, __be32 rem)
@@ -1623,6 +1843,14 @@ int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 	int ret = -ENOENT;
 
 	rcu_read_lock();
+	if (!ext_addr) {
+		if (napt_static_find_port(nn, proto, ext_port, rem,
+					  &found) > 1) {
+			rcu_read_unlock();
+			return -ENOTUNIQ;
+		}
+		goto del;
+	}
 	hlist_for_each_entry_rcu(m, &nn->in.buckets[h & nn->in.mask],
 				 in_node) {
 		const struct napt_static *st = rcu_dereference(m->st);
@@ -1633,8 +1861,9 @@ int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 			break;
 		}
 	}
+del:
 	if (found) {
-		lock = napt_lock(&nn->out, napt_hash_out(nn, &found->key));
+		lock = napt_out_lock(nn, found);
 		spin_lock_bh(lock);
 		if (!READ_ONCE(found->dead)) {
 			napt_map_unlink(nn, found, NAPT_REASON_DELETED, false);

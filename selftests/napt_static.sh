@@ -20,7 +20,8 @@
 #   free, another one when not;
 # - refused with exit 1 and the kernel's reason: an external port already
 #   forwarded (EEXIST), one a socket of the gateway holds or a dynamic
-#   mapping holds (EADDRINUSE); replace with the same inside endpoint
+#   mapping holds (EADDRINUSE), an inside address that is the gateway's
+#   own or the LAN broadcast; replace with the same inside endpoint
 #   renews lease, desc, owner and cookie instead;
 # - remote ADDR: only that remote gets in;
 # - a lease ends: the kernel removes the mapping by itself;
@@ -136,6 +137,17 @@ check_err $? "$r"
 [[ $(count) == $((n + 1)) ]] ||
 	check_err 1 "mappings: $(natctl -n "$GW" map list)"
 log_test "conflicts refused: forwarded port, gateway socket, dynamic mapping"
+
+# The gateway's own LAN address (a service it offers only there) and the
+# LAN's broadcast address are no inside endpoints.
+n=$(count)
+r=$(add_fails "Cannot assign requested address" "the gateway's own" tcp 192.168.1.1:22 ext-port 2222)
+check_err $? "$r"
+r=$(add_fails "Invalid argument" "not a unicast host" udp 192.168.1.255:9 ext-port 2223)
+check_err $? "$r"
+[[ $(count) == "$n" ]] ||
+	check_err 1 "mappings: $(natctl -n "$GW" map list)"
+log_test "refused: the gateway's own address, the LAN broadcast"
 
 out=$(natctl -n "$GW" map add tcp 192.168.1.2:8000 ext-port 18000 lease 900 desc web2 owner pcp cookie 00112233445566778899aabbccddeeff replace)
 check_err $? "map add ... replace failed"

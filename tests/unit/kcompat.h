@@ -465,6 +465,24 @@ static inline void hlist_del_rcu(struct hlist_node *n)
 	n->pprev = LIST_POISON2;
 }
 
+/* @new takes @old's place; readers walking see one or the other */
+static inline void hlist_replace_rcu(struct hlist_node *old,
+				     struct hlist_node *new)
+{
+	struct hlist_node *next = old->next;
+
+	if (old->pprev == LIST_POISON2 || !old->pprev) {
+		kc_error("hlist_replace_rcu of a node that is not linked");
+		return;
+	}
+	new->next = next;
+	new->pprev = old->pprev;
+	WRITE_ONCE(*new->pprev, new);
+	if (next)
+		next->pprev = &new->next;
+	old->pprev = LIST_POISON2;
+}
+
 static inline void hlist_del(struct hlist_node *n)
 {
 	hlist_del_rcu(n);

@@ -759,6 +759,218 @@ static void static_del(void)
 	ut_nat_free(t);
 }
 
+/* napt_static_rehome() under the instance mutex, as its callers hold it */
+static unsigned int rehome(struct ut_nat *t, const struct napt_cfg *cfg,
+			   __be32 if_addr)
+{
+	unsigned int n;
+
+	mutex_lock(&t->nn.lock);
+	n = napt_static_rehome(&t->nn, cfg, if_addr);
+	mutex_unlock(&t->nn.lock);
+	return n;
+}
+
+/* a static mapping of @host:@port on @ext:@ext_port */
+static int static_on(struct ut_nat *t, __be32 host, u16 port, __be32 ext,
+		     u16 ext_port, u32 lease, const char *desc)
+{
+	struct napt_static_req r = {};
+
+	r.proto = IPPROTO_UDP;
+	r.int_addr = host;
+	r.int_port = htons(port);
+	r.ext_addr = ext;
+	r.ext_port = htons(ext_port);
+	r.lease = lease;
+	r.desc = desc;
+	r.owner = NAPT_OWNER_UPNP;
+	return ut_static_req(t, &r, NULL);
+}
+
+/* an inside host whose mappings use @ext under @cfg */
+static __be32 host_on(struct ut_nat *t, const struct napt_cfg *cfg,
+		      __be32 ext, unsigned int from)
+{
+	unsigned int n;
+
+	for (n = from; n < 250; n++)
+		if (napt_pick_ext_addr(&t->nn, cfg, HOST(n)) == ext)
+			return HOST(n);
+	return 0;
+}
+
+/*
+ * The external address changes: a static mapping moves to the new one on
+ * its port, with its data and lease end; the old address no longer has
+ * it; REMOVED (address) then CREATED tell it.
+ */
+static void static_rehome_moves(void)
+{
+	struct ut_nat *t = nat();
+	struct napt_cfg c;
+	struct napt_map *m, *d;
+	const struct kc_event *e;
+	unsigned int ev;
+	u32 end;
+	__be32 to;
+	u16 to_port;
+
+	REQUIRE(t);
+	REQUIRE_EQ(static_on(t, HOST(10), 8080, EXT1, 8080, 600, "web"), 0);
+	CHECK_EQ(out_udp(t, HOST(11), 5000, REM1, 53), 5000);
+	d = dyn_of(t, IPPROTO_UDP, HOST(11), 5000);
+	m = ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1);
+	REQUIRE(m && d);
+	end = m->expires;
+	kc_advance(100);
+	ev = kc_nevents;
+
+	c = t->cfg;
+	c.ext[0] = EXT2;
+	CHECK_EQ(rehome(t, &c, 0), 1);
+	t->cfg = c;
+	ut_ports_sync(t, &t->cfg);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1) == NULL);
+	m = ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(8080), REM1);
+	REQUIRE(m);
+	CHECK_EQ(m->type, NAPT_MAP_STATIC);
+	CHECK(st_of(m) && !strcmp(st_of(m)->desc, "web"));
+	CHECK(st_of(m) && st_of(m)->owner == NAPT_OWNER_UPNP);
+	CHECK(st_of(m) && st_of(m)->lease == 600);
+	CHECK_EQ(m->expires, end);
+	CHECK(static_out(t, IPPROTO_UDP, HOST(10), 8080, 0) == m);
+	/* the dynamic mapping is napt_set()'s business, not this one's */
+	CHECK(dyn_of(t, IPPROTO_UDP, HOST(11), 5000) == d);
+	CHECK_EQ(nmaps(t), 2);
+	REQUIRE_EQ(kc_nevents, ev + 2);
+	e = &kc_events[ev];
+	CHECK_EQ(e->event, NAPT_EVENT_REMOVED);
+	CHECK_EQ(e->reason, NAPT_REASON_ADDRESS);
+	CHECK_EQX(e->ext_addr, EXT1);
+	e = &kc_events[ev + 1];
+	CHECK_EQ(e->event, NAPT_EVENT_CREATED);
+	CHECK_EQ(e->type, NAPT_MAP_STATIC);
+	CHECK_EQX(e->ext_addr, EXT2);
+	CHECK_EQ(ntohs(e->ext_port), 8080);
+
+	/* it works on the new address, both ways */
+	CHECK_EQ(out_udp(t, HOST(10), 8080, REM1, 53), 8080);
+	{
+		u8 pkt[UT_PKT_MAX];
+		unsigned int len = ut_udp(pkt, REM2, 999, EXT2, 8080, 12);
+
+		CHECK_EQ(ut_in(t, pkt, len), NF_ACCEPT);
+		to = ut_daddr(pkt);
+		to_port = ut_dport(pkt);
+		CHECK_EQX(to, HOST(10));
+		CHECK_EQ(to_port, 8080);
+	}
+	/* nothing is left to move; the lease still ends when it did */
+	CHECK_EQ(rehome(t, &t->cfg, 0), 0);
+	kc_advance(501);
+	gc_all(t);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(8080), REM1) == NULL);
+	/* the static one and the dynamic one, each once */
+	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED), 2);
+	CHECK_EQ(nmaps(t), 0);
+	ut_nat_free(t);
+}
+
+/*
+ * The new address has the port in use by another host's dynamic mapping:
+ * the static mapping cannot move and is removed (REMOVED, address); the
+ * dynamic one stays.
+ */
+static void static_rehome_conflict(void)
+{
+	struct ut_nat *t = nat();
+	struct napt_cfg c;
+	__be32 a, b;
+	unsigned int ev;
+
+	REQUIRE(t);
+	t->cfg.n_ext = 2;
+	t->cfg.ext[1] = EXT2;
+	ut_ports_sync(t, &t->cfg);
+	a = host_on(t, &t->cfg, EXT1, 2);
+	b = host_on(t, &t->cfg, EXT2, 2);
+	REQUIRE(a && b);
+	REQUIRE_EQ(static_on(t, a, 7000, EXT1, 7000, 0, NULL), 0);
+	/* b's dynamic mapping keeps its port 7000 on EXT2 */
+	CHECK_EQ(out_udp(t, b, 7000, REM1, 53), 7000);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(7000), REM1) != NULL);
+	ev = kc_nevents;
+
+	c = t->cfg;
+	c.n_ext = 1;
+	c.ext[0] = EXT2;
+	CHECK_EQ(rehome(t, &c, 0), 1);
+	t->cfg = c;
+	ut_ports_sync(t, &t->cfg);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(7000), REM1) == NULL);
+	CHECK(static_out(t, IPPROTO_UDP, a, 7000, 0) == NULL);
+	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_ADDRESS), 1);
+	CHECK_EQ(nev(ev, NAPT_EVENT_CREATED, NAPT_REASON_NONE), 0);
+	CHECK(dyn_of(t, IPPROTO_UDP, b, 7000) != NULL);
+	CHECK_EQ(nmaps(t), 1);
+	ut_nat_free(t);
+}
+
+/*
+ * The interface lost its address: static mappings stay where they are
+ * until one comes, and a delete without an address still finds them.
+ */
+static void static_rehome_waits_for_an_address(void)
+{
+	struct ut_nat *t = nat();
+
+	REQUIRE(t);
+	t->cfg.n_ext = 0;
+	t->nn.if_addr = EXT1;
+	ut_ports_sync(t, &t->cfg);
+	REQUIRE_EQ(static_on(t, HOST(10), 8080, 0, 8080, 0, NULL), 0);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1) != NULL);
+	t->nn.if_addr = 0;
+	CHECK_EQ(rehome(t, &t->cfg, 0), 0);
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1) != NULL);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(8080), 0), 0);
+	CHECK_EQ(nmaps(t), 0);
+	/* and one that comes moves them: another static, another address */
+	t->nn.if_addr = EXT1;
+	REQUIRE_EQ(static_on(t, HOST(10), 8081, 0, 8081, 0, NULL), 0);
+	t->nn.if_addr = 0;
+	CHECK_EQ(rehome(t, &t->cfg, EXT2), 1);
+	t->nn.if_addr = EXT2;
+	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(8081), REM1) != NULL);
+	ut_nat_free(t);
+}
+
+/* A delete without an address: the only mapping on that port, anywhere. */
+static void static_del_any_address(void)
+{
+	struct ut_nat *t = nat();
+
+	REQUIRE(t);
+	t->cfg.n_ext = 2;
+	t->cfg.ext[1] = EXT2;
+	REQUIRE_EQ(static_on(t, HOST(10), 9000, EXT1, 9000, 0, NULL), 0);
+	REQUIRE_EQ(static_on(t, HOST(11), 9000, EXT2, 9000, 0, NULL), 0);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9000), 0),
+		 -ENOTUNIQ);
+	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9001), 0),
+		 -ENOENT);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(9000), 0),
+		 0);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9000), 0), 0);
+	CHECK(static_out(t, IPPROTO_UDP, HOST(11), 9000, 0) == NULL);
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9000), 0),
+		 -ENOENT);
+	CHECK_EQ(nmaps(t), 0);
+	ut_nat_free(t);
+}
+
 static void static_flush_selectors(void)
 {
 	struct ut_nat *t = nat();
@@ -1013,6 +1225,10 @@ const struct ut_case ut_static_cases[] = {
 	UT_CASE(static_lease_expiry),
 	UT_CASE(static_permanent_never_expires),
 	UT_CASE(static_del),
+	UT_CASE(static_rehome_moves),
+	UT_CASE(static_rehome_conflict),
+	UT_CASE(static_rehome_waits_for_an_address),
+	UT_CASE(static_del_any_address),
 	UT_CASE(static_flush_selectors),
 	UT_CASE(static_add_errors),
 	UT_CASE(static_outbound_beats_behaviour),

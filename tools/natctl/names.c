@@ -99,6 +99,7 @@ static const char *const reason_names[] = {
 	[NAPT_REASON_FLUSHED] = "flushed",
 	[NAPT_REASON_LIMIT] = "limit",
 	[NAPT_REASON_NO_PORT] = "no-port",
+	[NAPT_REASON_ADDRESS] = "address-changed",
 };
 
 static const char *name_or(const char *const *tab, size_t n, unsigned int v,

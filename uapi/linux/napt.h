@@ -167,6 +167,8 @@
  *
  *    NAPT_MAP_A_PROTO: NLA_U8, IPPROTO_UDP or IPPROTO_TCP (required)
  *    NAPT_MAP_A_INT_ADDR: NLA_BE32, an address in an internal prefix
+ *        that is a unicast host, not one of the gateway's own
+ *        (EADDRNOTAVAIL) nor a broadcast or multicast address (EINVAL)
  *        (required)
  *    NAPT_MAP_A_INT_PORT: NLA_BE16, not 0 (required)
  *    NAPT_MAP_A_EXT_PORT: NLA_BE16, not 0; absent: the inside port if it
@@ -204,9 +206,18 @@
  *
  * Removes a static mapping named by NAPT_A_MAP's NAPT_MAP_A_PROTO,
  * NAPT_MAP_A_EXT_PORT, NAPT_MAP_A_REM_ADDR (absent: the one open to any
- * remote) and NAPT_MAP_A_EXT_ADDR (absent: the first external address, in
- * the order NAPT_CMD_GET_CONFIG lists them, that has such a mapping).
- * ENOENT if there is none.
+ * remote) and NAPT_MAP_A_EXT_ADDR (absent: the one such mapping on any
+ * address, one left on an address the interface no longer has included;
+ * EINVAL if several external addresses have one). ENOENT if there is
+ * none.
+ *
+ * When the pool's address changes (the external interface's, followed,
+ * or the configured ones with NAPT_CMD_SET), static mappings on an
+ * address that left the pool move to the one their inside host gets, on
+ * the same port, with their lease, description, owner and cookie: the
+ * event group sees REMOVED (NAPT_REASON_ADDRESS), then CREATED. One whose
+ * port is taken on the new address is only removed. While the interface
+ * has no address at all they stay where they are.
  *
  * NAPT_CMD_FLUSH_MAPS
  * -------------------
@@ -412,6 +423,10 @@ enum napt_reason {
 	NAPT_REASON_FLUSHED,	/* flush, down, or a configuration change */
 	NAPT_REASON_LIMIT,	/* max-maps, max-maps-per-host, max-sessions */
 	NAPT_REASON_NO_PORT,	/* the port range is used up */
+	NAPT_REASON_ADDRESS,	/* static: its external address left the
+				 * pool (moved: a CREATED on the new one
+				 * follows; else its port was taken there)
+				 */
 	__NAPT_REASON_MAX
 };
 #define NAPT_REASON_MAX (__NAPT_REASON_MAX - 1)
