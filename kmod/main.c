@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/inetdevice.h>
+#include <linux/memcontrol.h>
 #include <linux/llist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -113,7 +114,7 @@ void napt_sess_free_rcu(struct napt_xsess *x)
 
 struct napt_static *napt_static_alloc(void)
 {
-	return kmalloc(sizeof(struct napt_static), GFP_KERNEL);
+	return kmalloc(sizeof(struct napt_static), GFP_KERNEL_ACCOUNT);
 }
 
 void napt_static_free_rcu(struct napt_static *st)
@@ -183,6 +184,61 @@ void napt_synhold_kick(struct napt_net *nn, unsigned long delay)
 	queue_delayed_work(system_power_efficient_wq, &nn->syn_work, delay);
 }
 
+/*
+ * The tables, counters and held-SYN slots of an instance coming up, all
+ * charged to nn->memcg.
+ */
+static int napt_state_alloc(struct napt_net *nn, const struct napt_cfg *cfg)
+{
+	struct mem_cgroup *memcg = napt_memcg_enter(nn);
+	int ret;
+
+	ret = napt_table_init(nn, cfg->max_maps, cfg->max_sess);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	nn->stats = alloc_percpu_gfp(struct napt_stats, GFP_KERNEL_ACCOUNT);
+	if (!nn->stats)
+		goto err_stats;
+	nn->synhold = kzalloc(sizeof(*nn->synhold), GFP_KERNEL_ACCOUNT);
+	if (!nn->synhold)
+		goto err_synhold;
+	spin_lock_init(&nn->synhold->lock);
+	ret = 0;
+	goto out;
+
+err_synhold:
+	free_percpu(nn->stats);
+	nn->stats = NULL;
+err_stats:
+	napt_table_free(nn);
+out:
+	napt_memcg_exit(memcg);
+	return ret;
+}
+
+/* Undo napt_state_alloc(), once no packet and no work can reach it. */
+static void napt_state_free(struct napt_net *nn)
+{
+	kfree(nn->synhold);
+	nn->synhold = NULL;
+	free_percpu(nn->stats);
+	nn->stats = NULL;
+	napt_table_free(nn);
+}
+
+/**
+ * napt_up() - bring the instance of a namespace up
+ * @nn: the instance, down
+ * @cfg: its configuration, which it takes over on success
+ * @extack: for the reason of a failure
+ *
+ * Allocates the tables (charged, as everything the instance allocates
+ * later, to the caller's memory cgroup), publishes @cfg and registers the
+ * hooks. Context: process, nn->lock held.
+ *
+ * Return: 0, -EEXIST if it is up, -ENOMEM, or the hooks' error.
+ */
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	    struct netlink_ext_ack *extack)
 {
@@ -193,22 +249,12 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 		NL_SET_ERR_MSG(extack, "napt is already up (use set)");
 		return -EEXIST;
 	}
-	ret = napt_table_init(nn, cfg->max_maps, cfg->max_sess);
+	nn->memcg = get_mem_cgroup_from_mm(current->mm);
+	ret = napt_state_alloc(nn, cfg);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot allocate the mapping table");
-		return ret;
+		goto err_state;
 	}
-	nn->stats = alloc_percpu(struct napt_stats);
-	if (!nn->stats) {
-		ret = -ENOMEM;
-		goto err_stats;
-	}
-	nn->synhold = kzalloc(sizeof(*nn->synhold), GFP_KERNEL);
-	if (!nn->synhold) {
-		ret = -ENOMEM;
-		goto err_synhold;
-	}
-	spin_lock_init(&nn->synhold->lock);
 	WRITE_ONCE(nn->if_addr, napt_if_primary_addr(nn->net,
 						      cfg->ext_ifindex));
 	napt_ports_sync(nn, cfg);
@@ -226,13 +272,10 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 err_hooks:
 	RCU_INIT_POINTER(nn->cfg, NULL);
 	napt_ports_sync(nn, NULL);
-	kfree(nn->synhold);
-	nn->synhold = NULL;
-err_synhold:
-	free_percpu(nn->stats);
-	nn->stats = NULL;
-err_stats:
-	napt_table_free(nn);
+	napt_state_free(nn);
+err_state:
+	mem_cgroup_put(nn->memcg);
+	nn->memcg = NULL;
 	return ret;
 }
 
@@ -247,6 +290,20 @@ static bool napt_cfg_moves_maps(const struct napt_cfg *o,
 	       o->port_min != n->port_min || o->port_max != n->port_max;
 }
 
+/**
+ * napt_set() - change the configuration of a running instance
+ * @nn: the instance, up
+ * @cfg: the new configuration (a changed copy of the one in force), which
+ *	it takes over on success
+ * @extack: for the reason of a failure
+ *
+ * Static mappings whose external address leaves the pool move first, then
+ * @cfg is published; a change of the pool, the prefixes or the port range
+ * flushes the dynamic mappings once packets under the old configuration
+ * are done. Context: process, nn->lock held.
+ *
+ * Return: 0, or -ENOENT if the instance is down.
+ */
 int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	     struct netlink_ext_ack *extack)
 {
@@ -277,6 +334,14 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	return 0;
 }
 
+/**
+ * napt_down() - stop the instance of a namespace
+ * @nn: the instance (nothing happens if it is down)
+ *
+ * Unregisters the hooks, waits for the packets and works that may still
+ * use the tables, then frees every mapping, the tables and the
+ * configuration. Context: process, nn->lock held.
+ */
 void napt_down(struct napt_net *nn)
 {
 	struct napt_cfg *cfg = rcu_dereference_protected(nn->cfg,
@@ -292,13 +357,11 @@ void napt_down(struct napt_net *nn)
 	/* no packet holds a SYN any more: the held ones go unanswered */
 	cancel_delayed_work_sync(&nn->syn_work);
 	napt_synhold_clear(nn);
-	kfree(nn->synhold);
-	nn->synhold = NULL;
 	napt_flush(nn, NAPT_MAP_ANY, 0);
 	napt_ports_sync(nn, NULL);
-	napt_table_free(nn);
-	free_percpu(nn->stats);
-	nn->stats = NULL;
+	napt_state_free(nn);
+	mem_cgroup_put(nn->memcg);
+	nn->memcg = NULL;
 	kfree(cfg);
 }
 
@@ -375,17 +438,18 @@ static struct pernet_operations napt_net_ops = {
 /*
  * Caches are kept apart from look-alike ones so that an object left
  * behind shows at unload. No SLAB_HWCACHE_ALIGN: it would round the
- * 96-byte napt_map up to 128 bytes.
+ * 96-byte napt_map up to 128 bytes. SLAB_ACCOUNT: objects are charged to
+ * the memory cgroup of the instance (napt_memcg_enter()).
  */
 #ifdef SLAB_NO_MERGE
-#define NAPT_SLAB_FLAGS SLAB_NO_MERGE
+#define NAPT_SLAB_FLAGS (SLAB_NO_MERGE | SLAB_ACCOUNT)
 #define NAPT_SLAB_CTOR NULL
 #else
 static void napt_slab_ctor(void *obj)
 {
 }
 
-#define NAPT_SLAB_FLAGS 0
+#define NAPT_SLAB_FLAGS SLAB_ACCOUNT
 #define NAPT_SLAB_CTOR napt_slab_ctor
 #endif
 

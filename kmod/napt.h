@@ -23,6 +23,7 @@
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
+#include <linux/sched/mm.h>
 #else
 #include "kcompat.h"
 #endif
@@ -305,8 +306,26 @@ struct napt_net {
 	struct delayed_work gc_work;
 	struct napt_synhold *synhold;	/* NULL while down */
 	struct delayed_work syn_work;	/* answers held SYNs when due */
+	/* charged for everything the instance allocates (napt_memcg_enter) */
+	struct mem_cgroup *memcg;
 	bool hooks_on;
 };
+
+/*
+ * What an instance allocates, in whatever context (a packet in softirq,
+ * the address notifier, the control path), is charged to the memory
+ * cgroup of whoever brought it up: between these two, allocations with
+ * __GFP_ACCOUNT or from a SLAB_ACCOUNT cache go to nn->memcg.
+ */
+static inline struct mem_cgroup *napt_memcg_enter(struct napt_net *nn)
+{
+	return set_active_memcg(nn->memcg);
+}
+
+static inline void napt_memcg_exit(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 static inline void napt_stat_add(struct napt_net *nn, int idx, u64 v)
 {

@@ -4,6 +4,7 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/ip.h>
 
@@ -293,18 +294,47 @@ static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
 	return 0;
 }
 
+/*
+ * The tables of an instance are as big as its limits say: one who is root
+ * only in a user namespace of their own gets the defaults at most (more
+ * is theirs to ask of the real administrator), however much their memory
+ * cgroup would allow.
+ */
+static int napt_nl_limits_ok(struct sk_buff *skb, struct genl_info *info,
+			     const struct napt_cfg *cfg)
+{
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	if (cfg->max_maps > NAPT_UNS_MAX_MAPS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NAPT_A_MAX_MAPS],
+				    "at most " __stringify(NAPT_UNS_MAX_MAPS)
+				    " mappings without CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (cfg->max_sess > NAPT_UNS_MAX_SESSIONS) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[NAPT_A_MAX_SESSIONS],
+				    "at most " __stringify(NAPT_UNS_MAX_SESSIONS)
+				    " sessions without CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int napt_nl_up(struct sk_buff *skb, struct genl_info *info)
 {
 	struct napt_net *nn = napt_pernet(genl_info_net(info));
 	struct napt_cfg *cfg;
 	int ret;
 
-	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return -ENOMEM;
 	napt_cfg_defaults(cfg);
 	ret = napt_nl_apply(genl_info_net(info), cfg, info->attrs, true,
 			    info->extack);
+	if (!ret)
+		ret = napt_nl_limits_ok(skb, info, cfg);
 	if (ret)
 		goto err;
 	mutex_lock(&nn->lock);
@@ -331,7 +361,7 @@ static int napt_nl_set(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOENT;
 		goto out;
 	}
-	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL);
+	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg) {
 		ret = -ENOMEM;
 		goto out;

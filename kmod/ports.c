@@ -121,6 +121,7 @@ static void napt_ports_replace(struct napt_net *nn, struct napt_ports *ps)
 void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 {
 	__be32 want[NAPT_MAX_EXT_ADDRS];
+	struct mem_cgroup *memcg;
 	struct napt_ports *ps;
 	unsigned int n = 0, i;
 
@@ -142,22 +143,20 @@ void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 		napt_ports_replace(nn, NULL);
 		return;
 	}
-	ps = kvzalloc(sizeof(*ps), GFP_KERNEL);
-	if (!ps) {
-		napt_ports_replace(nn, NULL);
-		return;
-	}
-	for (i = 0; i < n; i++) {
+	memcg = napt_memcg_enter(nn);
+	ps = kvzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
+	for (i = 0; ps && i < n; i++) {
 		struct napt_pbits *pb = napt_pbits_of(nn, want[i]);
 
 		if (!pb) {
-			pb = kvzalloc(sizeof(*pb), GFP_KERNEL);
+			pb = kvzalloc(sizeof(*pb), GFP_KERNEL_ACCOUNT);
 			if (!pb)
 				continue;
 			pb->addr = want[i];
 		}
 		ps->pb[ps->n++] = pb;
 	}
+	napt_memcg_exit(memcg);
 	napt_ports_replace(nn, ps);
 }
 

@@ -125,7 +125,7 @@ static int napt_htab_init(struct napt_htab *t, u32 entries,
 	u32 n = roundup_pow_of_two(max_t(u32, entries, NAPT_LOCKS));
 	int i;
 
-	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
 	if (!t->buckets)
 		return -ENOMEM;
 	t->mask = n - 1;
@@ -148,6 +148,9 @@ static void napt_htab_free(struct napt_htab *t)
  * @max_maps: most mappings; sizes the out and in tables (load <= 1)
  * @max_sess: most sessions; sizes the session table, which holds only
  *	the sessions beyond each mapping's first (load <= 4 at @max_sess)
+ *
+ * Context: process, in napt_memcg_enter().
+ * Return: 0 or -ENOMEM.
  */
 int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 {
@@ -385,7 +388,7 @@ static int napt_host_get(struct napt_net *nn, __be32 addr, u32 max)
 			goto out;
 		}
 	}
-	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!e) {
 		ret = -ENOMEM;
 		goto out;
@@ -692,6 +695,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	u32 h = napt_hash_out(nn, key);
 	struct hlist_head *b = &nn->out.buckets[h & nn->out.mask];
 	spinlock_t *lock = napt_lock(&nn->out, h);
+	struct mem_cgroup *memcg;
 	struct napt_map *m, *o;
 	unsigned int len = 0;
 	bool with_first = false;
@@ -703,13 +707,15 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 		*drop_reason = NAPT_STAT_DROP_MAP_LIMIT;
 		goto err_count;
 	}
+	memcg = napt_memcg_enter(nn);
 	ret = napt_host_get(nn, key->int_addr, cfg->max_per_host);
+	m = ret ? NULL : napt_map_alloc();
+	napt_memcg_exit(memcg);
 	if (ret) {
 		*drop_reason = ret == -ENOMEM ? NAPT_STAT_DROP_NOMEM :
 						NAPT_STAT_DROP_HOST_LIMIT;
 		goto err_count;
 	}
-	m = napt_map_alloc();
 	if (!m) {
 		*drop_reason = NAPT_STAT_DROP_NOMEM;
 		goto err_host;
@@ -894,6 +900,7 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 	spinlock_t *lock = napt_lock(&nn->sess, h);
 	struct napt_sess *s0 = &m->s0, *s;
 	struct napt_xsess *x, *o;
+	struct mem_cgroup *memcg;
 	unsigned int len = 0;
 	int ret;
 
@@ -912,7 +919,9 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 		*drop_reason = NAPT_STAT_DROP_SESS_LIMIT;
 		goto err_count;
 	}
+	memcg = napt_memcg_enter(nn);
 	x = napt_sess_alloc();
+	napt_memcg_exit(memcg);
 	if (!x) {
 		*drop_reason = NAPT_STAT_DROP_NOMEM;
 		goto err_count;
@@ -1531,13 +1540,16 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		    const char **why)
 {
 	struct napt_static *st;
+	struct mem_cgroup *memcg;
 	struct napt_map *m;
 	unsigned int tries;
 	int ret;
 
 	*res = NULL;
+	memcg = napt_memcg_enter(nn);
 	st = napt_static_alloc();
 	m = napt_map_alloc();
+	napt_memcg_exit(memcg);
 	if (!st || !m) {
 		if (st)
 			napt_static_free_rcu(st);
@@ -1590,7 +1602,10 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		goto err_count;
 	}
 	/* counted, not limited: igdd and the operator set their own caps */
-	if (napt_host_get(nn, r->int_addr, 0)) {
+	memcg = napt_memcg_enter(nn);
+	ret = napt_host_get(nn, r->int_addr, 0);
+	napt_memcg_exit(memcg);
+	if (ret) {
 		*why = "out of memory";
 		ret = -ENOMEM;
 		goto err_count;
@@ -1665,14 +1680,17 @@ static bool napt_static_rehome_one(struct napt_net *nn, struct napt_map *m,
 	};
 	spinlock_t *lock = napt_out_lock(nn, m);
 	const struct napt_static *ost;
+	struct mem_cgroup *memcg;
 	struct napt_map *n, *res;
 	struct napt_static *st;
 	const char *why;
 	bool moved;
 	int ret;
 
+	memcg = napt_memcg_enter(nn);
 	st = napt_static_alloc();
 	n = napt_map_alloc();
+	napt_memcg_exit(memcg);
 	if (!st || !n) {
 		if (st)
 			napt_static_free_rcu(st);
@@ -1695,7 +1713,10 @@ static bool napt_static_rehome_one(struct napt_net *nn, struct napt_map *m,
 	memset(&n->s0, 0, sizeof(n->s0));	/* NAPT_S0_FREE */
 	n->expires = READ_ONCE(m->expires);
 	n->ext_addr = to;
-	if (napt_host_get(nn, m->key.int_addr, 0)) {
+	memcg = napt_memcg_enter(nn);
+	ret = napt_host_get(nn, m->key.int_addr, 0);
+	napt_memcg_exit(memcg);
+	if (ret) {
 		rcu_read_unlock();
 		napt_map_free_rcu(n);		/* with its st */
 		return false;

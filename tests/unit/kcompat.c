@@ -137,11 +137,22 @@ static void kc_obj_free(void *p)
 }
 
 
+struct mem_cgroup *kc_active_memcg;
+
+/* An allocation the instance makes must be charged to its cgroup. */
+static void kc_charged(const char *what, unsigned int gfp)
+{
+	if (!(gfp & __GFP_ACCOUNT) || !kc_active_memcg)
+		kc_error("%s charged to no memory cgroup (gfp %#x, %s)", what,
+			 gfp, kc_active_memcg ? "in napt_memcg_enter()" :
+			 "outside napt_memcg_enter()");
+}
+
 void *kvcalloc(size_t n, size_t size, unsigned int gfp)
 {
 	void *p;
 
-	(void)gfp;
+	kc_charged("kvcalloc", gfp);
 	if (kc_inject(&kc_fail_kvcalloc))
 		return NULL;
 	p = calloc(n, size);
@@ -160,7 +171,7 @@ void kvfree(const void *p)
 
 void *kmalloc(size_t size, unsigned int gfp)
 {
-	(void)gfp;
+	kc_charged("kmalloc", gfp);
 	if (kc_inject(&kc_fail_kmalloc))
 		return NULL;
 	kc_live_km++;
@@ -680,6 +691,8 @@ struct napt_map *napt_map_alloc(void)
 {
 	struct kc_map *km;
 
+	/* the kernel's cache is SLAB_ACCOUNT */
+	kc_charged("napt_map_alloc", __GFP_ACCOUNT);
 	if (kc_inject(&kc_fail_map_alloc))
 		return NULL;
 	kc_live_maps++;
@@ -723,6 +736,7 @@ void napt_map_free_rcu(struct napt_map *m)
 
 struct napt_xsess *napt_sess_alloc(void)
 {
+	kc_charged("napt_sess_alloc", __GFP_ACCOUNT);
 	if (kc_inject(&kc_fail_sess_alloc))
 		return NULL;
 	kc_live_sess++;
@@ -743,6 +757,7 @@ void napt_sess_free_rcu(struct napt_xsess *x)
 
 struct napt_static *napt_static_alloc(void)
 {
+	kc_charged("napt_static_alloc", GFP_KERNEL_ACCOUNT);
 	if (kc_inject(&kc_fail_static_alloc))
 		return NULL;
 	kc_live_st++;
@@ -848,4 +863,5 @@ void kc_reset(u64 seed)
 	kc_nheld = 0;
 	kc_rcu_depth = 0;
 	kc_lock_hook = NULL;
+	kc_active_memcg = NULL;
 }

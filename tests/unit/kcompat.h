@@ -144,6 +144,28 @@ static inline unsigned long find_next_zero_bit(const unsigned long *addr,
 
 #define GFP_KERNEL 0x1u
 #define GFP_ATOMIC 0x2u
+#define __GFP_ACCOUNT 0x4u
+#define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
+
+/*
+ * Memory cgroups: napt_memcg_enter() makes the instance's the active one.
+ * Every allocation of the code under test must be charged: kvcalloc() and
+ * kmalloc() with __GFP_ACCOUNT, the object allocators of kcompat.c (the
+ * kernel's are SLAB_ACCOUNT caches) with an active cgroup; anything else
+ * is reported.
+ */
+struct mem_cgroup {
+	int id;
+};
+extern struct mem_cgroup *kc_active_memcg;
+
+static inline struct mem_cgroup *set_active_memcg(struct mem_cgroup *m)
+{
+	struct mem_cgroup *old = kc_active_memcg;
+
+	kc_active_memcg = m;
+	return old;
+}
 
 void *kvcalloc(size_t n, size_t size, unsigned int gfp);
 void kvfree(const void *p);

@@ -361,6 +361,7 @@ static void kc_skb_paged(void)
 
 static void kc_clock_and_env(void)
 {
+	struct mem_cgroup cg;
 	struct napt_map *m;
 	u32 t0 = napt_now();
 
@@ -370,7 +371,9 @@ static void kc_clock_and_env(void)
 	kc_advance(10);
 	CHECK_EQ(napt_now() - t0, 10);
 
+	set_active_memcg(&cg);
 	m = napt_map_alloc();
+	set_active_memcg(NULL);
 	REQUIRE(m);
 	CHECK_EQ(kc_live_maps, 1);
 	RCU_INIT_POINTER(m->st, NULL);	/* as every user of one does */
@@ -425,11 +428,13 @@ static void kc_rcu_pointer_checks(void)
 
 static void kc_kmalloc(void)
 {
+	struct mem_cgroup cg;
 	u8 *a, *b;
 
 	kc_quiet = true;
-	a = kmalloc(32, GFP_ATOMIC);
-	b = kzalloc(32, GFP_KERNEL);
+	set_active_memcg(&cg);
+	a = kmalloc(32, GFP_ATOMIC | __GFP_ACCOUNT);
+	b = kzalloc(32, GFP_KERNEL_ACCOUNT);
 	REQUIRE(a && b);
 	CHECK_EQ(kc_live_km, 2);
 	CHECK_EQ(a[0], 0xa5);			/* garbage, as a slab's */
@@ -443,11 +448,20 @@ static void kc_kmalloc(void)
 	CHECK_EQ(kc_live_km, 1);
 	kfree(b);
 	kc_fail_kmalloc = 2;
-	a = kmalloc(8, GFP_ATOMIC);
+	a = kmalloc(8, GFP_ATOMIC | __GFP_ACCOUNT);
 	CHECK(a != NULL);
-	CHECK(kmalloc(8, GFP_ATOMIC) == NULL);
+	CHECK(kmalloc(8, GFP_ATOMIC | __GFP_ACCOUNT) == NULL);
 	kfree(a);
 	CHECK_EQ(kc_live_km, 0);
+	CHECK_EQ(kc_errors, 1);
+	/* charged to nobody: reported, with the flag or the cgroup missing */
+	a = kmalloc(8, GFP_ATOMIC);
+	CHECK_EQ(kc_errors, 2);
+	kfree(a);
+	set_active_memcg(NULL);
+	a = kmalloc(8, GFP_ATOMIC | __GFP_ACCOUNT);
+	CHECK_EQ(kc_errors, 3);
+	kfree(a);
 	kc_errors = 0;
 }
 
@@ -455,9 +469,11 @@ static void kc_kmalloc(void)
 static void kc_static_objects(void)
 {
 	struct napt_static *st, *st2;
+	struct mem_cgroup cg;
 	struct napt_map *m;
 
 	kc_quiet = true;
+	set_active_memcg(&cg);
 	st = napt_static_alloc();
 	st2 = napt_static_alloc();
 	m = napt_map_alloc();
@@ -486,6 +502,7 @@ static void kc_static_objects(void)
 	CHECK_EQ(kc_live_maps, 0);
 	kc_fail_static_alloc = 1;
 	CHECK(napt_static_alloc() == NULL);
+	set_active_memcg(NULL);
 	kc_errors = 0;
 }
 

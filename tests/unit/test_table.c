@@ -850,9 +850,12 @@ static void table_init_failures(void)
 {
 	struct napt_net *nn = calloc(1, sizeof(*nn));
 	long kv = kc_live_kv;
+	struct mem_cgroup cg;
 	unsigned int n;
 
 	REQUIRE(nn);
+	nn->memcg = &cg;
+	napt_memcg_enter(nn);		/* as napt_up() */
 	/* out, in, sess and hosts: each allocation may fail */
 	for (n = 1; n <= 4; n++) {
 		kc_fail_kvcalloc = n;
@@ -874,6 +877,7 @@ static void table_init_failures(void)
 	CHECK_EQ(nn->hosts.mask, 4095);		/* one per 16 mappings */
 	napt_table_free(nn);
 	CHECK_EQ(kc_live_kv, kv);
+	napt_memcg_exit(NULL);
 	free(nn);
 }
 

@@ -45,6 +45,8 @@ void ut_ports_sync(struct ut_nat *t, const struct napt_cfg *cfg)
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 {
 	struct ut_nat *t = calloc(1, sizeof(*t));
+	struct mem_cgroup *memcg;
+	int ret;
 
 	if (!t)
 		return NULL;
@@ -69,7 +71,11 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 	t->nn.stats = &t->stats;
 	spin_lock_init(&t->synhold.lock);
 	t->nn.synhold = &t->synhold;
-	if (napt_table_init(&t->nn, t->cfg.max_maps, t->cfg.max_sess)) {
+	t->nn.memcg = &t->memcg;
+	memcg = napt_memcg_enter(&t->nn);	/* as napt_up() */
+	ret = napt_table_init(&t->nn, t->cfg.max_maps, t->cfg.max_sess);
+	napt_memcg_exit(memcg);
+	if (ret) {
 		free(t);
 		return NULL;
 	}
@@ -485,6 +491,7 @@ int main(int argc, char **argv)
 			CHECK_EQ(kc_live_maps - maps, 0);
 			CHECK_EQ(kc_live_sess - sess, 0);
 			CHECK_EQ(kc_live_kv - kv, 0);
+			CHECK(kc_active_memcg == NULL);	/* scopes balanced */
 			CHECK_EQ(kc_live_st - st, 0);
 			CHECK_EQ(kc_live_km - km, 0);
 			CHECK_EQ(kc_locks_held, 0);

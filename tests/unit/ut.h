@@ -95,6 +95,7 @@ struct ut_nat {
 	struct napt_cfg cfg;
 	struct napt_stats stats;
 	struct napt_synhold synhold;	/* nn.synhold, as napt_up() makes */
+	struct mem_cgroup memcg;	/* nn.memcg */
 };
 
 /* The values kmod/main.c's napt_cfg_defaults() sets. */

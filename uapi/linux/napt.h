@@ -24,6 +24,14 @@
  * ERANGE (bad attribute, with extack), ENOENT (the instance is down, for
  * every command but UP, DOWN and GET_CONFIG), ENOMEM.
  *
+ * Memory: everything an instance allocates (its tables when it comes up,
+ * every mapping and session later, whatever context makes them) is
+ * charged to the memory cgroup of the process that sent NAPT_CMD_UP, so
+ * that cgroup's limits bound it. A caller without CAP_NET_ADMIN in the
+ * initial user namespace (root of a user namespace of its own) may ask
+ * for at most NAPT_UNS_MAX_MAPS mappings and NAPT_UNS_MAX_SESSIONS
+ * sessions (the defaults): EPERM with an extack message beyond them.
+ *
  * Byte order: addresses (NLA_BE32) and ports (NLA_BE16) are in network
  * byte order; every other integer is in host byte order.
  *
@@ -260,6 +268,9 @@
 #define NAPT_MAX_EXT_ADDRS 16
 #define NAPT_MAX_TIMEOUT (7 * 24 * 3600)
 #define NAPT_MAX_MAPS_LIMIT (1U << 24)
+/* limits for a caller that is privileged only in a user namespace */
+#define NAPT_UNS_MAX_MAPS 65536
+#define NAPT_UNS_MAX_SESSIONS 262144	/* 4 x NAPT_UNS_MAX_MAPS */
 #define NAPT_DESC_MAX 128
 #define NAPT_COOKIE_MAX 16
 #define NAPT_MAX_SYN_HOLD 60
