@@ -58,7 +58,11 @@ bool napt_is_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 /*
  * Fill @p from @skb. @echo_type is the ICMP type that carries a mapped
  * identifier in this direction (echo request out, echo reply in).
- * Return: 1 parsed, 0 not ours (leave it), -1 malformed (drop).
+ * Malformed, as conntrack and the receiving stacks judge it: a fragment,
+ * an L4 header cut short, a TCP data offset below 5 or beyond the packet,
+ * a UDP length below 8 or beyond the packet.
+ * Return: 1 parsed, 0 not ours (leave it), -1 malformed (drop outbound; an
+ * inbound one is left to the gateway's own stack, which drops it).
  */
 static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 {
@@ -68,6 +72,7 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 		struct tcphdr tcp;
 		struct icmphdr icmp;
 	} buf;
+	unsigned int have;
 	const void *h;
 
 	p->saddr = iph->saddr;
@@ -97,15 +102,27 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 	if (!h)
 		return -1;
 
+	/* the L4 bytes the packet has, from its header on */
+	have = skb->len - skb_network_offset(skb) - p->l4off;
 	switch (p->proto) {
-	case IPPROTO_UDP:
-		p->sport = ((const struct udphdr *)h)->source;
-		p->dport = ((const struct udphdr *)h)->dest;
+	case IPPROTO_UDP: {
+		const struct udphdr *uh = h;
+
+		/*
+		 * A length that does not cover the header or reaches beyond
+		 * the packet is a lie (udp_rcv() and conntrack refuse it).
+		 */
+		if (ntohs(uh->len) < sizeof(*uh) || ntohs(uh->len) > have)
+			return -1;
+		p->sport = uh->source;
+		p->dport = uh->dest;
 		break;
+	}
 	case IPPROTO_TCP: {
 		const struct tcphdr *th = h;
 
-		if (th->doff < sizeof(struct tcphdr) / 4)
+		/* a header below 20 bytes or beyond the packet */
+		if (th->doff < sizeof(struct tcphdr) / 4 || th->doff * 4 > have)
 			return -1;
 		p->sport = th->source;
 		p->dport = th->dest;

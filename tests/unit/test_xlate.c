@@ -1113,6 +1113,62 @@ static void xlate_truncated(void)
 	ut_nat_free(t);
 }
 
+/*
+ * Lengths that lie: a UDP length below 8 or beyond the packet, a TCP data
+ * offset beyond it. Outbound, dropped as malformed (an inside source does
+ * not leave untranslated, garbage is not sent on); inbound, left to the
+ * gateway's stack untouched (it drops them), not sent on to a LAN host.
+ */
+static void xlate_length_lies(void)
+{
+	static const u16 ulens[] = { 0, 7, 29, 500, 65535 };
+	static const u8 doffs[] = { 6, 10, 15 };
+	struct ut_nat *t = nat();
+	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
+	unsigned int len, i, drops = 0;
+
+	REQUIRE(t);
+	for (i = 0; i < ARRAY_SIZE(ulens); i++) {
+		len = ut_udp(pkt, HOST(10), 5000, REM1, 53, 20);	/* 28 */
+		ut_put16(pkt, 24, ulens[i]);
+		CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
+		CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), ++drops);
+	}
+	for (i = 0; i < ARRAY_SIZE(doffs); i++) {
+		len = ut_tcp(pkt, HOST(10), 5000, REM1, 80, UT_ACK, 0);
+		pkt[32] = doffs[i] << 4;
+		CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
+		CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), ++drops);
+	}
+	CHECK_EQ(atomic_read(&t->nn.nmaps), 0);
+	/* the honest ones: a UDP length short of the IP payload is allowed */
+	len = ut_udp(pkt, HOST(10), 5000, REM1, 53, 20);
+	ut_put16(pkt, 24, 20);
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	len = ut_tcp(pkt, HOST(10), 5001, REM1, 80, UT_SYN, 12);
+	pkt[32] = 8 << 4;	/* 12 bytes of options, as long as it has */
+	CHECK_EQ(ut_out(t, pkt, len), NF_ACCEPT);
+	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_MALFORMED), drops);
+
+	/* inbound to those mappings: untouched, byte for byte */
+	for (i = 0; i < ARRAY_SIZE(ulens); i++) {
+		len = ut_udp(pkt, REM1, 53, EXT1, 5000, 20);
+		ut_put16(pkt, 24, ulens[i]);
+		memcpy(orig, pkt, len);
+		CHECK_EQ(ut_in(t, pkt, len), NF_ACCEPT);
+		CHECK(!memcmp(pkt, orig, len));
+	}
+	for (i = 0; i < ARRAY_SIZE(doffs); i++) {
+		len = ut_tcp(pkt, REM1, 80, EXT1, 5001, UT_ACK, 0);
+		pkt[32] = doffs[i] << 4;
+		memcpy(orig, pkt, len);
+		CHECK_EQ(ut_in(t, pkt, len), NF_ACCEPT);
+		CHECK(!memcmp(pkt, orig, len));
+	}
+	CHECK_EQ(ut_stat(t, NAPT_STAT_IN_PKTS), 0);
+	ut_nat_free(t);
+}
+
 static void xlate_unsupported_proto(void)
 {
 	struct ut_nat *t = nat();
@@ -1316,6 +1372,7 @@ const struct ut_case ut_xlate_cases[] = {
 	UT_CASE(xlate_non_inside_source),
 	UT_CASE(xlate_fragment_from_inside),
 	UT_CASE(xlate_truncated),
+	UT_CASE(xlate_length_lies),
 	UT_CASE(xlate_unsupported_proto),
 	UT_CASE(xlate_drop_reasons),
 	UT_CASE(xlate_interface_address),
