@@ -7,6 +7,9 @@
 #   make tools      natctl, igdd, the traversal helpers
 #   make unit       userspace unit tests of the kernel code
 #   make check      everything: build, unit tests, VM selftests on all kernels
+#                   (on the debug kernel: the hostile-input and life-cycle ones)
+#   make check-debug every VM selftest on the debug kernel only
+#   make debug-kernel  build (or find cached) the debug kernel
 #   make demo       demo gateway in a VM
 #   make deps       install the Debian packages needed (as root)
 #   make fuzz       libFuzzer harnesses of igdd's parsers (FUZZ_TIME=s each)
@@ -18,18 +21,28 @@ KVERS ?= $(shell scripts/kernels.sh)
 BUILD := $(CURDIR)/build
 KSRC := $(wildcard $(CURDIR)/kmod/*.c $(CURDIR)/kmod/*.h $(CURDIR)/kmod/Kbuild)
 
-.PHONY: all module tools unit check demo deps install clean vmtest fuzz traversal bench
+.PHONY: all module tools unit check check-debug debug-kernel module-debug demo deps install clean vmtest fuzz traversal bench
 
 all: module tools
 
+# KDIR: the kernel build tree (default: /lib/modules/KVER/build)
 module:
 	@set -e; for k in $(KVERS); do \
 		mkdir -p $(BUILD)/$$k; \
 		for f in $(KSRC); do ln -sf $$f $(BUILD)/$$k/; done; \
 		echo "  MODULE  $$k"; \
-		$(MAKE) -C /lib/modules/$$k/build M=$(BUILD)/$$k \
+		$(MAKE) -C $${KDIR:-/lib/modules/$$k/build} M=$(BUILD)/$$k \
 			NAPT_UAPI=$(CURDIR)/uapi W=1 modules; \
 	done
+
+debug-kernel:
+	scripts/debug-kernel.sh
+
+# napt.ko for the debug kernel (build/KVER-napt-debug/napt.ko)
+module-debug: debug-kernel
+	@$(MAKE) --no-print-directory module \
+		KVERS="$$(scripts/debug-kernel.sh --kver)" \
+		KDIR="$$(scripts/debug-kernel.sh)/build"
 
 TOOLDIRS := tools/natctl $(patsubst %/Makefile,%,$(wildcard tools/igdd/Makefile tools/traversal/Makefile))
 
@@ -53,6 +66,9 @@ deps:
 
 check:
 	scripts/check.sh
+
+check-debug:
+	CHECK_DEBUG=all KVERS=none scripts/check.sh
 
 demo:
 	scripts/demo.sh

@@ -3,14 +3,23 @@
 #
 # make check: everything, in order
 #   1. scripts/deps.sh (as root only)
-#   2. make all (napt.ko for every kernel, natctl)
-#   3. make unit, when tests/unit/Makefile exists
-#   4. selftests/vm/run.sh for every kernel of scripts/kernels.sh
+#   2. make all (napt.ko for every kernel, natctl); the debug kernel
+#      (scripts/debug-kernel.sh, cached) is built meanwhile
+#   3. make unit, natctl's and igdd's tests, igdd's fuzzers
+#   4. selftests/vm/run.sh for every kernel of scripts/kernels.sh, and
+#      the debug kernel's run (napt.ko built for it), all at once
 # then a summary whose very last line is "N passed, N failed".
 #
 # Environment (or make variables: make check KVERS=... TESTS=...):
-#   KVERS="k1 k2"     kernels to test (default: scripts/kernels.sh)
+#   KVERS="k1 k2"     kernels to test (default: scripts/kernels.sh;
+#                     "none": only the debug kernel)
 #   TESTS="a.sh b.sh" selftests to run in each guest (default: all)
+#   CHECK_DEBUG=ci    the debug kernel's run: ci (DEBUG_TESTS), all (every
+#                     selftest, or TESTS), off
+#   DEBUG_TESTS="..." the selftests of CHECK_DEBUG=ci: those that attack
+#                     napt (hostile frames, netlink fuzz, user namespaces)
+#                     and its life cycle; every selftest runs on the debug
+#                     kernel with make check-debug
 #   VM_PARALLEL=0     boot the kernels one after the other (default 1: all
 #                     at once, which measured faster on 2 cores)
 #   CHECK_BUDGET=SECS stop testing SECS after the start, failing what did not
@@ -37,6 +46,8 @@ rm -f "$RESULTS"/*.tap "$RESULTS"/*.counts "$RESULTS"/*.log "$RESULTS"/summary
 
 pass=0 fail=0 skip=0
 notes=()
+: "${CHECK_DEBUG:=ci}"
+: "${DEBUG_TESTS:=napt_hostile.sh napt_nlfuzz.sh napt_userns.sh napt_lifecycle.sh napt_netlink.sh napt_static.sh}"
 note() { notes+=("$*"); echo "check: $*"; }
 section() { printf '\n==== %s ====\n' "$*"; }
 
@@ -55,14 +66,26 @@ if [[ $(id -u) == 0 ]]; then
 fi
 
 # --- 2. build ------------------------------------------------------------------
+# The debug kernel builds in the background (minutes, once: it is cached
+# outside the checkout) while the rest goes on.
+if [[ $CHECK_DEBUG != off ]]; then
+	section "debug kernel (in the background: build/results/debug-kernel.log)"
+	scripts/debug-kernel.sh > "$RESULTS/debug-kernel.log" 2>&1 &
+	debug_build=$!
+fi
 section "build"
 make_args=()
-[[ -n ${KVERS:-} ]] && make_args+=("KVERS=$KVERS")
-if make "${make_args[@]}" all 2>&1 | tee "$RESULTS/build.log"; then
+build_target=all
+if [[ ${KVERS:-} == none ]]; then
+	build_target=tools
+elif [[ -n ${KVERS:-} ]]; then
+	make_args+=("KVERS=$KVERS")
+fi
+if make "${make_args[@]}" "$build_target" 2>&1 | tee "$RESULTS/build.log"; then
 	:
 else
 	fail=$((fail + 1))
-	note "FAIL: make all (see build/results/build.log)"
+	note "FAIL: make $build_target (see build/results/build.log)"
 fi
 
 # --- 3. unit tests -------------------------------------------------------------
@@ -141,33 +164,32 @@ if [[ -f tools/igdd/Makefile ]]; then
 fi
 
 # --- 4. VM selftests -------------------------------------------------------------
-if [[ -n ${KVERS:-} ]]; then
+if [[ ${KVERS:-} == none ]]; then
+	kvers=()
+elif [[ -n ${KVERS:-} ]]; then
 	read -ra kvers <<< "$KVERS"
 else
 	mapfile -t kvers < <(scripts/kernels.sh)
 fi
 read -ra tests <<< "${TESTS:-}"
-((${#kvers[@]})) || note "no kernel to test (scripts/kernels.sh printed nothing)"
+((${#kvers[@]})) || [[ $CHECK_DEBUG != off ]] ||
+	note "no kernel to test (scripts/kernels.sh printed nothing)"
 
-vm_run() { # KVER: run.sh, TAP to build/results/KVER.log as well
+# run.sh KVER TEST..., TAP to build/results/NAME.log (NAME: KVER, or
+# "debug" for the debug kernel, whose results are under its release)
+vm_run() {
 	local k=$1
-	selftests/vm/run.sh "$k" "${tests[@]}" > "$RESULTS/$k.log" 2>&1
+	shift
+	selftests/vm/run.sh "$k" "$@" > "$RESULTS/$k.log" 2>&1
 }
 
-declare -A vm_rc=()
-if [[ $VM_PARALLEL == 1 ]] && ((${#kvers[@]} > 1)); then
-	section "VM selftests on ${kvers[*]} (in parallel)"
-	declare -A pids=()
+declare -A vm_rc=() pids=()
+if [[ $VM_PARALLEL == 1 ]]; then
+	((${#kvers[@]})) && section "VM selftests on ${kvers[*]} (in parallel)"
 	for k in "${kvers[@]}"; do
-		vm_run "$k" &
+		vm_run "$k" "${tests[@]}" &
 		pids[$k]=$!
 		echo "check: started the $k guest (output: build/results/$k.log)"
-	done
-	for k in "${kvers[@]}"; do
-		wait "${pids[$k]}"
-		vm_rc[$k]=$?
-		section "VM selftests on $k"
-		cat "$RESULTS/$k.log"
 	done
 else
 	for k in "${kvers[@]}"; do
@@ -175,6 +197,52 @@ else
 		selftests/vm/run.sh "$k" "${tests[@]}" 2>&1 | tee "$RESULTS/$k.log"
 		vm_rc[$k]=${PIPESTATUS[0]}
 	done
+fi
+
+# The debug kernel, once it is built, beside the others.
+debug_kver=
+if [[ $CHECK_DEBUG != off ]]; then
+	section "debug kernel"
+	if wait "$debug_build" && debug_kver=$(scripts/debug-kernel.sh --kver); then
+		echo "check: debug kernel $debug_kver ($(scripts/debug-kernel.sh --check))"
+		if make --no-print-directory module-debug > "$RESULTS/build-debug.log" 2>&1; then
+			if [[ $CHECK_DEBUG == all ]]; then
+				read -ra dtests <<< "${TESTS:-}"
+			else
+				read -ra dtests <<< "$DEBUG_TESTS"
+			fi
+			echo "check: the debug guest: ${dtests[*]:-every selftest} (output: build/results/debug.log)"
+			if [[ $VM_PARALLEL == 1 ]]; then
+				vm_run debug "${dtests[@]}" &
+				pids[debug]=$!
+			else
+				vm_run debug "${dtests[@]}"
+				vm_rc[debug]=$?
+				cat "$RESULTS/debug.log"
+			fi
+		else
+			fail=$((fail + 1))
+			note "FAIL: napt.ko for the debug kernel (see build/results/build-debug.log)"
+			debug_kver=
+		fi
+	else
+		fail=$((fail + 1))
+		note "FAIL: the debug kernel did not build (see build/results/debug-kernel.log)"
+		tail -n 20 "$RESULTS/debug-kernel.log"
+		debug_kver=
+	fi
+fi
+
+for k in "${!pids[@]}"; do
+	wait "${pids[$k]}"
+	vm_rc[$k]=$?
+	section "VM selftests on $k"
+	cat "$RESULTS/$k.log"
+done
+# the debug run's counts are under its kernel release
+if [[ -n $debug_kver ]]; then
+	kvers+=("$debug_kver")
+	vm_rc[$debug_kver]=${vm_rc[debug]}
 fi
 
 # --- summary -----------------------------------------------------------------

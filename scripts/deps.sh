@@ -29,6 +29,9 @@ PACKAGES+=(libmicrohttpd-dev libexpat1-dev libcap-dev libsystemd-dev)
 PACKAGES+=(miniupnpc natpmpc coturn libnice-dev python3-scapy tcpdump jq)
 # Benchmarks: plots and the userspace profiler.
 PACKAGES+=(gnuplot-nox valgrind)
+# The debug kernel of the selftests (scripts/debug-kernel.sh): Debian's
+# 6.12 source and what building it takes.
+PACKAGES+=(linux-source-6.12 bc bison flex libelf-dev)
 # The 6.1 LTS kernel (image to boot, headers to build against).
 PACKAGES+=(linux-image-amd64 linux-headers-amd64)
 # More packages: add them here or pass EXTRA_PACKAGES="a b" in the

@@ -4,7 +4,10 @@
 # Build (or reuse) the tiny busybox initramfs that boots a Debian kernel
 # under QEMU for the napt VM selftests.
 #
-#   selftests/vm/mkinitramfs.sh KVER OUTPUT.cpio
+#   selftests/vm/mkinitramfs.sh KVER OUTPUT.cpio [MODDIR]
+#
+# MODDIR is the kernel's modules directory (default /lib/modules/KVER; the
+# debug kernel's is in its build cache).
 #
 # The image holds a static busybox, selftests/vm/initramfs-init as /init and
 # the kernel modules needed to mount 9p over virtio-pci plus virtio_console
@@ -19,11 +22,11 @@ set -euo pipefail
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
-[[ $# -eq 2 ]] || die "usage: $0 KVER OUTPUT.cpio"
+[[ $# -eq 2 || $# -eq 3 ]] || die "usage: $0 KVER OUTPUT.cpio [MODDIR]"
 KVER=$1
 OUT=$2
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-MODDIR=/lib/modules/$KVER
+MODDIR=${3:-/lib/modules/$KVER}
 INIT=$HERE/initramfs-init
 
 # Modules wanted in the initramfs (dependencies are added automatically,

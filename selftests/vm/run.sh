@@ -5,7 +5,9 @@
 #
 #   selftests/vm/run.sh KVER [TEST...]
 #
-# KVER is a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER.  TEST is a
+# KVER is a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER, or
+# "debug": the debug kernel scripts/debug-kernel.sh built (KASAN, lockdep,
+# UBSAN, kmemleak...; it must be built already).  TEST is a
 # path to a test script inside the checkout (selftests/foo.sh, or just
 # foo.sh for one in selftests/); default: every executable selftests/*.sh
 # except lib.sh and demo.sh.  The kernel boots once and runs every test in
@@ -25,8 +27,14 @@
 #                       its own with a "# selftest-timeout: N" header line
 #   VM_BOOT_TIMEOUT=240 seconds allowed from QEMU start to the first verdict
 #   VM_SMP=2 VM_MEM=1024M VM_CPU=max   guest CPUs, memory, QEMU CPU model
+#   VM_MACHINE=pc       QEMU machine (q35 on the debug kernel)
+#   VM_ACCEL=tcg        QEMU accelerator options (tcg,thread=single: one host
+#                       thread for all vCPUs; never kvm here)
 #   VM_APPEND="..."     more kernel command line
 #   VM_UNLOAD=napt      modules unloaded (and checked) after every test
+#   VM_PIN_KEYS=1       keep netfilter's static keys on in the guest (0:
+#                       let hooks patch code as they come and go; see
+#                       guest-init.sh and Documentation/design.md)
 #   VM_STREAM=1         print test output live, unprefixed (used by the demo)
 #   VM_DEADLINE=EPOCH   stop by then (seconds since 1970), failing the tests
 #                       not run; make check sets it from CHECK_BUDGET
@@ -44,7 +52,10 @@
 # WARN (panic_on_warn=1, oops=panic, panic=-1 and -no-reboot make QEMU
 # exit at once) leaves a test without a result and fails it.  A taint flag
 # other than O (out-of-tree module, 4096) or E (unsigned module, 8192)
-# appearing during a test fails that test.
+# appearing during a test fails that test, and so does a report the
+# kernel prints without a WARN (lockdep, suspicious RCU usage, sleeping in
+# atomic context, UBSAN, an RCU stall, kmemleak's suspected leaks after
+# the test's unload), which the guest sends as a "report" verdict.
 set -uo pipefail
 
 # The whole script is one compound command, parsed before it runs: editing
@@ -58,8 +69,10 @@ VMDIR=$TOPDIR/selftests/vm
 : "${VM_TIMEOUT:=}"
 : "${VM_BOOT_TIMEOUT:=240}"
 : "${VM_SMP:=2}"
+: "${VM_MACHINE:=}"
+: "${VM_ACCEL:=tcg}"
 : "${VM_CPU:=max}"
-: "${VM_MEM:=1024M}"
+: "${VM_MEM:=}"
 : "${VM_UNLOAD:=napt}"
 : "${VM_STREAM:=0}"
 : "${V:=0}"
@@ -75,9 +88,25 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 [[ $# -ge 1 && $1 != -h && $1 != --help ]] || usage
 KVER=$1
 shift
-KERNEL=/boot/vmlinuz-$KVER
+if [[ $KVER == debug ]]; then
+	DEBUG_DIR=$("$TOPDIR/scripts/debug-kernel.sh" --check) ||
+		die "the debug kernel is not built (scripts/debug-kernel.sh)"
+	KVER=$(cat "$DEBUG_DIR/kver")
+	KERNEL=$DEBUG_DIR/bzImage
+	MODDIR=$DEBUG_DIR/modroot/lib/modules/$KVER
+	: "${VM_MEM:=1024M}"
+	# i440fx's _PRT is an AML loop that the debug kernel's ACPI
+	# interpreter does not finish in its 30 s limit under TCG
+	: "${VM_MACHINE:=q35}"
+else
+	KERNEL=/boot/vmlinuz-$KVER
+	MODDIR=/lib/modules/$KVER
+fi
 [[ -r $KERNEL ]] || die "no readable $KERNEL (install linux-image-$KVER)"
-[[ -d /lib/modules/$KVER ]] || die "no /lib/modules/$KVER"
+[[ -d $MODDIR ]] || die "no $MODDIR"
+export MODDIR
+: "${VM_MEM:=1024M}"
+: "${VM_MACHINE:=pc}"
 command -v "$QEMU" >/dev/null || die "$QEMU not found (apt-get install qemu-system-x86)"
 
 # --- the tests ---------------------------------------------------------------
@@ -157,7 +186,7 @@ rm -rf "$RESDIR/logs" "$RESDIR"/verdict-* "$RESDIR"/boot-* "$RESDIR"/qemu-*.log 
 mkdir -p "$RESDIR/logs"
 : > "$CONSOLE"
 
-"$VMDIR/mkinitramfs.sh" "$KVER" "$RESDIR/initramfs.cpio" || die "initramfs build failed"
+"$VMDIR/mkinitramfs.sh" "$KVER" "$RESDIR/initramfs.cpio" "$MODDIR" || die "initramfs build failed"
 
 tap() { printf '%s\n' "$*" | tee -a "$TAPFILE"; }
 comment_file() { sed 's/^/# /' "$1" | tee -a "$TAPFILE"; }
@@ -195,7 +224,7 @@ test_log() {
 # VERDICT[i] = "pass|", "skip|" or "fail|why" once test i is decided;
 # emit_ready prints, in order, the TAP lines of the tests decided so far.
 VERDICT=()
-declare -A RC=() MS=() STARTED=()
+declare -A RC=() MS=() STARTED=() REPORT=()
 pass=0 fail=0 skip=0 errors=0 emitted=0
 
 decide_result() { # I RC BEFORE AFTER MS
@@ -204,7 +233,9 @@ decide_result() { # I RC BEFORE AFTER MS
 	RC[$i]=$rc
 	MS[$i]=$5
 	new=$(((after & ~before) & ~TAINT_ALLOWED))
-	if ((new)); then
+	if [[ -n ${REPORT[$i]:-} ]]; then
+		VERDICT[i]="fail|kernel report during the test: ${REPORT[$i]}, exit $rc"
+	elif ((new)); then
 		VERDICT[i]="fail|kernel tainted during the test: $after ($(taint_flags "$new") new), exit $rc"
 	elif ((rc == 0)); then
 		VERDICT[i]="pass|"
@@ -285,6 +316,8 @@ boot() {
 		printf 'export TOPDIR=%q\n' "$TOPDIR"
 		printf 'export RESDIR=%q\n' "$RESDIR"
 		printf 'export VM_UNLOAD=%q\n' "$VM_UNLOAD"
+		printf 'export NAPT_MODDIR=%q\n' "$MODDIR"
+		printf 'export VM_PIN_KEYS=%q\n' "${VM_PIN_KEYS:-1}"
 	} > "$stage/napt/env"
 	: > "$stage/napt/plan"
 	cap=$VM_BOOT_TIMEOUT
@@ -308,7 +341,7 @@ boot() {
 
 	t_start=$(now_ms)
 	timeout -k 10 "$cap" "$QEMU" \
-		-accel tcg -machine pc -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM" \
+		-accel "$VM_ACCEL" -machine "$VM_MACHINE" -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$KERNEL" -initrd "$RESDIR/initrd.img" -append "$append" \
 		-chardev file,id=con,path="$bootlog" -serial chardev:con \
@@ -342,6 +375,10 @@ boot() {
 			result)
 				[[ "${w[*]:2:4}" =~ ^[0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]] || continue
 				;;&
+			report)
+				[[ ${w[1]:-} =~ ^[1-9][0-9]*$ ]] || continue
+				((w[1] >= first && w[1] <= NTESTS)) || continue
+				;;&
 			boot)
 				[[ ${w[2]:-} =~ ^[0-9]+$ ]] || continue
 				;;&
@@ -364,6 +401,10 @@ boot() {
 					cur=$i
 					cur_since=$t_now
 				fi
+				;;
+			report)
+				# the first line of what the kernel said
+				[[ -z ${REPORT[${w[1]}]:-} ]] && REPORT[${w[1]}]=${w[*]:2}
 				;;
 			result)
 				i=${w[1]}
