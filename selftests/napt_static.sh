@@ -26,6 +26,9 @@
 # - remote ADDR: only that remote gets in;
 # - a lease ends: the kernel removes the mapping by itself;
 # - map del removes (exit 1 for one that does not exist);
+# - the external address changes (none for a while, then another): the
+#   forwards move to it with their lease and description, work there both
+#   ways, and map del without an address finds them;
 # - map flush dynamic leaves static mappings, map flush static removes them.
 
 # shellcheck disable=SC2317
@@ -232,6 +235,41 @@ check_err $? "map del udp ext-port 19200 remote $INET_ADDR failed"
 no_map udp 19200 ||
 	check_err 1 "still listed: $(map_line udp 19200)"
 log_test "map del removes; a missing one is an error"
+
+##############################################################################
+# The external address changes: static mappings follow it
+
+NEW_EXT=203.0.113.9
+natctl -n "$GW" map add udp 192.168.1.2:9200 ext-port 19300 lease 3600 desc moving >/dev/null
+check_err $? "map add udp 192.168.1.2:9200 ext-port 19300 failed"
+natctl -n "$GW" map add udp 192.168.1.2:9300 ext-port 19301 >/dev/null
+check_err $? "map add udp 192.168.1.2:9300 ext-port 19301 failed"
+# the address goes (none for a while: the mappings wait), another comes
+ip -n "$GW" addr del $GW_EXT/24 dev wan0
+ip -n "$GW" addr add $NEW_EXT/24 dev wan0
+moved() { napt_maps_json udp | /usr/bin/python3 "$SELF/napt_beh_json.py" maps |
+	awk -v e="$NEW_EXT:19300" '$3 == e' | grep -q "lease=3600.*desc=moving"; }
+slowwait 10 moved
+check_err $? "not on $NEW_EXT:19300 with its lease and desc: $(natctl -n "$GW" map list static)"
+out=$(beh_udp "$INET" -a $INET_ADDR ask:$NEW_EXT:19300)
+[[ $out =~ ^$NEW_EXT:19300\ $INET_ADDR:[0-9]+$ ]]
+check_err $? "UDP to the new address: '$out'"
+out=$(beh_udp "$LAN1" -s 9300 ask:$INET_ADDR:5000)
+[[ $out == "$INET_ADDR:5000 $NEW_EXT:19301" ]]
+check_err $? "LAN1:9300 out: '$out'"
+natctl -n "$GW" map del udp ext-port 19300 &&
+	natctl -n "$GW" map del udp ext-port 19301
+check_err $? "map del without an address of the moved mappings failed"
+ip -n "$GW" addr del $NEW_EXT/24 dev wan0
+ip -n "$GW" addr add $GW_EXT/24 dev wan0
+back() { [[ -n $(map_line tcp 18000) ]]; }
+slowwait 10 back
+check_err $? "the other forwards did not come back to $GW_EXT: $(natctl -n "$GW" map list static)"
+# the dynamic mappings went with the old address: one for the flush below
+out=$(beh_udp "$LAN2" -s 46001 ask:$INET_ADDR:5000)
+[[ $out == "$INET_ADDR:5000 $GW_EXT:46001" ]]
+check_err $? "LAN2 out after the address came back: '$out'"
+log_test "the external address changes: forwards move with it, lease and desc kept"
 
 ##############################################################################
 # map flush
