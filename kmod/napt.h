@@ -299,6 +299,8 @@ struct napt_net {
 	struct napt_htab out, in, sess, hosts;
 	struct napt_ports __rcu *ports;	/* free-port bitmaps of the pool */
 	atomic_t nmaps, nsess, ntomb;
+	/* static mappings per owner (enum napt_map_owner), for GET_CONFIG */
+	atomic_t nstatic[NAPT_OWNER_MAX + 1];
 	u32 gc_out, gc_sess, gc_in;	/* next bucket to sweep */
 	u32 reuse_delay;		/* the cfg's, for the sweeper */
 	u32 gen;			/* bumped by every up */

@@ -98,6 +98,7 @@ static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
 							  &napt_lease_range),
 	[NAPT_A_EXT_FROM_IF] = { .type = NLA_REJECT },
 	[NAPT_A_SYN_HOLD] = NLA_POLICY_MAX(NLA_U32, NAPT_MAX_SYN_HOLD),
+	[NAPT_A_STATIC_COUNTS] = { .type = NLA_REJECT },
 };
 
 static struct genl_family napt_genl_family;
@@ -446,6 +447,14 @@ static int napt_nl_put_cfg(struct sk_buff *msg, struct napt_net *nn,
 	    nla_put_u32(msg, NAPT_A_NMAPS, atomic_read(&nn->nmaps)) ||
 	    nla_put_u32(msg, NAPT_A_NSESSIONS, atomic_read(&nn->nsess)))
 		return -EMSGSIZE;
+
+	nest = nla_nest_start(msg, NAPT_A_STATIC_COUNTS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i <= NAPT_OWNER_MAX; i++)
+		if (nla_put_u32(msg, i + 1, atomic_read(&nn->nstatic[i])))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
 
 	nest = nla_nest_start(msg, NAPT_A_BEHAVIOURS);
 	if (!nest)

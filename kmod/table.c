@@ -160,6 +160,8 @@ int napt_table_init(struct napt_net *nn, u32 max_maps, u32 max_sess)
 	atomic_set(&nn->nmaps, 0);
 	atomic_set(&nn->nsess, 0);
 	atomic_set(&nn->ntomb, 0);
+	for (ret = 0; ret <= NAPT_OWNER_MAX; ret++)
+		atomic_set(&nn->nstatic[ret], 0);
 	nn->gc_out = 0;
 	nn->gc_sess = 0;
 	nn->gc_in = 0;
@@ -265,6 +267,18 @@ struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
 	struct napt_map *m = napt_map_lookup_out(nn, &key);
 
 	return m && rcu_access_pointer(m->st) ? m : NULL;
+}
+
+/*
+ * Count static data @st in (@d 1) or out (@d -1) of its owner's total.
+ * Context: the out-table lock of its mapping is held (where ->st is
+ * replaced), or the mapping is not yet published.
+ */
+static void napt_nstatic_add(struct napt_net *nn,
+			     const struct napt_static *st, int d)
+{
+	if (st && st->owner <= NAPT_OWNER_MAX)
+		atomic_add(d, &nn->nstatic[st->owner]);
 }
 
 /* Tell the event group about @m (made or removed): its endpoints only. */
@@ -1058,6 +1072,10 @@ static void napt_map_remove(struct napt_net *nn, struct napt_map *m,
 		hlist_replace_rcu(&m->out_node, &by->out_node);
 	else
 		hlist_del_rcu(&m->out_node);
+	napt_nstatic_add(nn, rcu_dereference_protected(m->st,
+			 lockdep_is_held(napt_out_lock(nn, m))), -1);
+	if (by)
+		napt_nstatic_add(nn, rcu_dereference_protected(by->st, true), 1);
 	WRITE_ONCE(m->dead, true);
 	if (keep && (u32)atomic_inc_return(&nn->ntomb) >
 		    (u32)(nn->out.mask + 1)) {
@@ -1439,6 +1457,9 @@ static int napt_static_take(struct napt_net *nn, struct napt_map *o,
 	/* @m is ours alone: never published */
 	rcu_assign_pointer(o->st, rcu_dereference_protected(m->st, true));
 	RCU_INIT_POINTER(m->st, NULL);
+	napt_nstatic_add(nn, old, -1);
+	napt_nstatic_add(nn, rcu_dereference_protected(o->st,
+						       lockdep_is_held(lock)), 1);
 	WRITE_ONCE(o->expires, m->expires);
 	WRITE_ONCE(o->type, NAPT_MAP_STATIC);
 	spin_unlock_bh(lock);
@@ -1481,6 +1502,8 @@ static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
 		return -ENOSPC;
 	}
 	hlist_add_head_rcu(&m->out_node, b);
+	napt_nstatic_add(nn, rcu_dereference_protected(m->st,
+						       lockdep_is_held(lock)), 1);
 	spin_unlock_bh(lock);
 	return 0;
 }

@@ -226,6 +226,7 @@ static inline int atomic_read(const atomic_t *v) { return READ_ONCE(v->counter);
 static inline void atomic_set(atomic_t *v, int i) { WRITE_ONCE(v->counter, i); }
 static inline void atomic_inc(atomic_t *v) { v->counter++; }
 static inline void atomic_dec(atomic_t *v) { v->counter--; }
+static inline void atomic_add(int i, atomic_t *v) { v->counter += i; }
 static inline int atomic_inc_return(atomic_t *v) { return ++v->counter; }
 static inline int atomic_dec_return(atomic_t *v) { return --v->counter; }
 static inline bool atomic_dec_and_test(atomic_t *v) { return --v->counter == 0; }

@@ -94,6 +94,17 @@ static void ports_consistency(struct napt_net *nn)
 	CHECK_EQ(bad, 0);
 }
 
+/* Static mappings per owner, as the walk finds them. */
+static int count_owner(struct napt_map *m, void *arg)
+{
+	const struct napt_static *st = rcu_dereference(m->st);
+	unsigned int *n = arg;
+
+	if (st && st->owner <= NAPT_OWNER_MAX)
+		n[st->owner]++;
+	return 0;
+}
+
 /*
  * Every linked mapping is found by both its keys and holds one reference
  * per session; the counters match what is linked.
@@ -127,6 +138,14 @@ static void consistency(struct ut_nat *t)
 		}
 	}
 	CHECK_EQ(sess, atomic_read(&nn->nsess));
+	{
+		unsigned int owners[NAPT_OWNER_MAX + 1] = { 0 }, o;
+
+		bucket = skip = 0;
+		napt_map_walk(nn, &bucket, &skip, count_owner, owners);
+		for (o = 0; o <= NAPT_OWNER_MAX; o++)
+			CHECK_EQ(owners[o], atomic_read(&nn->nstatic[o]));
+	}
 	ports_consistency(nn);
 }
 

@@ -971,6 +971,67 @@ static void static_del_any_address(void)
 	ut_nat_free(t);
 }
 
+static int nst(struct ut_nat *t, u8 owner)
+{
+	return atomic_read(&t->nn.nstatic[owner]);
+}
+
+/*
+ * The static mappings of each owner are counted (GET_CONFIG shows them,
+ * igdd caps its own by them): made, promoted, renewed under another
+ * owner, moved, deleted, expired, flushed.
+ */
+static void static_owner_counts(void)
+{
+	struct ut_nat *t = nat();
+	struct napt_static_req r = {};
+	struct napt_cfg c;
+
+	REQUIRE(t);
+	CHECK_EQ(nst(t, NAPT_OWNER_ADMIN), 0);
+	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 8080, 8080, 0, 0, NULL,
+			     false, NULL), 0);
+	r.proto = IPPROTO_UDP;
+	r.int_addr = HOST(11);
+	r.int_port = htons(9000);
+	r.ext_port = htons(9000);
+	r.owner = NAPT_OWNER_UPNP;
+	r.lease = 30;
+	REQUIRE_EQ(ut_static_req(t, &r, NULL), 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_ADMIN), 1);
+	CHECK_EQ(nst(t, NAPT_OWNER_UPNP), 1);
+	/* a dynamic mapping promoted */
+	CHECK_EQ(out_udp(t, HOST(12), 7000, REM1, 53), 7000);
+	r.int_addr = HOST(12);
+	r.int_port = r.ext_port = htons(7000);
+	r.owner = NAPT_OWNER_PCP;
+	r.lease = 0;
+	REQUIRE_EQ(ut_static_req(t, &r, NULL), 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_PCP), 1);
+	/* renewed by another mechanism: moves between the counts */
+	r.owner = NAPT_OWNER_NATPMP;
+	r.replace = true;
+	REQUIRE_EQ(ut_static_req(t, &r, NULL), 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_PCP), 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_NATPMP), 1);
+	/* moved to another address: counted once */
+	c = t->cfg;
+	c.ext[0] = EXT2;
+	CHECK_EQ(rehome(t, &c, 0), 3);
+	t->cfg = c;
+	CHECK_EQ(nst(t, NAPT_OWNER_ADMIN) + nst(t, NAPT_OWNER_UPNP) +
+		 nst(t, NAPT_OWNER_NATPMP), 3);
+	/* deleted, expired, flushed */
+	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT2, htons(8080), 0), 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_ADMIN), 0);
+	kc_advance(31);
+	gc_all(t);
+	CHECK_EQ(nst(t, NAPT_OWNER_UPNP), 0);
+	napt_flush(&t->nn, NAPT_MAP_STATIC, 0);
+	CHECK_EQ(nst(t, NAPT_OWNER_NATPMP), 0);
+	ut_nat_free(t);
+}
+
 static void static_flush_selectors(void)
 {
 	struct ut_nat *t = nat();
@@ -1229,6 +1290,7 @@ const struct ut_case ut_static_cases[] = {
 	UT_CASE(static_rehome_conflict),
 	UT_CASE(static_rehome_waits_for_an_address),
 	UT_CASE(static_del_any_address),
+	UT_CASE(static_owner_counts),
 	UT_CASE(static_flush_selectors),
 	UT_CASE(static_add_errors),
 	UT_CASE(static_outbound_beats_behaviour),

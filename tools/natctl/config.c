@@ -95,6 +95,7 @@ static const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_PORT_REUSE_DELAY] = NLK_U32,
 	[NAPT_A_SYN_HOLD] = NLK_U32,
 	[NAPT_A_EXT_FROM_IF] = NLK_U8,
+	[NAPT_A_STATIC_COUNTS] = NLK_NESTED,
 };
 
 static const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
@@ -369,6 +370,32 @@ static void show_host_limits(const struct nlattr **tb)
 		print_nl();
 }
 
+/* "  static admin 1 upnp 2 natpmp 0 pcp 1": who made the forwards */
+static int show_static_counts(const struct nlattr **tb)
+{
+	const struct nlattr *a;
+	char buf[16];
+
+	if (!tb[NAPT_A_STATIC_COUNTS])
+		return 0;
+	open_json_object("static");
+	print_fp("  static");
+	mnl_attr_for_each_nested(a, tb[NAPT_A_STATIC_COUNTS]) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (!t || mnl_attr_validate(a, MNL_TYPE_U32) < 0) {
+			close_json_object();
+			return nl_bad_reply("static mapping counts");
+		}
+		print_fp(" %s", owner_str(t - 1, buf, sizeof(buf)));
+		print_uint(PRINT_ANY, owner_str(t - 1, buf, sizeof(buf)), " %u",
+			   mnl_attr_get_u32(a));
+	}
+	close_json_object();
+	print_nl();
+	return 0;
+}
+
 int show_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NAPT_A_MAX + 1];
@@ -393,6 +420,8 @@ int show_print(const struct nlmsghdr *nlh, void *data)
 		show_flags(tb);
 		show_limits(tb);
 		show_host_limits(tb);
+		if (show_static_counts(tb))
+			return MNL_CB_ERROR;
 	}
 	close_json_object();
 	return MNL_CB_OK;

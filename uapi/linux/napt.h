@@ -136,6 +136,10 @@
  *    NAPT_A_NSESSIONS: NLA_U32, sessions now
  *    NAPT_A_EXT_FROM_IF: NLA_U8, 1 when NAPT_A_EXT_ADDRS is the external
  *      interface's address (none configured)
+ *    NAPT_A_STATIC_COUNTS: NLA_NESTED, the static mappings of each owner:
+ *      one NLA_U32 per enum napt_map_owner, whose attribute type is the
+ *      owner plus one (a daemon caps its own mappings by them without
+ *      dumping the table)
  *
  * NAPT_CMD_GET_MAPS
  * -----------------
@@ -317,6 +321,7 @@ enum napt_attr {
 	NAPT_A_PORT_REUSE_DELAY,
 	NAPT_A_EXT_FROM_IF,
 	NAPT_A_SYN_HOLD,
+	NAPT_A_STATIC_COUNTS,
 	__NAPT_A_MAX
 };
 #define NAPT_A_MAX (__NAPT_A_MAX - 1)
