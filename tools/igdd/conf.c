@@ -25,6 +25,8 @@ void igd_conf_defaults(struct igd_conf *c)
 	c->http_port = 0;
 	c->policy.secure = true;
 	c->policy.max_per_client = 64;
+	/* all of UPnP, NAT-PMP and PCP: well below napt's default max-maps */
+	c->policy.max_daemon = 1024;
 	c->policy.max_lease = 604800;
 	c->natpmp = true;
 	c->pcp = true;
@@ -217,6 +219,11 @@ static int directive(struct igd_conf *c, char **w, int n, const char *rest,
 		if (parse_uint(w[1], 0, 65535, &v))
 			return fail(err, errlen, line, "max-per-client: 0..65535 expected");
 		c->policy.max_per_client = v;
+	} else if (!strcmp(k, "max-mappings")) {
+		NEED(2);
+		if (parse_uint(w[1], 0, 1 << 24, &v))
+			return fail(err, errlen, line, "max-mappings: 0..16777216 expected");
+		c->policy.max_daemon = v;
 	} else if (!strcmp(k, "max-lease")) {
 		NEED(2);
 		if (parse_uint(w[1], 1, 604800, &v))

@@ -38,13 +38,13 @@
 
 #include "conf.h"
 #include "desc.h"
+#include "http.h"
 #include "mapping.h"
+#include "ratelimit.h"
 #include "sbuf.h"
 #include "soap.h"
 #include "ssdp.h"
-#ifdef HAVE_PCP
 #include "pcp.h"
-#endif
 
 #define IGDD_VERSION "1.0"
 #define DEFAULT_CONF "/etc/igdd.conf"
@@ -53,9 +53,6 @@
 #define HTTP_TIMEOUT 10		/* s per connection */
 #define HTTP_MEM_LIMIT (16 * 1024)	/* headers of one request */
 #define PENDING_MAX 64		/* SSDP answers waiting for their time */
-#define RATE_SLOTS 32
-#define RATE_BURST 16		/* searches per source ... */
-#define RATE_PER_S 1		/* ... refilled at this rate */
 #define ANNOUNCE_TIMES 10
 #define EXT_WATCH_MS 5000
 
@@ -97,11 +94,8 @@ static struct {
 	} pending[PENDING_MAX];
 	unsigned int npending;
 
-	struct rate {
-		struct in_addr addr;
-		unsigned int tokens;
-		uint64_t last;
-	} rate[RATE_SLOTS];
+	/* per source: SSDP answers, NAT-PMP/PCP requests, SOAP actions */
+	struct igd_rl rl_ssdp, rl_pcp, rl_http;
 
 	unsigned int announce_left;
 	uint64_t announce_next, announce_gap;
@@ -421,33 +415,47 @@ static void ssdp_notify(bool alive)
 	}
 }
 
-/* Token bucket per source address; false: drop this search. */
-static bool rate_ok(struct in_addr a, uint64_t now)
-{
-	struct rate *r, *oldest = &g.rate[0];
-	unsigned int i;
+/*
+ * The rates (ratelimit.h): a source gets at most a burst of 32 SSDP
+ * answers (one search for ssdp:all costs 24) and 8 a second; 16 NAT-PMP
+ * or PCP requests and 4 a second; 16 SOAP actions and 4 a second. Who
+ * finds no entry of their own (spoofed sources by the hundred) shares
+ * a stricter overflow budget.
+ */
+static const struct igd_rl_conf rl_ssdp_conf = {
+	.burst = 32, .per_s = 8, .idle_ms = 60000,
+	.overflow_burst = 8, .overflow_per_s = 2,
+};
+static const struct igd_rl_conf rl_req_conf = {
+	.burst = 16, .per_s = 4, .idle_ms = 60000,
+	.overflow_burst = 4, .overflow_per_s = 1,
+};
 
-	for (i = 0; i < RATE_SLOTS; i++) {
-		r = &g.rate[i];
-		if (r->addr.s_addr == a.s_addr)
-			goto found;
-		if (r->last < oldest->last)
-			oldest = r;
-	}
-	r = oldest;
-	r->addr = a;
-	r->tokens = RATE_BURST;
-	r->last = now;
-found:
-	r->tokens += (now - r->last) / 1000 * RATE_PER_S;
-	if (now - r->last >= 1000)
-		r->last = now;
-	if (r->tokens > RATE_BURST)
-		r->tokens = RATE_BURST;
-	if (!r->tokens)
-		return false;
-	r->tokens--;
-	return true;
+/*
+ * Whether a datagram from @from that arrived on interface @ifindex is a
+ * LAN host's to LAN @li: from its subnet, in through it, and not from the
+ * gateway itself (Linux takes a datagram for a LAN address on any
+ * interface; one that came in from the WAN with a LAN host's source is
+ * forged).
+ */
+static bool from_lan(unsigned int li, struct in_addr from, int ifindex)
+{
+	const struct lan *l = &g.lan[li];
+
+	return (from.s_addr & l->mask.s_addr) ==
+	       (l->addr.s_addr & l->mask.s_addr) &&
+	       ifindex == l->ifindex && from.s_addr != l->addr.s_addr;
+}
+
+/* The interface a datagram came in on (IP_PKTINFO), -1 if not told. */
+static int arrival_if(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
+			return ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_ifindex;
+	return -1;
 }
 
 static void ssdp_read(void)
@@ -459,9 +467,9 @@ static void ssdp_read(void)
 	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
 			     .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct ssdp_target t[SSDP_TARGETS_MAX];
 	struct ssdp_search s;
-	struct cmsghdr *cm;
-	int ifindex = -1, li;
+	int ifindex, li, nt;
 	unsigned int i;
 	uint64_t now;
 	ssize_t n;
@@ -469,12 +477,9 @@ static void ssdp_read(void)
 	n = recvmsg(g.ssdp_fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-			ifindex = ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_ifindex;
+	ifindex = arrival_if(&mh);
 	li = lan_of_addr(from.sin_addr);
-	if (li < 0 || g.lan[li].ifindex != ifindex || from.sin_addr.s_addr ==
-	    g.lan[li].addr.s_addr) {
+	if (li < 0 || !from_lan(li, from.sin_addr, ifindex)) {
 		igd_log(LOG_DEBUG, "SSDP: dropped a datagram from %s (ifindex %d)",
 			inet_ntoa(from.sin_addr), ifindex);
 		return;
@@ -494,17 +499,15 @@ static void ssdp_read(void)
 	case SSDP_SEARCH:
 		break;
 	}
+	nt = ssdp_targets(s.st, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
+			  SSDP_TARGETS_MAX);
+	if (nt <= 0)
+		return;
+	/* charged by the answers it would get: a reflector's budget */
 	now = now_ms();
-	if (!rate_ok(from.sin_addr, now)) {
+	if (!igd_rl_take(&g.rl_ssdp, from.sin_addr, nt, now)) {
 		igd_log(LOG_DEBUG, "SSDP: rate limit for %s", inet_ntoa(from.sin_addr));
 		return;
-	}
-	{
-		struct ssdp_target t[1];
-
-		if (!ssdp_targets(s.st, (const char (*)[SSDP_NDEVS][37])g.uuids,
-				  t, 1))
-			return;
 	}
 	/* one pending answer per source and ST */
 	for (i = 0; i < g.npending; i++)
@@ -573,24 +576,14 @@ static enum MHD_Result reply_text(struct MHD_Connection *c,
 	return reply(c, status, "text/plain", text, strlen(text));
 }
 
-/* The Host header must name this LAN's address (with our port, or none). */
-static bool host_ok(struct MHD_Connection *c, const struct lan *l)
+static struct igd_http_lan http_lan(const struct lan *l)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_HOST);
-	char want[32];
-	size_t al;
+	return (struct igd_http_lan){ .addr = l->addr, .port = l->http_port };
+}
 
-	if (!h)
-		return false;
-	inet_ntop(AF_INET, &l->addr, want, sizeof(want));
-	al = strlen(want);
-	if (strncmp(h, want, al))
-		return false;
-	if (!h[al])
-		return true;
-	snprintf(want, sizeof(want), ":%u", l->http_port);
-	return !strcmp(h + al, want);
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
@@ -618,28 +611,6 @@ static int svc_of_url(const char *url)
 	return -1;
 }
 
-/* SOAPACTION: "urn:...:service:T:N#Action" (quoted); must agree with the body. */
-static bool soapaction_ok(struct MHD_Connection *c, const struct soap_req *r)
-{
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						    "SOAPACTION");
-	const char *hash;
-	size_t l;
-
-	if (!h)
-		return true;
-	l = strlen(h);
-	if (l >= 2 && h[0] == '"' && h[l - 1] == '"') {
-		h++;
-		l -= 2;
-	}
-	hash = memchr(h, '#', l);
-	if (!hash)
-		return false;
-	return (size_t)(h + l - hash - 1) == strlen(r->action) &&
-	       !strncmp(hash + 1, r->action, strlen(r->action));
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -652,12 +623,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 
 	(void)version;
 	if (!h) {
-		const char *cl;
+		struct igd_http_lan hl = http_lan(l);
+		enum igd_http_verdict v;
 
-		if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_HOST))
+		if (!header(c, MHD_HTTP_HEADER_HOST))
 			return reply_text(c, MHD_HTTP_BAD_REQUEST, "no Host\n");
-		if (!host_ok(c, l)) {
+		if (!igd_http_host_ok(&hl, header(c, MHD_HTTP_HEADER_HOST))) {
 			/* DNS rebinding: a name, or another address */
 			igd_log(LOG_INFO, "HTTP: bad Host header for %s", url);
 			return reply_text(c, MHD_HTTP_FORBIDDEN, "bad Host\n");
@@ -693,11 +664,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 					  "method not allowed\n");
 		if (svc_of_url(url) < 0)
 			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && (strlen(cl) > 6 || atol(cl) > SOAP_BODY_MAX))
-			return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
-					  "too large\n");
+		/* what a web page cannot send without a preflight */
+		v = igd_http_check_post(&hl, header(c, MHD_HTTP_HEADER_HOST),
+					header(c, MHD_HTTP_HEADER_ORIGIN),
+					header(c, MHD_HTTP_HEADER_CONTENT_TYPE),
+					header(c, "SOAPACTION"),
+					header(c, MHD_HTTP_HEADER_CONTENT_LENGTH),
+					SOAP_BODY_MAX);
+		if (v) {
+			igd_log(LOG_INFO, "HTTP: %s refused: %s", url,
+				igd_http_reason(v));
+			return reply_text(c, igd_http_status(v),
+					  igd_http_reason(v));
+		}
 		h = calloc(1, sizeof(*h));
 		if (!h)
 			return MHD_NO;
@@ -724,6 +703,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (!ci || ci->client_addr->sa_family != AF_INET)
 			return MHD_NO;
 		env.client = ((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+		if (!igd_rl_take(&g.rl_http, env.client, 1, now_ms())) {
+			igd_log(LOG_DEBUG, "HTTP: rate limit for %s",
+				inet_ntoa(env.client));
+			return reply_text(c, MHD_HTTP_TOO_MANY_REQUESTS,
+					  "too many requests\n");
+		}
 		env.authorised = !igd_policy_secure();
 		env.uptime = (now_ms() - g.start) / 1000;
 		svc = svc_of_url(url);
@@ -731,7 +716,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (perr == SOAP_E_XML)
 			igd_log(LOG_INFO, "HTTP: malformed SOAP from %s",
 				inet_ntoa(env.client));
-		if (!perr && !soapaction_ok(c, &r))
+		if (!perr && !igd_http_soapaction_is(header(c, "SOAPACTION"),
+						     r.action))
 			perr = SOAP_E_ACTION;
 		sb_init(&b, out, sizeof(out));
 		status = soap_handle(svc, &r, perr, &env, &b);
@@ -789,7 +775,6 @@ static int http_start(struct lan *l, uint16_t port)
 
 /* ---- NAT-PMP and PCP ---- */
 
-#ifdef HAVE_PCP
 static struct pcp_conf pcp_conf_of(const struct igd_conf *c)
 {
 	struct pcp_conf p = {
@@ -804,14 +789,28 @@ static struct pcp_conf pcp_conf_of(const struct igd_conf *c)
 	return p;
 }
 
+/*
+ * The NAT-PMP/PCP socket of LAN @l: its address, port 5351, bound to its
+ * device (so that a datagram for that address coming in on another
+ * interface never reaches it) and told the arrival interface of each,
+ * which pcp_read() checks as well.
+ */
 static int pcp_open(struct lan *l)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = l->addr,
 				  .sin_port = htons(PCP_SERVER_PORT) };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
 
 	if (fd < 0)
 		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->name,
+		       strlen(l->name) + 1) ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))) {
+		igd_log(LOG_ERR, "PCP: bind to %s: %s", l->name, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		igd_log(LOG_ERR, "PCP: bind %s:%u: %s", inet_ntoa(l->addr),
 			PCP_SERVER_PORT, strerror(errno));
@@ -821,21 +820,29 @@ static int pcp_open(struct lan *l)
 	return fd;
 }
 
-static void pcp_read(struct lan *l)
+static void pcp_read(unsigned int li)
 {
+	struct lan *l = &g.lan[li];
 	uint8_t req[PCP_MAX_PACKET + 1], resp[PCP_MAX_PACKET];
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
+	struct iovec iov = { .iov_base = req, .iov_len = sizeof(req) };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	ssize_t n;
 	size_t rl;
 
-	n = recvfrom(l->pcp_fd, req, sizeof(req), MSG_DONTWAIT,
-		     (struct sockaddr *)&from, &fl);
-	if (n < 0 || fl != sizeof(from))
+	n = recvmsg(l->pcp_fd, &mh, MSG_DONTWAIT);
+	if (n < 0 || mh.msg_namelen != sizeof(from))
 		return;
-	if ((from.sin_addr.s_addr & l->mask.s_addr) !=
-	    (l->addr.s_addr & l->mask.s_addr)) {
-		igd_log(LOG_DEBUG, "PCP: dropped a datagram from %s",
+	if (!from_lan(li, from.sin_addr, arrival_if(&mh))) {
+		igd_log(LOG_INFO, "PCP: dropped a datagram from %s that did not come in on %s",
+			inet_ntoa(from.sin_addr), l->name);
+		return;
+	}
+	if (!igd_rl_take(&g.rl_pcp, from.sin_addr, 1, now_ms())) {
+		igd_log(LOG_DEBUG, "PCP: rate limit for %s",
 			inet_ntoa(from.sin_addr));
 		return;
 	}
@@ -875,7 +882,6 @@ static void announce_send(void)
 		}
 	}
 }
-#endif
 
 /* ---- external address watch ---- */
 
@@ -905,12 +911,8 @@ static void ext_watch(uint64_t now)
 		igd_log(LOG_WARNING, "the external address %s is private: "
 			"this gateway is behind another NAT; mappings work "
 			"only up to that NAT", inet_ntoa(a));
-#ifdef HAVE_PCP
 	pcp_epoch_reset(time(NULL));
 	announce_start(now);
-#else
-	(void)now;
-#endif
 }
 
 /* ---- capabilities ---- */
@@ -969,13 +971,11 @@ static int load_conf(struct igd_conf *c)
 static void apply_conf(void)
 {
 	igd_policy_set(&g.conf.policy);
-#ifdef HAVE_PCP
 	{
 		struct pcp_conf p = pcp_conf_of(&g.conf);
 
 		pcp_init(&p, time(NULL));
 	}
-#endif
 }
 
 static void reload(void)
@@ -992,9 +992,7 @@ static void reload(void)
 	c.http_port = g.conf.http_port;
 	g.conf = c;
 	apply_conf();
-#ifdef HAVE_PCP
 	announce_start(now_ms());
-#endif
 	igd_log(LOG_NOTICE, "configuration reloaded");
 }
 
@@ -1088,6 +1086,9 @@ int main(int argc, char **argv)
 	}
 	g.start = now_ms();
 	g.bootid = time(NULL) & 0x7fffffff;
+	igd_rl_init(&g.rl_ssdp, &rl_ssdp_conf, NULL);
+	igd_rl_init(&g.rl_pcp, &rl_req_conf, NULL);
+	igd_rl_init(&g.rl_http, &rl_req_conf, NULL);
 	srandom(time(NULL) ^ getpid());
 	make_uuids();
 	apply_conf();
@@ -1105,15 +1106,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < g.nlan; i++) {
 		if (http_start(&g.lan[i], i ? g.lan[0].http_port : g.conf.http_port))
 			return 1;
-#ifdef HAVE_PCP
 		if (g.conf.natpmp || g.conf.pcp) {
 			g.lan[i].pcp_fd = pcp_open(&g.lan[i]);
 			if (g.lan[i].pcp_fd < 0)
 				return 1;
 		}
-#endif
 	}
-#ifdef HAVE_PCP
 	g.announce_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (g.announce_fd >= 0) {
 		int zero = 0;
@@ -1121,7 +1119,6 @@ int main(int argc, char **argv)
 		setsockopt(g.announce_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero,
 			   sizeof(zero));
 	}
-#endif
 	if (igd_ext_addr(&g.ext))
 		igd_log(LOG_WARNING, "napt is not up yet in this namespace");
 	else if (private_addr(g.ext))
@@ -1139,10 +1136,8 @@ int main(int argc, char **argv)
 	ssdp_notify(true);
 	g.next_notify = now_ms() + 1000;	/* UDA: send it more than once */
 	g.next_ext_watch = now_ms() + EXT_WATCH_MS;
-#ifdef HAVE_PCP
 	if (g.ext.s_addr)
 		announce_start(now_ms());
-#endif
 
 	for (;;) {
 		unsigned int n = 0, j, mhd_first;
@@ -1198,13 +1193,9 @@ int main(int argc, char **argv)
 				ssdp_read();
 		for (j = 0; j < g.nlan; j++)
 			MHD_run(g.lan[j].mhd);
-#ifdef HAVE_PCP
 		for (j = 0; j < g.nlan; j++)
 			if (pfd[mhd_first + g.nlan + j].revents & POLLIN)
-				pcp_read(&g.lan[j]);
-#else
-		(void)mhd_first;
-#endif
+				pcp_read(j);
 		now = now_ms();
 		ssdp_run_pending(now);
 		if (now >= g.next_notify) {
@@ -1215,14 +1206,12 @@ int main(int argc, char **argv)
 			ext_watch(now);
 			g.next_ext_watch = now + EXT_WATCH_MS;
 		}
-#ifdef HAVE_PCP
 		if (g.announce_left && now >= g.announce_next) {
 			announce_send();
 			g.announce_left--;
 			g.announce_next = now + g.announce_gap;
 			g.announce_gap *= 2;
 		}
-#endif
 	}
 	igd_log(LOG_NOTICE, "shutting down");
 	ssdp_notify(false);

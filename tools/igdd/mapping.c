@@ -58,6 +58,28 @@ bool igd_policy_allows(uint16_t ext_port, struct in_addr int_addr,
 	return ext_port >= 1024 && int_port >= 1024;
 }
 
+/*
+ * Whether some external port may reach @int_addr:@int_port (host
+ * order). The rules' verdict is constant between their bounds, so trying
+ * the start of every interval they make is trying them all.
+ */
+static bool policy_allows_some(struct in_addr int_addr, uint16_t int_port)
+{
+	unsigned int i;
+
+	if (igd_policy_allows(1024, int_addr, int_port))
+		return true;
+	for (i = 0; i < policy.nrules; i++) {
+		const struct igd_rule *r = &policy.rules[i];
+
+		if (igd_policy_allows(r->ext_min, int_addr, int_port) ||
+		    (r->ext_max < 65535 &&
+		     igd_policy_allows(r->ext_max + 1, int_addr, int_port)))
+			return true;
+	}
+	return false;
+}
+
 static enum igd_err nl_err(int err)
 {
 	switch (err) {
@@ -71,6 +93,8 @@ static enum igd_err nl_err(int err)
 		return IGD_ERR_NO_PORT;
 	case -ENOENT:
 		return IGD_ERR_NOENT;
+	case -EADDRNOTAVAIL:
+		return IGD_ERR_DENIED;	/* the gateway's own address */
 	case -EINVAL:
 	case -ERANGE:
 		return IGD_ERR_INVAL;
@@ -89,34 +113,51 @@ static enum igd_err nl_ready(void)
 	return err ? IGD_ERR_IO : IGD_OK;
 }
 
+/*
+ * The mapping on one port for one remote. Several external addresses may
+ * have it: the one found is, by preference, the asking client's own, then
+ * the one on the address igdd reports (@igd), then the first.
+ */
 struct find_ctx {
 	struct in_addr remote;
 	bool any_remote;	/* remote 0: prefer the open one, else any */
+	struct in_addr ext;	/* 0: any address; else only this one */
+	struct in_addr own;	/* the client's inside address, or 0 */
+	struct in_addr igd;	/* the address igdd reports, or 0 */
 	struct igd_map *out;
-	int found;		/* 0 none, 1 some remote, 2 exact */
+	int score;		/* of *out; -1: none yet */
 };
 
 static int find_cb(const struct igd_map *m, void *arg)
 {
 	struct find_ctx *f = arg;
+	int score = 0;
 
-	if (m->remote.s_addr == f->remote.s_addr) {
+	if (f->ext.s_addr && m->ext_addr.s_addr != f->ext.s_addr)
+		return 0;
+	if (m->remote.s_addr == f->remote.s_addr)
+		score += 4;
+	else if (!f->any_remote)
+		return 0;
+	if (f->own.s_addr && m->int_addr.s_addr == f->own.s_addr)
+		score += 2;
+	if (f->igd.s_addr && m->ext_addr.s_addr == f->igd.s_addr)
+		score += 1;
+	if (score > f->score) {
 		*f->out = *m;
-		f->found = 2;
-		return 1;
-	}
-	if (f->any_remote && !f->found) {
-		*f->out = *m;
-		f->found = 1;
+		f->score = score;
 	}
 	return 0;
 }
 
-enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
-			 struct in_addr remote, struct igd_map *out)
+static enum igd_err find_port(uint8_t proto, struct in_addr ext,
+			      uint16_t ext_port, struct in_addr remote,
+			      struct in_addr own, struct igd_map *out)
 {
+	struct igd_nl_filter filt = { .proto = proto, .ext_port = ext_port };
 	struct find_ctx f = { .remote = remote, .any_remote = !remote.s_addr,
-			      .out = out };
+			      .ext = ext, .own = own, .out = out,
+			      .score = -1 };
 	enum igd_err e;
 	int err;
 
@@ -125,26 +166,64 @@ enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
 	e = nl_ready();
 	if (e)
 		return e;
-	err = igd_nl_dump(proto, ext_port, find_cb, &f);
+	if (igd_nl_ext_addr(&f.igd))
+		f.igd.s_addr = 0;
+	err = igd_nl_dump(&filt, find_cb, &f);
 	if (err == -ENOENT)
 		return IGD_ERR_NAT_DOWN;
 	if (err)
 		return IGD_ERR_IO;
-	return f.found ? IGD_OK : IGD_ERR_NOENT;
+	return f.score >= 0 ? IGD_OK : IGD_ERR_NOENT;
+}
+
+enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
+			 struct in_addr remote, struct igd_map *out)
+{
+	struct in_addr none = { 0 };
+
+	return find_port(proto, none, ext_port, remote, none, out);
 }
 
 struct count_ctx {
-	struct in_addr addr;
 	unsigned int n;
 };
 
+/* The mappings of one inside address that a protocol made (not admin's). */
 static int count_cb(const struct igd_map *m, void *arg)
 {
 	struct count_ctx *c = arg;
 
-	if (m->int_addr.s_addr == c->addr.s_addr && m->owner != IGD_OWNER_ADMIN)
+	if (m->owner != IGD_OWNER_ADMIN)
 		c->n++;
 	return 0;
+}
+
+/* Whether one more mapping for @host is within the caps. */
+static enum igd_err caps_ok(struct in_addr host)
+{
+	int err;
+
+	if (policy.max_per_client) {
+		struct igd_nl_filter filt = { .int_addr = host };
+		struct count_ctx cc = { 0 };
+
+		err = igd_nl_dump(&filt, count_cb, &cc);
+		if (err)
+			return err == -ENOENT ? IGD_ERR_NAT_DOWN : IGD_ERR_IO;
+		if (cc.n >= policy.max_per_client)
+			return IGD_ERR_QUOTA;
+	}
+	if (policy.max_daemon) {
+		unsigned int counts[IGD_OWNER_MAX + 1];
+
+		err = igd_nl_static_counts(counts);
+		if (err)
+			return err == -ENOENT ? IGD_ERR_NAT_DOWN : IGD_ERR_IO;
+		if (counts[IGD_OWNER_UPNP] + counts[IGD_OWNER_NATPMP] +
+		    counts[IGD_OWNER_PCP] >= policy.max_daemon)
+			return IGD_ERR_QUOTA;
+	}
+	return IGD_OK;
 }
 
 static bool valid_host(struct in_addr a)
@@ -177,6 +256,7 @@ static int kernel_add(struct igd_map *m, bool replace)
 enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 			 unsigned int flags)
 {
+	struct in_addr none = { 0 };
 	struct igd_map old;
 	bool replace = false;
 	uint16_t want;
@@ -197,16 +277,25 @@ enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 	m->owner = c->proto;
 	want = ntohs(m->ext_port ? m->ext_port : m->int_port);
 	if (!igd_policy_allows(want, m->int_addr, ntohs(m->int_port))) {
-		if (!(flags & IGD_ADD_ANY_PORT) || !m->ext_port)
+		/* another port may do, if the rules allow one at all */
+		if (!(flags & IGD_ADD_ANY_PORT) || !m->ext_port ||
+		    !policy_allows_some(m->int_addr, ntohs(m->int_port)))
 			return IGD_ERR_DENIED;
 		m->ext_port = 0;
 	}
 	e = nl_ready();
 	if (e)
 		return e;
+	/* on the address the clients are told of */
+	if (!m->ext_addr.s_addr) {
+		err = igd_nl_ext_addr(&m->ext_addr);
+		if (err)
+			return err == -ENOENT ? IGD_ERR_NAT_DOWN : IGD_ERR_IO;
+	}
 
 	if (m->ext_port) {
-		e = igd_map_get(m->proto, m->ext_port, m->remote, &old);
+		e = find_port(m->proto, m->ext_addr, m->ext_port, m->remote,
+			      none, &old);
 		if (e == IGD_OK && old.remote.s_addr != m->remote.s_addr)
 			e = IGD_ERR_NOENT;	/* another remote's: no clash */
 		if (e == IGD_OK) {
@@ -231,14 +320,10 @@ enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 		}
 	}
 
-	if (!replace && policy.max_per_client) {
-		struct count_ctx cc = { .addr = m->int_addr };
-
-		err = igd_nl_dump(0, 0, count_cb, &cc);
-		if (err)
-			return err == -ENOENT ? IGD_ERR_NAT_DOWN : IGD_ERR_IO;
-		if (cc.n >= policy.max_per_client)
-			return IGD_ERR_QUOTA;
+	if (!replace) {
+		e = caps_ok(m->int_addr);
+		if (e)
+			return e;
 	}
 
 	err = kernel_add(m, replace);
@@ -254,20 +339,22 @@ enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 	/* The kernel chose the port: the rules must allow that one too. */
 	if (!igd_policy_allows(ntohs(m->ext_port), m->int_addr,
 			       ntohs(m->int_port))) {
-		igd_nl_del(m->proto, m->ext_port, m->remote);
+		/* exactly the mapping just made */
+		igd_nl_del(m->proto, m->ext_addr, m->ext_port, m->remote);
 		return (flags & IGD_ADD_ANY_PORT) ? IGD_ERR_NO_PORT : IGD_ERR_DENIED;
 	}
 	return IGD_OK;
 }
 
 enum igd_err igd_map_del(const struct igd_client *c, uint8_t proto,
-			 uint16_t ext_port, struct in_addr remote)
+			 struct in_addr ext_addr, uint16_t ext_port,
+			 struct in_addr remote)
 {
 	struct igd_map old;
 	enum igd_err e;
 	int err;
 
-	e = igd_map_get(proto, ext_port, remote, &old);
+	e = find_port(proto, ext_addr, ext_port, remote, c->addr, &old);
 	if (e)
 		return e;
 	if (old.remote.s_addr != remote.s_addr)
@@ -276,22 +363,41 @@ enum igd_err igd_map_del(const struct igd_client *c, uint8_t proto,
 		return IGD_ERR_OTHER_OWNER;
 	if (!c->authorised && old.int_addr.s_addr != c->addr.s_addr)
 		return IGD_ERR_DENIED;
-	err = igd_nl_del(proto, ext_port, remote);
+	/* exactly the one checked: address, port and remote */
+	err = igd_nl_del(proto, old.ext_addr, old.ext_port, old.remote);
 	return err == -ENOENT ? IGD_ERR_NOENT : nl_err(err);
 }
 
-enum igd_err igd_map_list(int (*cb)(const struct igd_map *m, void *arg),
-			  void *arg)
+static enum igd_err list(const struct igd_nl_filter *f,
+			 int (*cb)(const struct igd_map *m, void *arg),
+			 void *arg)
 {
 	enum igd_err e = nl_ready();
 	int err;
 
 	if (e)
 		return e;
-	err = igd_nl_dump(0, 0, cb, arg);
+	err = igd_nl_dump(f, cb, arg);
 	if (err == -ENOENT)
 		return IGD_ERR_NAT_DOWN;
 	return err ? IGD_ERR_IO : IGD_OK;
+}
+
+enum igd_err igd_map_list(int (*cb)(const struct igd_map *m, void *arg),
+			  void *arg)
+{
+	return list(NULL, cb, arg);
+}
+
+enum igd_err igd_map_list_host(struct in_addr int_addr, uint8_t proto,
+			       int (*cb)(const struct igd_map *m, void *arg),
+			       void *arg)
+{
+	struct igd_nl_filter f = { .proto = proto, .int_addr = int_addr };
+
+	if (!int_addr.s_addr)
+		return IGD_ERR_INVAL;
+	return list(&f, cb, arg);
 }
 
 enum igd_err igd_ext_addr(struct in_addr *addr)

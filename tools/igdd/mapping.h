@@ -28,16 +28,18 @@ enum igd_owner {
 	IGD_OWNER_NATPMP,
 	IGD_OWNER_PCP,
 };
+#define IGD_OWNER_MAX IGD_OWNER_PCP
 
 /* Results of the igd_map_*() calls; each front end maps them to its own codes. */
 enum igd_err {
 	IGD_OK = 0,
 	IGD_ERR_INVAL,		/* a bad argument (port 0, unknown protocol...) */
-	IGD_ERR_DENIED,		/* secure mode or a permission rule */
+	IGD_ERR_DENIED,		/* secure mode, a permission rule, or an
+				 * inside address that is the gateway's */
 	IGD_ERR_CONFLICT,	/* the external port is held by another mapping */
 	IGD_ERR_OTHER_OWNER,	/* ... held by another mechanism (UPnP 729) */
 	IGD_ERR_NOENT,		/* no such mapping */
-	IGD_ERR_QUOTA,		/* the per-client cap is reached */
+	IGD_ERR_QUOTA,		/* the per-client or the daemon's cap */
 	IGD_ERR_NO_PORT,	/* no free external port, or a kernel limit */
 	IGD_ERR_NAT_DOWN,	/* napt is not up in this namespace */
 	IGD_ERR_IO,		/* any other kernel or netlink failure */
@@ -74,22 +76,37 @@ struct igd_client {
  * igd_map_add() - make (or renew) a mapping
  * @c: the client; secure mode allows only @m->int_addr == @c->addr,
  *     unless @c is authorised (PCP THIRD_PARTY with third-party yes)
- * @m: in: what is asked; out: what was made (ext_addr/ext_port chosen,
- *     lease capped by the configuration)
+ * @m: in: what is asked (ext_addr 0: the address GetExternalIPAddress
+ *     and NAT-PMP report, the first of napt's); out: what was made
+ *     (ext_addr/ext_port chosen, lease capped by the configuration)
  * @flags: IGD_ADD_*
+ *
+ * Refused: an inside address that is not a host of the LAN or is one of
+ * the gateway's own (the kernel says which); more mappings than the
+ * per-client cap for that inside address, or than the daemon's cap over
+ * all (max-mappings: counted by the kernel, not by a dump).
  */
 enum igd_err igd_map_add(const struct igd_client *c, struct igd_map *m,
 			 unsigned int flags);
 
 /**
- * igd_map_del() - remove the mapping of @proto @ext_port (@remote 0: any)
+ * igd_map_del() - remove one mapping of @proto @ext_port for @remote (0:
+ * the one open to any remote)
+ * @ext_addr: its external address; 0: the one the client may remove (its
+ *     own before another's, where several addresses have the port)
+ *
  * A client that is not authorised may remove only its own mappings
- * (IGD_ERR_DENIED otherwise).
+ * (IGD_ERR_DENIED otherwise). The kernel is told exactly the mapping that
+ * was checked.
  */
 enum igd_err igd_map_del(const struct igd_client *c, uint8_t proto,
-			 uint16_t ext_port, struct in_addr remote);
+			 struct in_addr ext_addr, uint16_t ext_port,
+			 struct in_addr remote);
 
-/** igd_map_get() - the mapping of @proto @ext_port (@remote 0: any) */
+/**
+ * igd_map_get() - the mapping of @proto @ext_port (@remote 0: any), the
+ * one on the address igdd reports where several addresses have the port
+ */
 enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
 			 struct in_addr remote, struct igd_map *out);
 
@@ -100,6 +117,14 @@ enum igd_err igd_map_get(uint8_t proto, uint16_t ext_port,
  */
 enum igd_err igd_map_list(int (*cb)(const struct igd_map *m, void *arg),
 			  void *arg);
+
+/**
+ * igd_map_list_host() - the static mappings of one inside address (and
+ * @proto, 0: both): the kernel selects them, nothing else is sent
+ */
+enum igd_err igd_map_list_host(struct in_addr int_addr, uint8_t proto,
+			       int (*cb)(const struct igd_map *m, void *arg),
+			       void *arg);
 
 /** igd_ext_addr() - the external address in use (first one); IGD_ERR_NAT_DOWN if none */
 enum igd_err igd_ext_addr(struct in_addr *addr);
@@ -123,6 +148,7 @@ struct igd_rule {
 struct igd_policy {
 	bool secure;			/* a client maps only its own address */
 	unsigned int max_per_client;	/* 0: no cap */
+	unsigned int max_daemon;	/* UPnP + NAT-PMP + PCP, 0: no cap */
 	uint32_t max_lease;		/* seconds, 1..604800 */
 	unsigned int nrules;
 	struct igd_rule rules[IGD_RULES_MAX];

@@ -275,13 +275,17 @@ int igd_nl_add(const struct igd_map *m, bool replace, struct igd_map *out)
 	return err;
 }
 
-int igd_nl_del(uint8_t proto, uint16_t ext_port, struct in_addr remote)
+int igd_nl_del(uint8_t proto, struct in_addr ext_addr, uint16_t ext_port,
+	       struct in_addr remote)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_DEL_MAP, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 
+	if (!ext_addr.s_addr)
+		return -EINVAL;		/* a delete names its mapping */
 	mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, proto);
+	mnl_attr_put(nlh, NAPT_MAP_A_EXT_ADDR, 4, &ext_addr);
 	mnl_attr_put(nlh, NAPT_MAP_A_EXT_PORT, 2, &ext_port);
 	if (remote.s_addr)
 		mnl_attr_put(nlh, NAPT_MAP_A_REM_ADDR, 4, &remote);
@@ -319,7 +323,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-int igd_nl_dump(uint8_t proto, uint16_t ext_port,
+int igd_nl_dump(const struct igd_nl_filter *f,
 		int (*cb)(const struct igd_map *m, void *arg), void *arg)
 {
 	char buf[512];
@@ -328,10 +332,12 @@ int igd_nl_dump(uint8_t proto, uint16_t ext_port,
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 
 	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, NAPT_MAP_STATIC);
-	if (proto)
-		mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, proto);
-	if (ext_port)
-		mnl_attr_put(nlh, NAPT_MAP_A_EXT_PORT, 2, &ext_port);
+	if (f && f->proto)
+		mnl_attr_put_u8(nlh, NAPT_MAP_A_PROTO, f->proto);
+	if (f && f->ext_port)
+		mnl_attr_put(nlh, NAPT_MAP_A_EXT_PORT, 2, &f->ext_port);
+	if (f && f->int_addr.s_addr)
+		mnl_attr_put(nlh, NAPT_MAP_A_INT_ADDR, 4, &f->int_addr);
 	mnl_attr_nest_end(nlh, nest);
 	return talk(nlh, dump_cb, &c);
 }
@@ -368,6 +374,35 @@ int igd_nl_ext_addr(struct in_addr *addr)
 	if (err)
 		return err;
 	return addr->s_addr ? 0 : -ENOENT;
+}
+
+static int counts_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	unsigned int *counts = arg;
+	struct nlattr *a, *e;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != NAPT_A_STATIC_COUNTS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			uint16_t t = mnl_attr_get_type(e);
+
+			if (t && t <= IGD_OWNER_MAX + 1 &&
+			    mnl_attr_get_payload_len(e) == 4)
+				counts[t - 1] = mnl_attr_get_u32(e);
+		}
+		return MNL_CB_OK;
+	}
+	return MNL_CB_ERROR;	/* a kernel that does not count them */
+}
+
+int igd_nl_static_counts(unsigned int counts[IGD_OWNER_MAX + 1])
+{
+	char buf[256];
+	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_GET_CONFIG, 0);
+
+	memset(counts, 0, sizeof(unsigned int) * (IGD_OWNER_MAX + 1));
+	return talk(nlh, counts_cb, counts);
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *arg)

@@ -216,7 +216,8 @@ static enum igd_err find_inside(uint8_t proto, struct in_addr addr,
 	};
 	enum igd_err e;
 
-	e = igd_map_list(find_cb, &f);
+	/* the kernel sends this host's mappings only */
+	e = igd_map_list_host(addr, proto, find_cb, &f);
 	if (e)
 		return e;
 	if (!f.found)
@@ -241,7 +242,7 @@ struct del_ctx {
 	const uint8_t *nonce;	/* PCP: only the mappings with this cookie */
 	unsigned int n;
 	uint16_t ports[PCP_DEL_BATCH];
-	struct in_addr remotes[PCP_DEL_BATCH];
+	struct in_addr addrs[PCP_DEL_BATCH], remotes[PCP_DEL_BATCH];
 };
 
 static int del_cb(const struct igd_map *m, void *arg)
@@ -254,17 +255,19 @@ static int del_cb(const struct igd_map *m, void *arg)
 	if (d->nonce && (m->cookie_len != 12 || memcmp(m->cookie, d->nonce, 12)))
 		return 0;
 	d->ports[d->n] = m->ext_port;
+	d->addrs[d->n] = m->ext_addr;
 	d->remotes[d->n] = m->remote;
 	return ++d->n == PCP_DEL_BATCH;
 }
 
 static enum igd_err del_all(const struct igd_client *c, struct del_ctx *d)
 {
-	enum igd_err e = igd_map_list(del_cb, d);
+	enum igd_err e = igd_map_list_host(d->addr, d->proto, del_cb, d);
 	unsigned int i;
 
 	for (i = 0; !e && i < d->n; i++) {
-		e = igd_map_del(c, d->proto, d->ports[i], d->remotes[i]);
+		e = igd_map_del(c, d->proto, d->addrs[i], d->ports[i],
+				d->remotes[i]);
 		if (e == IGD_ERR_NOENT)	/* expired meanwhile */
 			e = IGD_OK;
 	}
@@ -364,7 +367,8 @@ static size_t natpmp_map(const uint8_t *q, const struct sockaddr_in *client,
 			else if (m.owner != IGD_OWNER_NATPMP)
 				res = NATPMP_REFUSED;	/* not the client's to remove */
 			else {
-				e = igd_map_del(&c, proto, m.ext_port, m.remote);
+				e = igd_map_del(&c, proto, m.ext_addr,
+						m.ext_port, m.remote);
 				res = natpmp_result(e == IGD_ERR_NOENT ? IGD_OK : e);
 			}
 		}
@@ -626,7 +630,8 @@ static enum pcp_result pcp_map(const uint8_t *q, const struct pcp_opts *o,
 		/* Delete (section 15); an absent mapping is not an error. */
 		if (e == IGD_ERR_NOENT)
 			return PCP_SUCCESS;
-		e = igd_map_del(&c, proto, old.ext_port, old.remote);
+		e = igd_map_del(&c, proto, old.ext_addr, old.ext_port,
+				old.remote);
 		if (e && e != IGD_ERR_NOENT)
 			return pcp_result(e);
 		put16(body + 18, ntohs(old.ext_port));
@@ -658,7 +663,8 @@ static enum pcp_result pcp_map(const uint8_t *q, const struct pcp_opts *o,
 		e = igd_map_add(&c, &m, o->prefer_failure ? 0 : IGD_ADD_ANY_PORT);
 		if (!e && o->prefer_failure && sug_port &&
 		    m.ext_port != htons(sug_port)) {
-			igd_map_del(&c, proto, m.ext_port, m.remote);
+			igd_map_del(&c, proto, m.ext_addr, m.ext_port,
+				    m.remote);
 			return PCP_CANNOT_PROVIDE_EXTERNAL;
 		}
 	}

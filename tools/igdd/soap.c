@@ -534,7 +534,8 @@ static int do_del(enum soap_service svc, const struct soap_req *r,
 		return fault(rs->b, 402);
 	if (!ext)
 		return fault(rs->b, 714);
-	e = igd_map_del(&c, proto, htons(ext), remote);
+	/* no address in UPnP: the client's own mapping on that port */
+	e = igd_map_del(&c, proto, (struct in_addr){ 0 }, htons(ext), remote);
 	if (e)
 		return fault(rs->b, map_err(svc, e));
 	resp_start(rs);
@@ -684,8 +685,8 @@ static int do_del_range(const struct soap_req *r, const struct soap_env *env,
 	if (e)
 		return fault(rs->b, map_err(SOAP_SVC_IPCONN2, e));
 	for (i = 0; i < c.n; i++)
-		if (!igd_map_del(&cl, maps[i].proto, maps[i].ext_port,
-				 maps[i].remote))
+		if (!igd_map_del(&cl, maps[i].proto, maps[i].ext_addr,
+				 maps[i].ext_port, maps[i].remote))
 			done++;
 	if (!done)
 		return fault(rs->b, 730);

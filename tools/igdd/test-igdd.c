@@ -15,8 +15,10 @@
 #include <arpa/inet.h>
 
 #include "conf.h"
+#include "http.h"
 #include "mapping.h"
 #include "nl.h"
+#include "ratelimit.h"
 #include "sbuf.h"
 #include "soap.h"
 #include "ssdp.h"
@@ -52,19 +54,16 @@ static struct in_addr A(const char *s)
 
 static void reset(void)
 {
-	struct igd_policy p = { .secure = true, .max_lease = 604800 };
-
-	ntab = 0;
-	nat_down = false;
-	igd_policy_set(&p);
+	fake_reset();
 }
 
 static struct igd_map *put(enum igd_owner o, uint8_t proto, const char *ia,
 			   uint16_t ip, uint16_t ep)
 {
-	struct igd_map *m = &tab[ntab++];
+	struct igd_map *m = &fake.maps[fake.n++];
 
 	memset(m, 0, sizeof(*m));
+	m->ext_addr = fake.ext[0];
 	m->owner = o;
 	m->proto = proto;
 	m->int_addr = A(ia);
@@ -369,16 +368,16 @@ static void test_soap_actions(void)
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  add_xml(IP1, "AddPortMapping", "", "18000", "TCP", "8000",
 			  "192.168.1.2", "a&amp;b&lt;", "600"));
-	CHECK(st == 200 && ntab == 1 && tab[0].owner == IGD_OWNER_UPNP &&
-	      !strcmp(tab[0].desc, "a&b<") && tab[0].lease == 600,
+	CHECK(st == 200 && fake.n == 1 && fake.maps[0].owner == IGD_OWNER_UPNP &&
+	      !strcmp(fake.maps[0].desc, "a&b<") && fake.maps[0].lease == 600,
 	      "AddPortMapping: %d %s", st, out);
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  add_xml(IP1, "AddPortMapping", "", "18000", "TCP", "8000",
 			  "192.168.1.2", "again", "0"));
-	CHECK(st == 200 && ntab == 1 && tab[0].lease == 604800 &&
-	      !strcmp(tab[0].desc, "again"),
+	CHECK(st == 200 && fake.n == 1 && fake.maps[0].lease == 604800 &&
+	      !strcmp(fake.maps[0].desc, "again"),
 	      "AddPortMapping again renews, lease 0 -> 604800: %d %u", st,
-	      tab[0].lease);
+	      fake.maps[0].lease);
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.3",
 		  add_xml(IP1, "AddPortMapping", "", "18000", "TCP", "8000",
 			  "192.168.1.3", "x", "60"));
@@ -386,11 +385,11 @@ static void test_soap_actions(void)
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  add_xml(IP1, "AddPortMapping", "", "18001", "TCP", "8000",
 			  "192.168.1.3", "x", "60"));
-	CHECK(st == 500 && code() == 606 && ntab == 1, "secure mode: %d", code());
+	CHECK(st == 500 && code() == 606 && fake.n == 1, "secure mode: %d", code());
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  add_xml(IP1, "AddPortMapping", "", "80", "TCP", "8000",
 			  "192.168.1.2", "x", "60"));
-	CHECK(code() == 606 && ntab == 1, "port 80 default deny: %d", code());
+	CHECK(code() == 606 && fake.n == 1, "port 80 default deny: %d", code());
 	st = call(SOAP_SVC_IPCONN2, "192.168.1.2",
 		  add_xml(IP2, "AddPortMapping", "", "0", "TCP", "8000",
 			  "192.168.1.2", "x", "60"));
@@ -433,7 +432,9 @@ static void test_soap_actions(void)
 	st = call(SOAP_SVC_IPCONN2, "192.168.1.2",
 		  add_xml(IP2, "AddAnyPortMapping", "", "4000", "UDP", "4000",
 			  "192.168.1.2", "x", "60"));
-	CHECK(st == 200 && strstr(out, "<NewReservedPort>4001</NewReservedPort>"),
+	CHECK(st == 200 && strstr(out, "<NewReservedPort>") &&
+	      !strstr(out, "<NewReservedPort>4000<") &&
+	      fake.n == 3 && fake.maps[2].int_addr.s_addr == A("192.168.1.2").s_addr,
 	      "AddAnyPortMapping takes another port: %s", out);
 	call(SOAP_SVC_IPCONN1, "192.168.1.2",
 	     simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
@@ -455,7 +456,7 @@ static void test_soap_actions(void)
 	     simple_xml(IP1, "GetGenericPortMappingEntry",
 			"<NewPortMappingIndex>x</NewPortMappingIndex>"));
 	CHECK(code() == 402, "index x: %d", code());
-	strcpy(tab[0].desc, "<&\">");
+	strcpy(fake.maps[0].desc, "<&\">");
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  simple_xml(IP1, "GetSpecificPortMappingEntry",
 			     "<NewRemoteHost></NewRemoteHost><NewExternalPort>18000"
@@ -495,9 +496,9 @@ static void test_soap_actions(void)
 
 	/* a long list ends before the entry that does not fit, well formed */
 	{
-		unsigned int i, n0 = ntab;
+		unsigned int i, n0 = fake.n;
 
-		for (i = 0; ntab < FAKE_MAX; i++)
+		for (i = 0; fake.n < FAKE_MAX; i++)
 			strcpy(put(IGD_OWNER_UPNP, IPPROTO_TCP, "192.168.1.2",
 				   20000 + i, 20000 + i)->desc,
 			       "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"
@@ -509,14 +510,14 @@ static void test_soap_actions(void)
 				     "<NewNumberOfPorts>0</NewNumberOfPorts>"));
 		CHECK(st == 200 && strstr(out, "&lt;/p:PortMappingList&gt;</NewPortListing>"),
 		      "a long GetListOfPortMappings: %d, %zu bytes", st, strlen(out));
-		ntab = n0;
+		fake.n = n0;
 	}
 
 	/* deleting */
 	call(SOAP_SVC_IPCONN1, "192.168.1.3",
 	     simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
 			"<NewExternalPort>18000</NewExternalPort><NewProtocol>TCP</NewProtocol>"));
-	CHECK(code() == 606 && ntab == 3, "delete another's: %d", code());
+	CHECK(code() == 606 && fake.n == 3, "delete another's: %d", code());
 	call(SOAP_SVC_IPCONN2, "192.168.1.2",
 	     simple_xml(IP2, "DeletePortMappingRange",
 			"<NewStartPort>2000</NewStartPort><NewEndPort>1000</NewEndPort>"
@@ -526,8 +527,8 @@ static void test_soap_actions(void)
 		  simple_xml(IP2, "DeletePortMappingRange",
 			     "<NewStartPort>1</NewStartPort><NewEndPort>65535</NewEndPort>"
 			     "<NewProtocol>UDP</NewProtocol><NewManage>0</NewManage>"));
-	CHECK(st == 200 && ntab == 2, "DeletePortMappingRange: own UDP only: %d %u",
-	      st, ntab);
+	CHECK(st == 200 && fake.n == 2, "DeletePortMappingRange: own UDP only: %d %u",
+	      st, fake.n);
 	call(SOAP_SVC_IPCONN2, "192.168.1.2",
 	     simple_xml(IP2, "DeletePortMappingRange",
 			"<NewStartPort>1</NewStartPort><NewEndPort>65535</NewEndPort>"
@@ -536,7 +537,7 @@ static void test_soap_actions(void)
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2",
 		  simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
 			     "<NewExternalPort>18000</NewExternalPort><NewProtocol>TCP</NewProtocol>"));
-	CHECK(st == 200 && ntab == 1, "DeletePortMapping: %d", st);
+	CHECK(st == 200 && fake.n == 1, "DeletePortMapping: %d", st);
 	call(SOAP_SVC_IPCONN1, "192.168.1.2",
 	     simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
 			"<NewExternalPort>18000</NewExternalPort><NewProtocol>TCP</NewProtocol>"));
@@ -546,7 +547,7 @@ static void test_soap_actions(void)
 	st = call(SOAP_SVC_IPCONN2, "192.168.1.2",
 		  add_xml(IP2, "AddPortMapping", "198.51.100.7", "18100", "UDP",
 			  "8100", "192.168.1.2", "r", "60"));
-	CHECK(st == 200 && tab[ntab - 1].remote.s_addr == A("198.51.100.7").s_addr,
+	CHECK(st == 200 && fake.maps[fake.n - 1].remote.s_addr == A("198.51.100.7").s_addr,
 	      "specific remote: %d", st);
 	call(SOAP_SVC_IPCONN2, "192.168.1.2",
 	     add_xml(IP2, "AddPortMapping", "bad", "18100", "UDP",
@@ -586,7 +587,7 @@ static void test_soap_actions(void)
 			     "GetCommonLinkProperties", ""));
 	CHECK(st == 200 && strstr(out, "<NewPhysicalLinkStatus>Up<"),
 	      "GetCommonLinkProperties");
-	fake_ext = "100.64.0.2";	/* behind a carrier-grade NAT */
+	inet_pton(AF_INET, "100.64.0.2", &fake.ext[0]);	/* behind a carrier-grade NAT */
 	st = call(SOAP_SVC_IPCONN1, "192.168.1.2", simple_xml(IP1, "GetStatusInfo", ""));
 	CHECK(st == 200 && strstr(out, "<NewConnectionStatus>Connected<") &&
 	      strstr(out, "ERROR_IP_CONFIGURATION"), "double NAT: %s", out);
@@ -597,8 +598,8 @@ static void test_soap_actions(void)
 		  add_xml(IP1, "AddPortMapping", "", "18200", "TCP", "8200",
 			  "192.168.1.2", "x", "60"));
 	CHECK(st == 200, "double NAT: mappings still work: %d", code());
-	fake_ext = "203.0.113.1";
-	nat_down = true;
+	inet_pton(AF_INET, "203.0.113.1", &fake.ext[0]);
+	fake.nat_down = true;
 	call(SOAP_SVC_IPCONN1, "192.168.1.2",
 	     add_xml(IP1, "AddPortMapping", "", "18000", "TCP", "8000",
 		     "192.168.1.2", "x", "60"));
@@ -662,7 +663,7 @@ static void test_policy(void)
 	CHECK(igd_map_add(&c, &m, 0) == IGD_OK &&
 	      m.int_addr.s_addr == other.addr.s_addr,
 	      "secure mode, authorised client: for another host");
-	CHECK(igd_map_del(&c, IPPROTO_UDP, htons(5100), A("0.0.0.0")) == IGD_OK,
+	CHECK(igd_map_del(&c, IPPROTO_UDP, A("0.0.0.0"), htons(5100), A("0.0.0.0")) == IGD_OK,
 	      "authorised client deletes it");
 	c.authorised = false;
 	m.int_port = htons(5000);
@@ -673,12 +674,12 @@ static void test_policy(void)
 	      "PCP on UPnP's port: other owner");
 	CHECK(igd_map_add(&other, &m, IGD_ADD_ANY_PORT) == IGD_OK &&
 	      m.ext_port != htons(5000), "PCP any port: %u", ntohs(m.ext_port));
-	CHECK(igd_map_del(&other, IPPROTO_UDP, htons(5000), A("0.0.0.0")) ==
+	CHECK(igd_map_del(&other, IPPROTO_UDP, A("0.0.0.0"), htons(5000), A("0.0.0.0")) ==
 	      IGD_ERR_DENIED, "delete another host's");
 	other.authorised = true;
-	CHECK(igd_map_del(&other, IPPROTO_UDP, htons(5000), A("0.0.0.0")) ==
+	CHECK(igd_map_del(&other, IPPROTO_UDP, A("0.0.0.0"), htons(5000), A("0.0.0.0")) ==
 	      IGD_OK, "authorised delete");
-	CHECK(igd_map_del(&c, IPPROTO_UDP, htons(5000), A("0.0.0.0")) ==
+	CHECK(igd_map_del(&c, IPPROTO_UDP, A("0.0.0.0"), htons(5000), A("0.0.0.0")) ==
 	      IGD_ERR_NOENT, "gone");
 	m.proto = 1;
 	CHECK(igd_map_add(&c, &m, 0) == IGD_ERR_INVAL, "ICMP");
@@ -686,8 +687,313 @@ static void test_policy(void)
 	m.int_addr = A("224.0.0.1");
 	c.addr = m.int_addr;
 	CHECK(igd_map_add(&c, &m, 0) == IGD_ERR_INVAL, "multicast inside address");
-	nat_down = true;
+	fake.nat_down = true;
 	CHECK(igd_ext_addr(&m.ext_addr) == IGD_ERR_NAT_DOWN, "napt down");
+}
+
+/* ---- security: no mapping its owner did not ask for ---- */
+
+struct count_cb_ctx {
+	unsigned int n;
+};
+
+static int count_all(const struct igd_map *m, void *arg)
+{
+	(void)m;
+	((struct count_cb_ctx *)arg)->n++;
+	return 0;
+}
+
+static void test_security(void)
+{
+	struct igd_client a = { .addr = A("192.168.1.2"), .proto = IGD_OWNER_UPNP };
+	struct igd_client gw = { .addr = A("192.168.1.1"), .proto = IGD_OWNER_UPNP };
+	struct igd_map *mb, m;
+	unsigned int i, dumped;
+	int st;
+
+	/*
+	 * Two external addresses, one port: A's mapping on the first, B's on
+	 * the second. Each delete names exactly the mapping it checked.
+	 */
+	reset();
+	inet_pton(AF_INET, "203.0.113.2", &fake.ext[1]);
+	fake.next = 2;
+	put(IGD_OWNER_UPNP, IPPROTO_UDP, "192.168.1.2", 5000, 5000);
+	mb = put(IGD_OWNER_UPNP, IPPROTO_UDP, "192.168.1.3", 5000, 5000);
+	mb->ext_addr = fake.ext[1];
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.3",
+		  simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
+			     "<NewExternalPort>5000</NewExternalPort><NewProtocol>UDP</NewProtocol>"));
+	CHECK(st == 200 && fake.n == 1 &&
+	      fake.maps[0].int_addr.s_addr == A("192.168.1.2").s_addr,
+	      "B's delete of port 5000 removed B's mapping, not A's: %d, %u left", st, fake.n);
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.3",
+		  simple_xml(IP1, "DeletePortMapping", "<NewRemoteHost></NewRemoteHost>"
+			     "<NewExternalPort>5000</NewExternalPort><NewProtocol>UDP</NewProtocol>"));
+	CHECK(code() == 606 && fake.n == 1, "B may not delete A's: %d, %u left",
+	      code(), fake.n);
+	CHECK(igd_map_del(&a, IPPROTO_UDP, A("0.0.0.0"), htons(5000), A("0.0.0.0")) ==
+	      IGD_OK && fake.n == 0, "A deletes its own");
+
+	/*
+	 * The re-check after an add (the kernel chose a port the rules
+	 * refuse) removes the mapping just made, on its address: not B's on
+	 * the other address with the same port.
+	 */
+	reset();
+	inet_pton(AF_INET, "203.0.113.2", &fake.ext[1]);
+	fake.next = 2;
+	fake_policy(true, 0, 0, 604800);
+	{
+		struct igd_policy p = { .secure = true, .max_lease = 604800,
+					.nrules = 1 };
+
+		p.rules[0] = (struct igd_rule){ .allow = false,
+			.ext_min = 40000, .ext_max = 40000, .addr = A("0.0.0.0"),
+			.int_min = 0, .int_max = 65535 };
+		igd_policy_set(&p);
+	}
+	put(IGD_OWNER_UPNP, IPPROTO_UDP, "192.168.1.9", 7000, 7000);
+	mb = put(IGD_OWNER_UPNP, IPPROTO_UDP, "192.168.1.3", 7001, 40000);
+	mb->ext_addr = fake.ext[1];
+	memset(&m, 0, sizeof(m));
+	m.proto = IPPROTO_UDP;
+	m.int_addr = A("192.168.1.2");
+	m.int_port = htons(7000);
+	m.ext_port = htons(7000);	/* busy: the fake takes 40000, refused */
+	CHECK(igd_map_add(&a, &m, IGD_ADD_ANY_PORT) == IGD_ERR_NO_PORT,
+	      "a refused port chosen by the kernel");
+	CHECK(fake.n == 2 && fake_find(IPPROTO_UDP, 40000) &&
+	      fake_find(IPPROTO_UDP, 40000)->int_addr.s_addr == A("192.168.1.3").s_addr,
+	      "B's mapping on the other address kept, ours gone: %u", fake.n);
+
+	/* the gateway itself as the inside host: refused, in every protocol */
+	reset();
+	st = call(SOAP_SVC_IPCONN1, "192.168.1.1",
+		  add_xml(IP1, "AddPortMapping", "", "2222", "TCP", "22",
+			  "192.168.1.1", "ssh", "60"));
+	CHECK(code() == 606 && fake.n == 0, "the gateway's own address: %d", code());
+	memset(&m, 0, sizeof(m));
+	m.proto = IPPROTO_TCP;
+	m.int_addr = A("192.168.1.1");
+	m.int_port = htons(8080);
+	CHECK(igd_map_add(&gw, &m, 0) == IGD_ERR_DENIED && fake.n == 0,
+	      "a local process for the gateway's address");
+
+	/*
+	 * The daemon's cap: hosts by the dozen (a LAN attacker varies its
+	 * source) cannot take more than max-mappings; renewals still work;
+	 * the administrator's mappings do not count.
+	 */
+	reset();
+	fake_policy(false, 0, 3, 604800);
+	put(IGD_OWNER_ADMIN, IPPROTO_TCP, "192.168.1.9", 22, 2222);
+	for (i = 0; i < 5; i++) {
+		struct igd_client h = { .proto = IGD_OWNER_NATPMP };
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "192.168.1.%u", 100 + i);
+		h.addr = A(addr);
+		memset(&m, 0, sizeof(m));
+		m.proto = IPPROTO_UDP;
+		m.int_addr = h.addr;
+		m.int_port = htons(9000 + i);
+		m.ext_port = htons(9000 + i);
+		CHECK(igd_map_add(&h, &m, 0) == (i < 3 ? IGD_OK : IGD_ERR_QUOTA),
+		      "host %u of 5 with max-mappings 3", i);
+	}
+	CHECK(fake.n == 4, "3 + the admin's: %u", fake.n);
+	memset(&m, 0, sizeof(m));
+	m.proto = IPPROTO_UDP;
+	m.int_addr = A("192.168.1.100");
+	m.int_port = m.ext_port = htons(9000);
+	{
+		struct igd_client h = { .addr = m.int_addr, .proto = IGD_OWNER_NATPMP };
+
+		CHECK(igd_map_add(&h, &m, IGD_ADD_REPLACE) == IGD_OK,
+		      "a renewal at the cap");
+	}
+
+	/*
+	 * No request dumps the whole table: with 40 mappings of other hosts,
+	 * adding, renewing and deleting one's own sees only one's own and
+	 * those on the port asked for.
+	 */
+	reset();
+	fake_policy(true, 4, 100, 604800);
+	for (i = 0; i < 40; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "192.168.1.%u", 100 + i);
+		put(IGD_OWNER_UPNP, IPPROTO_TCP, addr, 10000 + i, 10000 + i);
+	}
+	fake.dumped = 0;
+	memset(&m, 0, sizeof(m));
+	m.proto = IPPROTO_UDP;
+	m.int_addr = A("192.168.1.2");
+	m.int_port = m.ext_port = htons(6000);
+	CHECK(igd_map_add(&a, &m, 0) == IGD_OK, "add");
+	CHECK(igd_map_add(&a, &m, IGD_ADD_REPLACE) == IGD_OK, "renew");
+	CHECK(igd_map_del(&a, IPPROTO_UDP, A("0.0.0.0"), htons(6000), A("0.0.0.0")) ==
+	      IGD_OK, "delete");
+	dumped = fake.dumped;
+	CHECK(dumped <= 4, "%u mappings sent by the kernel for 3 requests", dumped);
+	{
+		struct count_cb_ctx cc = { 0 };
+
+		CHECK(igd_map_list_host(A("192.168.1.100"), 0, count_all, &cc) ==
+		      IGD_OK && cc.n == 1, "one host's mappings: %u", cc.n);
+	}
+}
+
+/* ---- HTTP: what a request must be ---- */
+
+static void test_http(void)
+{
+	struct igd_http_lan l = { .addr = A("192.168.1.1"), .port = 5000 };
+	const char *host = "192.168.1.1:5000";
+	const char *sa = "\"urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping\"";
+	static const struct {
+		const char *host, *origin, *ctype, *soapaction, *clen;
+		enum igd_http_verdict want;
+		const char *what;
+	} cases[] = {
+		/* what upnpc (miniupnpc) and gupnp send */
+		{ "192.168.1.1:5000", NULL, "text/xml; charset=\"utf-8\"",
+		  "\"urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping\"",
+		  "600", IGD_HTTP_OK, "upnpc" },
+		{ "192.168.1.1:5000", NULL, "application/soap+xml",
+		  "urn:x#GetExternalIPAddress", NULL, IGD_HTTP_OK, "SOAP 1.2 type, unquoted action" },
+		{ "192.168.1.1:5000", "http://192.168.1.1:5000", "TEXT/XML",
+		  "u#A", NULL, IGD_HTTP_OK, "same origin" },
+		/*
+		 * The cross-site "simple" request a browser sends without a
+		 * preflight (fetch(..., {method: "POST", mode: "no-cors",
+		 * body: soap})): text/plain, Origin of the page, no SOAPACTION.
+		 */
+		{ "192.168.1.1:5000", "http://evil.example", "text/plain;charset=UTF-8",
+		  NULL, "600", IGD_HTTP_BAD_ORIGIN, "browser, cross-site" },
+		{ "192.168.1.1:5000", "null", "text/plain;charset=UTF-8",
+		  NULL, "600", IGD_HTTP_BAD_ORIGIN, "browser, opaque origin" },
+		{ "192.168.1.1:5000", "http://192.168.1.1:5001", "text/xml",
+		  "u#A", NULL, IGD_HTTP_BAD_ORIGIN, "another port's page" },
+		/* the same with the Origin stripped (an old browser, a proxy) */
+		{ "192.168.1.1:5000", NULL, "text/plain;charset=UTF-8",
+		  NULL, "600", IGD_HTTP_BAD_TYPE, "text/plain" },
+		{ "192.168.1.1:5000", NULL, "application/x-www-form-urlencoded",
+		  NULL, NULL, IGD_HTTP_BAD_TYPE, "an HTML form" },
+		{ "192.168.1.1:5000", NULL, "multipart/form-data; boundary=x",
+		  NULL, NULL, IGD_HTTP_BAD_TYPE, "a multipart form" },
+		{ "192.168.1.1:5000", NULL, "text/xmlx", "u#A", NULL,
+		  IGD_HTTP_BAD_TYPE, "text/xmlx" },
+		{ "192.168.1.1:5000", NULL, NULL, "u#A", NULL,
+		  IGD_HTTP_BAD_TYPE, "no Content-Type" },
+		/* a SOAP type, but no action: not a SOAP client */
+		{ "192.168.1.1:5000", NULL, "text/xml", NULL, NULL,
+		  IGD_HTTP_NO_ACTION, "no SOAPACTION" },
+		{ "192.168.1.1:5000", NULL, "text/xml", "\"urn:x\"", NULL,
+		  IGD_HTTP_NO_ACTION, "SOAPACTION without #" },
+		{ "192.168.1.1:5000", NULL, "text/xml", "\"urn:x#\"", NULL,
+		  IGD_HTTP_NO_ACTION, "SOAPACTION with an empty action" },
+		/* DNS rebinding: a name, or another address */
+		{ "router.example:5000", NULL, "text/xml", "u#A", NULL,
+		  IGD_HTTP_BAD_HOST, "a name" },
+		{ "192.168.1.10:5000", NULL, "text/xml", "u#A", NULL,
+		  IGD_HTTP_BAD_HOST, "an address with ours as prefix" },
+		{ "192.168.1.1:50000", NULL, "text/xml", "u#A", NULL,
+		  IGD_HTTP_BAD_HOST, "another port" },
+		{ NULL, NULL, "text/xml", "u#A", NULL, IGD_HTTP_NO_HOST, "no Host" },
+		{ "192.168.1.1:5000", NULL, "text/xml", "u#A", "1000000",
+		  IGD_HTTP_TOO_LARGE, "a megabyte" },
+		{ "192.168.1.1:5000", NULL, "text/xml", "u#A", "12x",
+		  IGD_HTTP_TOO_LARGE, "a Content-Length that is no number" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum igd_http_verdict v =
+			igd_http_check_post(&l, cases[i].host, cases[i].origin,
+					    cases[i].ctype, cases[i].soapaction,
+					    cases[i].clen, 8192);
+
+		CHECK(v == cases[i].want, "%s: verdict %d (%s), %d expected",
+		      cases[i].what, v, igd_http_reason(v), cases[i].want);
+	}
+	CHECK(igd_http_status(IGD_HTTP_BAD_ORIGIN) == 403 &&
+	      igd_http_status(IGD_HTTP_BAD_TYPE) == 415 &&
+	      igd_http_status(IGD_HTTP_NO_ACTION) == 400, "statuses");
+	CHECK(igd_http_host_ok(&l, "192.168.1.1") && igd_http_host_ok(&l, host),
+	      "our address, with our port or none");
+	CHECK(igd_http_soapaction_is(sa, "AddPortMapping") &&
+	      igd_http_soapaction_is("urn:x#AddPortMapping", "AddPortMapping"),
+	      "SOAPACTION names the action");
+	CHECK(!igd_http_soapaction_is(sa, "DeletePortMapping") &&
+	      !igd_http_soapaction_is(sa, "AddPortMappin") &&
+	      !igd_http_soapaction_is(NULL, "AddPortMapping"),
+	      "SOAPACTION that names another action, or none");
+}
+
+/* ---- rate limits ---- */
+
+static void test_ratelimit(void)
+{
+	static const struct igd_rl_conf conf = {
+		.burst = 4, .per_s = 2, .idle_ms = 10000,
+		.overflow_burst = 2, .overflow_per_s = 1,
+	};
+	static struct igd_rl rl;
+	uint8_t msg[15], k8[16];
+	uint64_t key[2], t = 1000;
+	struct in_addr victim = A("192.168.1.10"), a;
+	unsigned int i, n;
+
+	/* SipHash-2-4, the paper's vector: key 00..0f, message 00..0e */
+	for (i = 0; i < 16; i++)
+		k8[i] = i;
+	for (i = 0; i < 15; i++)
+		msg[i] = i;
+	memcpy(&key[0], k8, 8);
+	memcpy(&key[1], k8 + 8, 8);
+	CHECK(igd_siphash(msg, 15, key) == 0xa129ca6149be45e5ULL,
+	      "siphash vector: %llx",
+	      (unsigned long long)igd_siphash(msg, 15, key));
+
+	igd_rl_init(&rl, &conf, key);
+	/* a burst, then nothing until the bucket refills */
+	for (n = 0; igd_rl_take(&rl, victim, 1, t); n++)
+		;
+	CHECK(n == 4, "burst of %u, 4 expected", n);
+	CHECK(!igd_rl_take(&rl, victim, 1, t + 400), "refilled too early");
+	CHECK(igd_rl_take(&rl, victim, 1, t + 500), "not refilled after 0.5 s");
+	CHECK(!igd_rl_take(&rl, victim, 1, t + 500), "refilled twice");
+	/* a cost above what is left is refused, and takes nothing */
+	CHECK(!igd_rl_take(&rl, victim, 3, t + 1000), "cost 3 with 1 left");
+	CHECK(igd_rl_take(&rl, victim, 1, t + 1000), "the token left was lost");
+
+	/*
+	 * Spoofed sources by the thousand cannot evict the victim's entry
+	 * nor give it a new burst: it stays empty while it is used.
+	 */
+	for (i = 0; i < 20000; i++) {
+		a.s_addr = htonl(0x0a000000 | i);
+		igd_rl_take(&rl, a, 1, t + 1000);
+	}
+	CHECK(!igd_rl_take(&rl, victim, 1, t + 1000),
+	      "the victim got tokens back from spoofed sources");
+	/* and the victim's answers stay bounded: 2 per second */
+	for (n = 0, i = 0; i < 100; i++)
+		n += igd_rl_take(&rl, victim, 1, t + 1000 + i * 100);
+	CHECK(n >= 18 && n <= 21, "%u answers in 10 s at 2/s", n);
+	/* a source unseen for the idle time gives its entry to another */
+	t += 1000 + 100 * 100 + conf.idle_ms;
+	for (n = 0, i = 0; i < 4 * IGD_RL_WAYS; i++) {
+		a.s_addr = htonl(0xc6336400 | i);
+		n += igd_rl_take(&rl, a, 1, t);
+	}
+	CHECK(n == 4 * IGD_RL_WAYS, "%u of %u new sources served after the idle time",
+	      n, 4 * IGD_RL_WAYS);
+	CHECK(rl.limited > 0, "nothing counted as limited");
 }
 
 int main(void)
@@ -697,6 +1003,9 @@ int main(void)
 	test_soap_parse();
 	test_soap_actions();
 	test_policy();
+	test_security();
+	test_http();
+	test_ratelimit();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

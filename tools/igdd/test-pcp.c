@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of igdd's NAT-PMP/PCP server (pcp.c) over the in-memory
- * mapping layer of pcp-fake.c: every answer is checked byte for byte,
- * and the fake table after it.
- *
- *   cc -Wall -Wextra -fsanitize=address,undefined -o test-pcp \
- *      test-pcp.c pcp.c pcp-fake.c && ./test-pcp
+ * Unit tests of igdd's NAT-PMP/PCP server (pcp.c) over the real mapping
+ * layer (mapping.c) and the fake kernel (fake-nl.c): every answer is
+ * checked byte for byte, and the kernel's table after it.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -13,10 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcp-fake.h"
+#include "fake-nl.h"
 #include "pcp.h"
 
 static unsigned int passed, failed;
+
+void igd_log(int prio, const char *fmt, ...)
+{
+	(void)prio;
+	(void)fmt;
+}
 
 #define T0 1000		/* pcp_init() time */
 #define NOW 1005	/* request time: epoch 5 */
@@ -211,11 +214,11 @@ static void test_natpmp_map(void)
 	expect("natpmp max lifetime", resp, n,
 	       "0081 0000" EPOCH "2001 2001 00015180");
 	/* the mapping layer's lease cap is what is reported */
-	fake.max_lease = 100;
+	fake_policy(true, 0, 0, 100);
 	n = askhex("0001 0000 2002 2002 00000e10");
 	expect("natpmp lease cap", resp, n,
 	       "0081 0000" EPOCH "2002 2002 00000064");
-	fake.max_lease = 604800;
+	fake_policy(true, 0, 0, 604800);
 	/* a request longer than 12 bytes: the tail is ignored */
 	n = askhex("0001 0000 2003 2003 00000e10 deadbeef");
 	expect("natpmp long map", resp, n,
@@ -281,7 +284,7 @@ static void test_natpmp_errors(void)
 	size_t n;
 
 	setup(true, true, false);
-	fake.max_per_client = 1;
+	fake_policy(true, 1, 0, 604800);
 	n = askhex("0001 0000 1388 1388 00000e10");
 	expect("natpmp first under cap", resp, n,
 	       "0081 0000" EPOCH "1388 1388 00000e10");
@@ -292,7 +295,7 @@ static void test_natpmp_errors(void)
 	n = askhex("0001 0000 1388 1388 00000e10");
 	expect("natpmp renew at cap", resp, n,
 	       "0081 0000" EPOCH "1388 1388 00000e10");
-	fake.max_per_client = 0;
+	fake_policy(true, 0, 0, 604800);
 	adds = fake.adds;
 	fake.nat_down = true;
 	n = askhex("0001 0000 1390 1390 00000e10");
@@ -685,12 +688,12 @@ static void test_pcp_errors(void)
 	}
 	/* the mapping layer's errors */
 	adds = fake.adds;
-	fake.max_per_client = 1;
+	fake_policy(true, 1, 0, 604800);
 	fake_put(IGD_OWNER_UPNP, IPPROTO_UDP, "192.168.1.2", 9999, 9999, 0);
 	n = askhex(MAPQ("00000e10", NONCE1, "11000000 1388 0000", ZERO16));
 	expect("pcp quota", resp, n,
 	       "0281 000a 0000001e" EPOCH RESV12 NONCE1 "11000000 1388 0000" ZERO16);
-	fake.max_per_client = 0;
+	fake_policy(true, 0, 0, 604800);
 	fake.nat_down = true;
 	n = askhex(MAPQ("00000e10", NONCE1, "11000000 1388 0000", ZERO16));
 	expect("pcp nat down", resp, n,
@@ -791,7 +794,7 @@ static void test_pcp_options(void)
 	       "0281 0000 00000e10" EPOCH RESV12 NONCE1 "11000000 1388 1388" EXT
 	       "01000010 00000000 00000000 0000ffff c0a80103");
 	/* secure mode (the default) does not stand in its way */
-	check(fake.secure, "the fake mapping layer is in secure mode");
+	check(igd_policy_secure(), "the mapping layer is in secure mode");
 	n = askhex(MAPQ("00000e10", NONCE1, "11000000 138a 138a", ZERO16)
 		   "01000010 00000000 00000000 0000ffff c0a80103");
 	expect("third party in secure mode", resp, n,
@@ -833,7 +836,7 @@ static void test_random(void)
 	unsigned int i, bad = 0;
 
 	setup(true, true, true);
-	fake.secure = false;
+	fake_policy(false, 0, 0, 604800);
 	for (i = 0; i < 200000; i++) {
 		uint8_t q[1200];
 		size_t len, n, k;
@@ -868,7 +871,7 @@ static void test_random(void)
 		    (n && !(resp[1] & 0x80)))
 			bad++;
 		if (fake.n == FAKE_MAX)
-			fake_reset(), fake.secure = false;
+			fake_reset(), fake_policy(false, 0, 0, 604800);
 	}
 	check(bad == 0, "random datagrams: %u bad answers", bad);
 }

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for igdd's NAT-PMP/PCP server (pcp.c) over the
- * in-memory mapping layer (pcp-fake.c).
- *
- *   clang -g -fsanitize=fuzzer,address,undefined -I.. -o fuzz_pcp \
- *         fuzz_pcp.c ../pcp.c ../pcp-fake.c
+ * libFuzzer harness for igdd's NAT-PMP/PCP server (pcp.c) over the real
+ * mapping layer (mapping.c) and the fake kernel (fake-nl.c).
  *
  * The first input byte picks the configuration (NAT-PMP, PCP, third
  * party, secure mode, NAT up or down, a nearly full table); the rest is
@@ -15,10 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../pcp-fake.h"
+#include "../fake-nl.h"
 #include "../pcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+void igd_log(int prio, const char *fmt, ...)
+{
+	(void)prio;
+	(void)fmt;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,9 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf.natpmp = !(sel & 1);
 	conf.pcp = !(sel & 2);
 	conf.allow_third_party = sel & 4;
-	fake.secure = !(sel & 8);
+	fake_policy(!(sel & 8), (sel & 0x30) == 0x10 ? 2 : 0,
+		    (sel & 0x30) == 0x20 ? 4 : 0, 604800);
 	fake.nat_down = (sel & 0x30) == 0x30;
-	fake.max_per_client = (sel & 0x30) == 0x10 ? 2 : 0;
 	if (sel & 0x40)		/* some mappings of all owners, nonce 1..12 */
 		for (i = 0; i < 8; i++) {
 			struct igd_map *m = fake_put((enum igd_owner)(i % 4),

@@ -28,8 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (ntab > FAKE_MAX - 8)
-		ntab = 0;
+	static bool ready;
+
+	if (!ready || fake.n > FAKE_MAX - 8) {
+		fake_reset();
+		ready = true;
+	}
 	inet_pton(AF_INET, "192.168.1.2", &env.client);
 	env.authorised = data[0] & 4;
 	perr = soap_parse((const char *)data + 1, size - 1, &r);
