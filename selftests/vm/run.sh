@@ -26,6 +26,9 @@
 #   VM_TIMEOUT=300      default per-test timeout in seconds; a test can set
 #                       its own with a "# selftest-timeout: N" header line
 #   VM_BOOT_TIMEOUT=240 seconds allowed from QEMU start to the first verdict
+#                       (900 on the debug kernel)
+#   VM_TIMEOUT_SCALE=1  every test's timeout times this (3 on the debug
+#                       kernel)
 #   VM_SMP=2 VM_MEM=1024M VM_CPU=max   guest CPUs, memory, QEMU CPU model
 #   VM_MACHINE=pc       QEMU machine (q35 on the debug kernel)
 #   VM_ACCEL=tcg        QEMU accelerator options (tcg,thread=single: one host
@@ -67,7 +70,8 @@ TOPDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 VMDIR=$TOPDIR/selftests/vm
 
 : "${VM_TIMEOUT:=}"
-: "${VM_BOOT_TIMEOUT:=240}"
+: "${VM_BOOT_TIMEOUT:=}"
+: "${VM_TIMEOUT_SCALE:=}"
 : "${VM_SMP:=2}"
 : "${VM_MACHINE:=}"
 : "${VM_ACCEL:=tcg}"
@@ -98,6 +102,10 @@ if [[ $KVER == debug ]]; then
 	# i440fx's _PRT is an AML loop that the debug kernel's ACPI
 	# interpreter does not finish in its 30 s limit under TCG
 	: "${VM_MACHINE:=q35}"
+	# KASAN, lockdep and kmemleak make everything about 3 times slower,
+	# and make check runs it beside the other guests
+	: "${VM_BOOT_TIMEOUT:=900}"
+	: "${VM_TIMEOUT_SCALE:=3}"
 else
 	KERNEL=/boot/vmlinuz-$KVER
 	MODDIR=/lib/modules/$KVER
@@ -107,6 +115,9 @@ fi
 export MODDIR
 : "${VM_MEM:=1024M}"
 : "${VM_MACHINE:=pc}"
+: "${VM_BOOT_TIMEOUT:=240}"
+: "${VM_TIMEOUT_SCALE:=1}"
+[[ $VM_TIMEOUT_SCALE =~ ^[1-9][0-9]*$ ]] || die "bad VM_TIMEOUT_SCALE: $VM_TIMEOUT_SCALE"
 command -v "$QEMU" >/dev/null || die "$QEMU not found (apt-get install qemu-system-x86)"
 
 # --- the tests ---------------------------------------------------------------
@@ -154,7 +165,7 @@ NTESTS=${#TESTS[@]}
 ((NTESTS)) || { echo "run.sh: no tests to run" >&2; exit 1; }
 TIMEOUTS=()
 for t in "${TESTS[@]}"; do
-	TIMEOUTS+=("$(test_timeout "$TOPDIR/$t")")
+	TIMEOUTS+=("$(($(test_timeout "$TOPDIR/$t") * VM_TIMEOUT_SCALE))")
 done
 
 # --- output files ------------------------------------------------------------
