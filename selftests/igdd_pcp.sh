@@ -83,6 +83,7 @@ igdd_alive() { kill -0 "$IGDD_PID" 2>/dev/null; }
 
 napt_topo_setup max-maps 1024	# the sweeper visits every bucket each second
 TMP=$(mktemp -d)
+chmod 755 "$TMP"	# igdd, as nobody, rereads its configuration on SIGHUP
 cat >"$TMP/igdd.conf" <<EOF
 natpmp yes
 pcp yes
@@ -90,7 +91,7 @@ third-party no
 min-lifetime 1
 max-lease 86400
 EOF
-ip netns exec "$GW" "$IGDD" -d -i br0 -e wan0 -f "$TMP/igdd.conf" \
+ip netns exec "$GW" "$IGDD" -u nobody -d -i br0 -e wan0 -f "$TMP/igdd.conf" \
 	>"$TMP/igdd.log" 2>&1 &
 IGDD_PID=$!
 if ! wait_local_port_listen "$GW" 5351 udp; then

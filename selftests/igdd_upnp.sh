@@ -29,6 +29,7 @@ PROBE="$SELF/igdd_probe.py"
 PORT=5000
 LAN_GW=192.168.1.1
 TMP=$(mktemp -d /tmp/igdd_upnp.XXXXXX)
+chmod 755 "$TMP"	# igdd, as nobody, rereads its configuration on SIGHUP
 IGDD_PID=
 
 cleanup() {
@@ -66,7 +67,7 @@ lt() {
 }
 
 igdd_start() {
-	ip netns exec "$GW" "$IGDD" -f "$TMP/igdd.conf" -d -v >>"$TMP/igdd.log" 2>&1 &
+	ip netns exec "$GW" "$IGDD" -u nobody -f "$TMP/igdd.conf" -d -v >>"$TMP/igdd.log" 2>&1 &
 	IGDD_PID=$!
 	# a TCG guest on a busy host may take many seconds to start it
 	slowwait 60 __port_listens "$GW" $PORT -lnt

@@ -110,6 +110,7 @@ trav_setup() {
 			ksft_exit_fail "$TRAV_BIN/$p not built (make tools)"
 	done
 	TRAV_TMP=$(mktemp -d /tmp/trav.XXXXXX) || ksft_exit_fail "mktemp"
+	chmod 755 "$TRAV_TMP"	# readable by the daemons that run as nobody
 	setup_ns INET PUB HA GA HB GB HC GCI GCO || exit $?
 	napt_load
 

@@ -64,7 +64,7 @@ reach() {
 igdd_up() {
 	printf 'lan-if lan0\nwan-if wan0\nhttp-port 5000\nsecure-mode yes\n' \
 		>"$TRAV_TMP/igdd-$1.conf"
-	ip netns exec "${!1}" "$IGDD" -f "$TRAV_TMP/igdd-$1.conf" -d -i lan0 \
+	ip netns exec "${!1}" "$IGDD" -u nobody -f "$TRAV_TMP/igdd-$1.conf" -d -i lan0 \
 		-e wan0 >"$TRAV_TMP/igdd-$1.log" 2>&1 &
 	wait_local_port_listen "${!1}" 5000 tcp ||
 		ksft_exit_fail "igdd on $1 does not listen: $(tail -5 "$TRAV_TMP/igdd-$1.log")"

@@ -245,6 +245,17 @@ static int directive(struct igd_conf *c, char **w, int n, const char *rest,
 			return fail(err, errlen, line, "uuid: 8-4-4-4-12 hex digits expected");
 		strcpy(c->uuid, w[1]);
 		c->have_uuid = true;
+	} else if (!strcmp(k, "user")) {
+		size_t l;
+
+		NEED(2);
+		l = strlen(w[1]);
+		if (l >= sizeof(c->user) ||
+		    strspn(w[1], "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != l ||
+		    w[1][0] == '-')
+			return fail(err, errlen, line, "user: a user name expected");
+		strcpy(c->user, w[1]);
 	} else if (!strcmp(k, "friendly-name")) {
 		if (n < 2 || parse_name(rest, c->friendly_name, sizeof(c->friendly_name)))
 			return fail(err, errlen, line,

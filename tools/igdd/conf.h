@@ -25,6 +25,7 @@ struct igd_conf {
 	uint32_t notify_interval;	/* SSDP NOTIFY period, s */
 	bool have_uuid;
 	char uuid[37];
+	char user[33];			/* to run as after start-up ("": none) */
 	char friendly_name[IGD_NAME_MAX + 1];
 };
 

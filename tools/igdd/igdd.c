@@ -24,6 +24,8 @@
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -75,6 +77,7 @@ static struct {
 	char lan_opt[IGD_LAN_MAX][IF_NAMESIZE];
 	unsigned int nlan_opt;
 	char wan_opt[IF_NAMESIZE];
+	char user_opt[33];	/* -u */
 
 	struct lan lan[IGD_LAN_MAX];
 	unsigned int nlan;
@@ -915,24 +918,49 @@ static void ext_watch(uint64_t now)
 	announce_start(now);
 }
 
-/* ---- capabilities ---- */
+/* ---- privileges ---- */
 
 /*
- * After the sockets are bound, only CAP_NET_ADMIN is kept (napt's
- * netlink requests need it); binding (SSDP 1900, PCP 5351, a low HTTP
- * port) is done, so CAP_NET_BIND_SERVICE and the rest go, from the
- * bounding set too.
+ * After the sockets are bound igdd runs as an unprivileged user with
+ * CAP_NET_ADMIN alone (napt's netlink requests need it). Started by
+ * systemd it already is that user (DynamicUser=, with the capability
+ * ambient); started as root it becomes the user that "user" (or -u)
+ * names, keeping the capability across setuid(), and refuses to go on
+ * as root without one. The bounding set loses everything else first,
+ * while there is CAP_SETPCAP to do it.
  */
-static int drop_caps(void)
+static int drop_privileges(const char *user)
 {
 	cap_value_t keep[] = { CAP_NET_ADMIN };
+	struct passwd *pw = NULL;
 	cap_t caps;
 	int c, ret;
 
+	if (!geteuid()) {
+		if (!user || !user[0]) {
+			igd_log(LOG_ERR, "refusing to run as root: name a user to run as "
+				"('user' in igdd.conf, or -u)");
+			return -1;
+		}
+		pw = getpwnam(user);
+		if (!pw || !pw->pw_uid) {
+			igd_log(LOG_ERR, "user %s: %s", user,
+				pw ? "is root" : "no such user");
+			return -1;
+		}
+	}
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	for (c = 0; c <= CAP_LAST_CAP; c++)
 		if (c != CAP_NET_ADMIN && CAP_IS_SUPPORTED(c))
-			cap_drop_bound(c);	/* needs CAP_SETPCAP: first */
+			cap_drop_bound(c);	/* needs CAP_SETPCAP: as root only */
+	if (pw) {
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
+		    setgroups(0, NULL) || setgid(pw->pw_gid) ||
+		    setuid(pw->pw_uid) || prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)) {
+			igd_log(LOG_ERR, "becoming %s: %s", user, strerror(errno));
+			return -1;
+		}
+	}
 	caps = cap_init();
 	if (!caps)
 		return -1;
@@ -940,6 +968,8 @@ static int drop_caps(void)
 	cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET);
 	ret = cap_set_proc(caps);
 	cap_free(caps);
+	if (ret)
+		igd_log(LOG_ERR, "keeping CAP_NET_ADMIN alone: %s", strerror(errno));
 	return ret;
 }
 
@@ -978,6 +1008,29 @@ static void apply_conf(void)
 	}
 }
 
+/*
+ * Open the NAT-PMP/PCP socket of every LAN if either protocol is on,
+ * close it if both are off: at start-up and when SIGHUP changes them
+ * (port 5351 needs no privilege, so the unprivileged daemon can).
+ */
+static int pcp_sockets(void)
+{
+	bool want = g.conf.natpmp || g.conf.pcp;
+	unsigned int i;
+
+	for (i = 0; i < g.nlan; i++) {
+		if (want && g.lan[i].pcp_fd < 0) {
+			g.lan[i].pcp_fd = pcp_open(&g.lan[i]);
+			if (g.lan[i].pcp_fd < 0)
+				return -1;
+		} else if (!want && g.lan[i].pcp_fd >= 0) {
+			close(g.lan[i].pcp_fd);
+			g.lan[i].pcp_fd = -1;
+		}
+	}
+	return 0;
+}
+
 static void reload(void)
 {
 	struct igd_conf c;
@@ -992,16 +1045,18 @@ static void reload(void)
 	c.http_port = g.conf.http_port;
 	g.conf = c;
 	apply_conf();
+	pcp_sockets();
 	announce_start(now_ms());
 	igd_log(LOG_NOTICE, "configuration reloaded");
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: igdd [-f CONFIG] [-i LAN_IF]... [-e WAN_IF] [-d] [-v] [-P HTTP_PORT]\n"
+	fprintf(f, "Usage: igdd [-f CONFIG] [-i LAN_IF]... [-e WAN_IF] [-u USER] [-d] [-v] [-P HTTP_PORT]\n"
 		"  -f FILE  configuration file (default " DEFAULT_CONF ")\n"
 		"  -i IF    LAN interface (repeatable; overrides lan-if)\n"
 		"  -e IF    WAN interface (overrides wan-if; informational)\n"
+		"  -u USER  run as USER after start-up (overrides user)\n"
 		"  -d       stay in the foreground, log to standard error\n"
 		"  -v       verbose (debug) logging\n"
 		"  -P PORT  HTTP port (overrides http-port; 0: any)\n");
@@ -1015,8 +1070,15 @@ int main(int argc, char **argv)
 	int opt;
 
 	g.conf_path = DEFAULT_CONF;
-	while ((opt = getopt(argc, argv, "f:i:e:dvP:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:i:e:dvP:u:h")) != -1) {
 		switch (opt) {
+		case 'u':
+			if (!*optarg || strlen(optarg) >= sizeof(g.user_opt)) {
+				fprintf(stderr, "igdd: -u: bad user name\n");
+				return 2;
+			}
+			strcpy(g.user_opt, optarg);
+			break;
 		case 'f':
 			g.conf_path = optarg;
 			g.conf_given = true;
@@ -1103,15 +1165,11 @@ int main(int argc, char **argv)
 	g.ssdp_fd = ssdp_open();
 	if (g.sig_fd < 0 || g.ssdp_fd < 0)
 		return 1;
-	for (i = 0; i < g.nlan; i++) {
+	for (i = 0; i < g.nlan; i++)
 		if (http_start(&g.lan[i], i ? g.lan[0].http_port : g.conf.http_port))
 			return 1;
-		if (g.conf.natpmp || g.conf.pcp) {
-			g.lan[i].pcp_fd = pcp_open(&g.lan[i]);
-			if (g.lan[i].pcp_fd < 0)
-				return 1;
-		}
-	}
+	if (pcp_sockets())
+		return 1;
 	g.announce_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (g.announce_fd >= 0) {
 		int zero = 0;
@@ -1124,8 +1182,8 @@ int main(int argc, char **argv)
 	else if (private_addr(g.ext))
 		igd_log(LOG_WARNING, "the external address %s is private: "
 			"this gateway is behind another NAT", inet_ntoa(g.ext));
-	if (drop_caps())
-		igd_log(LOG_WARNING, "cannot drop capabilities: %s", strerror(errno));
+	if (drop_privileges(g.user_opt[0] ? g.user_opt : g.conf.user))
+		return 1;
 	if (!g.foreground && daemon(0, 0)) {
 		igd_log(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
