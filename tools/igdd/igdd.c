@@ -421,17 +421,22 @@ static void ssdp_notify(bool alive)
 /*
  * The rates (ratelimit.h): a source gets at most a burst of 32 SSDP
  * answers (one search for ssdp:all costs 24) and 8 a second; 16 NAT-PMP
- * or PCP requests and 4 a second; 16 SOAP actions and 4 a second. Who
- * finds no entry of their own (spoofed sources by the hundred) shares
- * a stricter overflow budget.
+ * or PCP requests and 4 a second; 128 SOAP actions and 32 a second (a
+ * control point lists a host's mappings one GetGenericPortMappingEntry
+ * at a time, and max-per-host is 64). Who finds no entry of their own
+ * (spoofed sources by the hundred) shares a stricter overflow budget.
  */
 static const struct igd_rl_conf rl_ssdp_conf = {
 	.burst = 32, .per_s = 8, .idle_ms = 60000,
 	.overflow_burst = 8, .overflow_per_s = 2,
 };
-static const struct igd_rl_conf rl_req_conf = {
+static const struct igd_rl_conf rl_pcp_conf = {
 	.burst = 16, .per_s = 4, .idle_ms = 60000,
 	.overflow_burst = 4, .overflow_per_s = 1,
+};
+static const struct igd_rl_conf rl_soap_conf = {
+	.burst = 128, .per_s = 32, .idle_ms = 60000,
+	.overflow_burst = 16, .overflow_per_s = 4,
 };
 
 /*
@@ -1149,8 +1154,8 @@ int main(int argc, char **argv)
 	g.start = now_ms();
 	g.bootid = time(NULL) & 0x7fffffff;
 	igd_rl_init(&g.rl_ssdp, &rl_ssdp_conf, NULL);
-	igd_rl_init(&g.rl_pcp, &rl_req_conf, NULL);
-	igd_rl_init(&g.rl_http, &rl_req_conf, NULL);
+	igd_rl_init(&g.rl_pcp, &rl_pcp_conf, NULL);
+	igd_rl_init(&g.rl_http, &rl_soap_conf, NULL);
 	srandom(time(NULL) ^ getpid());
 	make_uuids();
 	apply_conf();
