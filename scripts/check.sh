@@ -18,7 +18,7 @@
 #                     selftest, or TESTS), off
 #   DEBUG_TESTS="..." the selftests of CHECK_DEBUG=ci: those that attack
 #                     napt (hostile frames, netlink fuzz, user namespaces)
-#                     and its life cycle; every selftest runs on the debug
+#                     and its life cycle, and igdd's; every selftest runs on the debug
 #                     kernel with make check-debug
 #   VM_PARALLEL=0     boot the kernels one after the other (default 1: all
 #                     at once, which measured faster on 2 cores)
@@ -47,7 +47,7 @@ rm -f "$RESULTS"/*.tap "$RESULTS"/*.counts "$RESULTS"/*.log "$RESULTS"/summary
 pass=0 fail=0 skip=0
 notes=()
 : "${CHECK_DEBUG:=ci}"
-: "${DEBUG_TESTS:=napt_hostile.sh napt_nlfuzz.sh napt_userns.sh napt_lifecycle.sh napt_netlink.sh napt_static.sh}"
+: "${DEBUG_TESTS:=napt_hostile.sh napt_nlfuzz.sh napt_userns.sh napt_lifecycle.sh napt_netlink.sh napt_static.sh igdd_hostile.sh igdd_pcp.sh igdd_upnp.sh}"
 note() { notes+=("$*"); echo "check: $*"; }
 section() { printf '\n==== %s ====\n' "$*"; }
 
