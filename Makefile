@@ -44,7 +44,7 @@ module-debug: debug-kernel
 		KVERS="$$(scripts/debug-kernel.sh --kver)" \
 		KDIR="$$(scripts/debug-kernel.sh)/build"
 
-TOOLDIRS := tools/natctl $(patsubst %/Makefile,%,$(wildcard tools/igdd/Makefile tools/traversal/Makefile))
+TOOLDIRS := tools/natctl tools/igdd tools/traversal
 
 tools:
 	@set -e; for d in $(TOOLDIRS); do $(MAKE) -C $$d; done

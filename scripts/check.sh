@@ -89,24 +89,22 @@ else
 fi
 
 # --- 3. unit tests -------------------------------------------------------------
-if [[ -f tests/unit/Makefile ]]; then
-	section "unit tests"
-	make unit 2>&1 | tee "$RESULTS/unit.log"
-	unit_rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/unit.log" | tail -n 1)
-	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-		up=${BASH_REMATCH[1]} uf=${BASH_REMATCH[2]}
-		pass=$((pass + up))
-		fail=$((fail + uf))
-		if ((unit_rc != 0 && uf == 0)); then
-			fail=$((fail + 1))
-			note "FAIL: make unit exited $unit_rc after '$line'"
-		fi
-		echo "check: unit tests: $up passed, $uf failed"
-	else
+section "unit tests"
+make unit 2>&1 | tee "$RESULTS/unit.log"
+unit_rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/unit.log" | tail -n 1)
+if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+	up=${BASH_REMATCH[1]} uf=${BASH_REMATCH[2]}
+	pass=$((pass + up))
+	fail=$((fail + uf))
+	if ((unit_rc != 0 && uf == 0)); then
 		fail=$((fail + 1))
-		note "FAIL: make unit (exit $unit_rc) printed no 'N passed, N failed' line"
+		note "FAIL: make unit exited $unit_rc after '$line'"
 	fi
+	echo "check: unit tests: $up passed, $uf failed"
+else
+	fail=$((fail + 1))
+	note "FAIL: make unit (exit $unit_rc) printed no 'N passed, N failed' line"
 fi
 
 # --- 3b. natctl's own tests (argument checks and printers, no module) ---------
@@ -127,40 +125,38 @@ else
 fi
 
 # --- 3c. igdd's own tests (parsers, SOAP actions, policy) and a short fuzz run
-if [[ -f tools/igdd/Makefile ]]; then
-	section "igdd tests"
-	make -s -C tools/igdd check 2>&1 | tee "$RESULTS/igdd.log"
-	ig_rc=${PIPESTATUS[0]}
-	ig_p=0 ig_f=0 ig_lines=0
-	# one "N passed, N failed" line per test program (igdd's, PCP's)
-	while read -r line; do
-		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-			ig_p=$((ig_p + BASH_REMATCH[1]))
-			ig_f=$((ig_f + BASH_REMATCH[2]))
-			ig_lines=$((ig_lines + 1))
-		fi
-	done < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/igdd.log")
-	pass=$((pass + ig_p))
-	fail=$((fail + ig_f))
-	if ((ig_lines == 0)); then
-		fail=$((fail + 1))
-		note "FAIL: igdd check (exit $ig_rc) printed no 'N passed, N failed' line"
-	elif ((ig_rc != 0 && ig_f == 0)); then
-		fail=$((fail + 1))
-		note "FAIL: igdd check exited $ig_rc after $ig_p passed"
+section "igdd tests"
+make -s -C tools/igdd check 2>&1 | tee "$RESULTS/igdd.log"
+ig_rc=${PIPESTATUS[0]}
+ig_p=0 ig_f=0 ig_lines=0
+# one "N passed, N failed" line per test program (igdd's, PCP's)
+while read -r line; do
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		ig_p=$((ig_p + BASH_REMATCH[1]))
+		ig_f=$((ig_f + BASH_REMATCH[2]))
+		ig_lines=$((ig_lines + 1))
 	fi
-	section "igdd fuzz (FUZZ_TIME=${IGDD_FUZZ_TIME:-3} s per harness)"
-	if command -v "${CLANG:-clang}" >/dev/null 2>&1; then
-		if make -s -C tools/igdd fuzz FUZZ_TIME="${IGDD_FUZZ_TIME:-3}" 2>&1 |
-			tee "$RESULTS/igdd-fuzz.log"; (( PIPESTATUS[0] == 0 )); then
-			pass=$((pass + 1))
-		else
-			fail=$((fail + 1))
-			note "FAIL: make -C tools/igdd fuzz (see build/results/igdd-fuzz.log)"
-		fi
+done < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/igdd.log")
+pass=$((pass + ig_p))
+fail=$((fail + ig_f))
+if ((ig_lines == 0)); then
+	fail=$((fail + 1))
+	note "FAIL: igdd check (exit $ig_rc) printed no 'N passed, N failed' line"
+elif ((ig_rc != 0 && ig_f == 0)); then
+	fail=$((fail + 1))
+	note "FAIL: igdd check exited $ig_rc after $ig_p passed"
+fi
+section "igdd fuzz (FUZZ_TIME=${IGDD_FUZZ_TIME:-3} s per harness)"
+if command -v "${CLANG:-clang}" >/dev/null 2>&1; then
+	if make -s -C tools/igdd fuzz FUZZ_TIME="${IGDD_FUZZ_TIME:-3}" 2>&1 |
+		tee "$RESULTS/igdd-fuzz.log"; (( PIPESTATUS[0] == 0 )); then
+		pass=$((pass + 1))
 	else
-		note "igdd fuzz skipped: no clang"
+		fail=$((fail + 1))
+		note "FAIL: make -C tools/igdd fuzz (see build/results/igdd-fuzz.log)"
 	fi
+else
+	note "igdd fuzz skipped: no clang"
 fi
 
 # --- 4. VM selftests -------------------------------------------------------------

@@ -126,13 +126,9 @@ is_default_test() {
 	[[ -f $1 && -x $1 && $b == *.sh && $b != lib.sh && $b != demo.sh ]]
 }
 
-# Per-test timeout: VM_TIMEOUT, else "timeout=N" in selftests/settings
-# (kselftest style), else 300 s.
-default_timeout=$VM_TIMEOUT
-if [[ -z $default_timeout && -r $TOPDIR/selftests/settings ]]; then
-	default_timeout=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$TOPDIR/selftests/settings")
-fi
-: "${default_timeout:=300}"
+# Per-test timeout: the test's "# selftest-timeout: N" line, else
+# VM_TIMEOUT (300 s).
+default_timeout=${VM_TIMEOUT:-300}
 [[ $default_timeout =~ ^[0-9]+$ ]] || die "bad VM_TIMEOUT: $default_timeout"
 
 test_timeout() {
