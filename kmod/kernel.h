@@ -24,13 +24,15 @@ int napt_hooks_register(struct napt_net *nn);
 void napt_hooks_unregister(struct napt_net *nn);
 void napt_synhold_send(struct napt_net *nn, const struct napt_held *e);
 
-/* main.c: the life cycle of an instance; callers hold nn->lock */
+/* instance.c: the life cycle of an instance; callers hold nn->lock */
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	    struct netlink_ext_ack *extack);
 int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	     struct netlink_ext_ack *extack);
 void napt_down(struct napt_net *nn);
 __be32 napt_if_primary_addr(struct net *net, int ifindex);
+int napt_instance_init(void);
+void napt_instance_exit(void);
 
 /* netlink.c */
 int napt_genl_init(void);
