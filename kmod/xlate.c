@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * napt: packet parsing and rewriting.
+ * napt: packet translation. In this order: parsing, rewriting and the
+ * state a packet finds or makes, the SYN hold, then the out, in and
+ * hairpin paths, and last the ICMP errors (RFC 5508) they hand over.
  *
  * napt_xlate_out() runs at POST_ROUTING for packets leaving through the
  * external interface, napt_xlate_in() at PRE_ROUTING for packets arriving
@@ -31,6 +33,33 @@ struct napt_pkt {
 	u8 icmp_type;		/* ICMP: the type, echo or not */
 	bool tcp_syn, tcp_ack, tcp_fin, tcp_rst;
 };
+
+/* The packet an ICMP error quotes. */
+struct napt_emb {
+	unsigned int ipoff;	/* its IP header, from the network header */
+	struct napt_pkt e;	/* its addresses and ports; l4off from ipoff */
+	unsigned int l4have;	/* bytes of its L4 header present */
+};
+
+/*
+ * The ICMP error half (RFC 5508), at the end of the file: the three paths
+ * hand an error to it, the hairpin path rewrites what it quotes.
+ */
+static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			  struct napt_emb *q, u8 echo_type);
+static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
+				  const struct napt_pkt *p,
+				  const struct napt_emb *q);
+static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			    const struct napt_emb *q, bool src, __be32 addr,
+			    __be16 port);
+static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr);
+static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
+				    const struct napt_pkt *p);
+static unsigned int napt_icmperr_out(struct napt_net *nn,
+				     const struct napt_cfg *cfg,
+				     struct sk_buff *skb,
+				     const struct napt_pkt *p, bool outer);
 
 bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr)
 {
@@ -144,6 +173,12 @@ static int napt_parse(struct sk_buff *skb, struct napt_pkt *p, u8 echo_type)
 	}
 	}
 	return 1;
+}
+
+static bool napt_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB;
 }
 
 /*
@@ -270,257 +305,89 @@ static struct napt_sess *napt_sess_live(struct napt_net *nn,
 	return s;
 }
 
-/* ICMP errors (RFC 5508) */
-
-static bool napt_icmp_is_error(u8 type)
-{
-	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
-	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB;
-}
-
-/* The packet an ICMP error quotes. */
-struct napt_emb {
-	unsigned int ipoff;	/* its IP header, from the network header */
-	struct napt_pkt e;	/* its addresses and ports; l4off from ipoff */
-	unsigned int l4have;	/* bytes of its L4 header present */
-};
-
 /*
- * Parse the packet quoted by the ICMP error @p. It must be UDP, TCP or an
- * ICMP echo (request if @echo_type is ICMP_ECHO), unfragmented, with at
- * least the 8 bytes of L4 header RFC 792 guarantees.
- * Return: 1 parsed, -1 not translatable.
+ * The outbound key of @p under the behaviour in force, and the mapping it
+ * finds: a static mapping of the inside endpoint wins over a dynamic one
+ * (its replies leave from the forwarded port whatever the behaviour).
  */
-static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			  struct napt_emb *q, u8 echo_type)
-{
-	unsigned int off = skb_network_offset(skb) + p->l4off + 8;
-	struct iphdr _iph;
-	const struct iphdr *iph;
-	u8 _l4[8];
-	const u8 *l4;
-
-	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
-	if (!iph || iph->ihl < 5 || iph->version != 4 ||
-	    (iph->frag_off & htons(IP_OFFSET)))
-		return -1;
-	q->ipoff = p->l4off + 8;
-	q->e.l4off = iph->ihl * 4;
-	q->e.proto = iph->protocol;
-	q->e.saddr = iph->saddr;
-	q->e.daddr = iph->daddr;
-	l4 = skb_header_pointer(skb, off + q->e.l4off, sizeof(_l4), _l4);
-	if (!l4)
-		return -1;
-	q->l4have = skb->len - (off + q->e.l4off);
-	switch (q->e.proto) {
-	case IPPROTO_UDP:
-	case IPPROTO_TCP:
-		memcpy(&q->e.sport, l4, 2);
-		memcpy(&q->e.dport, l4 + 2, 2);
-		return 1;
-	case IPPROTO_ICMP:
-		if (l4[0] != echo_type)
-			return -1;
-		memcpy(&q->e.sport, l4 + 4, 2);
-		q->e.dport = q->e.sport;
-		return 1;
-	}
-	return -1;
-}
-
-/**
- * napt_icmperr_bad_csum() - whether an ICMP error must be dropped for its sums
- * @nn: the instance, whose drop_malformed counts it
- * @skb: the error
- * @p: its parsed outer packet
- * @q: its parsed quoted packet
- *
- * An error whose ICMP checksum is wrong, or whose quoted IP header's
- * checksum is wrong, is dropped silently (RFC 5508 REQ-3, REQ-3a): the
- * incremental updates of a translation would carry a bad sum to a host
- * that could no longer tell. Errors are rare: summed in software unless
- * the device vouched for the packet.
- */
-static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
-				  const struct napt_pkt *p,
-				  const struct napt_emb *q)
-{
-	unsigned int off = skb_network_offset(skb) + p->l4off;
-	const struct iphdr *eip;
-	u8 _eip[60];
-
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
-	    csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
-		goto bad;
-	eip = skb_header_pointer(skb, skb_network_offset(skb) + q->ipoff,
-				 q->e.l4off, _eip);
-	if (eip && !ip_fast_csum(eip, eip->ihl))
-		return false;
-bad:
-	napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
-	return true;
-}
-
-/*
- * In the quoted packet, set the source (@src) or destination address and
- * port to @addr:@port, fixing its IP and L4 checksums where present and the
- * ICMP checksum that covers them all.
- */
-static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			    const struct napt_emb *q, bool src, __be32 addr,
-			    __be16 port)
-{
-	unsigned int ioff = skb_network_offset(skb) + q->ipoff;
-	unsigned int loff = ioff + q->e.l4off;
-	unsigned int want = q->e.proto == IPPROTO_TCP && q->l4have >= 18 ?
-			    18 : 8;
-	struct icmphdr *ih;
-	struct iphdr *eip;
-	__sum16 *l4sum = NULL, old;
-	__be32 *ap;
-	__be16 *pp;
-	u8 *l4;
-
-	if (skb_ensure_writable(skb, loff + want))
-		return -ENOMEM;
-	ih = (struct icmphdr *)(skb_network_header(skb) + p->l4off);
-	eip = (struct iphdr *)(skb->data + ioff);
-	l4 = skb->data + loff;
-	ap = src ? &eip->saddr : &eip->daddr;
-	pp = (__be16 *)(l4 + (src || q->e.proto == IPPROTO_ICMP ? 0 : 2));
-
-	switch (q->e.proto) {
-	case IPPROTO_UDP:
-		l4sum = (__sum16 *)(l4 + 6);
-		if (!*l4sum)
-			l4sum = NULL;	/* no checksum stays none */
-		break;
-	case IPPROTO_TCP:
-		if (want == 18)
-			l4sum = (__sum16 *)(l4 + 16);
-		break;
-	default:
-		pp = (__be16 *)(l4 + 4);
-		l4sum = (__sum16 *)(l4 + 2);
-		break;
-	}
-	if (l4sum) {
-		old = *l4sum;
-		if (q->e.proto != IPPROTO_ICMP)
-			csum_replace4(l4sum, *ap, addr);
-		csum_replace2(l4sum, *pp, port);
-		if (q->e.proto == IPPROTO_UDP && !*l4sum)
-			*l4sum = CSUM_MANGLED_0;
-		inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
-					 (__force __be16)*l4sum, false);
-	}
-	inet_proto_csum_replace2(&ih->checksum, skb, *pp, port, false);
-	*pp = port;
-	old = eip->check;
-	csum_replace4(&eip->check, *ap, addr);
-	inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
-				 (__force __be16)eip->check, false);
-	inet_proto_csum_replace4(&ih->checksum, skb, *ap, addr, false);
-	*ap = addr;
-	return 0;
-}
-
-/* Set the outer source (@src) or destination address to @addr. */
-static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr)
-{
-	struct iphdr *iph = ip_hdr(skb);
-	__be32 *ap = src ? &iph->saddr : &iph->daddr;
-
-	csum_replace4(&iph->check, *ap, addr);
-	*ap = addr;
-}
-
-/*
- * An ICMP error arriving from outside about a packet napt translated: the
- * quoted packet left as ext_addr:ext_port -> remote. Errors never create,
- * refresh or remove a mapping (RFC 5508 REQ-6, RFC 4787 REQ-12).
- */
-static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
-				    const struct napt_pkt *p)
-{
-	struct napt_emb q;
-	struct napt_map *m;
-
-	/* what quotes no translated packet is for the gateway itself */
-	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
-	    q.e.saddr != p->daddr)
-		return NF_ACCEPT;
-	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
-	if (!m)
-		return NF_ACCEPT;
-	if (napt_icmperr_bad_csum(nn, skb, p, &q))
-		return NF_DROP;
-	/* only about a remote the inside endpoint has sent to */
-	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
-			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
-	    napt_rewrite_emb(skb, p, &q, true, m->key.int_addr,
-			     m->key.int_port)) {
-		napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
-		return NF_DROP;
-	}
-	napt_rewrite_outer(skb, false, m->key.int_addr);
-	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_IN);
-	return NF_ACCEPT;
-}
-
 static struct napt_map *napt_find_out(struct napt_net *nn,
 				      const struct napt_cfg *cfg,
 				      const struct napt_pkt *p,
-				      struct napt_okey *key);
-
-/*
- * An ICMP error leaving through the external interface about a packet that
- * came in translated: the quoted packet is remote -> inside endpoint. From
- * an inside host (@outer: its address is translated too) or from the
- * gateway itself (a hop limit or MTU error for a packet it forwarded in).
- */
-static unsigned int napt_icmperr_out(struct napt_net *nn,
-				     const struct napt_cfg *cfg,
-				     struct sk_buff *skb,
-				     const struct napt_pkt *p, bool outer)
+				      struct napt_okey *key)
 {
-	struct napt_okey key = {};
-	struct napt_pkt r;
-	struct napt_emb q;
+	int pidx = napt_pidx(p->proto);
 	struct napt_map *m;
 
-	/*
-	 * From the gateway itself, an error that quotes no inside endpoint
-	 * is none of napt's business; from an inside host it cannot leave
-	 * untranslated.
-	 */
-	if (napt_parse_emb(skb, p, &q, ICMP_ECHOREPLY) < 0 ||
-	    !napt_in_int_nets(cfg, q.e.daddr))
-		goto none;
-	/* look it up as the reply the inside endpoint would send */
-	r.proto = q.e.proto;
-	r.saddr = q.e.daddr;
-	r.sport = q.e.dport;
-	r.daddr = q.e.saddr;
-	r.dport = q.e.proto == IPPROTO_ICMP ? 0 : q.e.sport;
-	m = napt_find_out(nn, cfg, &r, &key);
-	if (!m)
-		goto none;
-	if (napt_icmperr_bad_csum(nn, skb, p, &q))
-		return NF_DROP;
-	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
-		goto drop;
-	if (outer)
-		napt_rewrite_outer(skb, true, m->ext_addr);
-	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_OUT);
-	return NF_ACCEPT;
-none:
-	if (!outer)
-		return NF_ACCEPT;
-drop:
-	napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
-	return NF_DROP;
+	key->proto = p->proto;
+	key->int_addr = p->saddr;
+	key->int_port = p->sport;
+	if (cfg->mapping[pidx] != NAPT_MAPPING_EIM)
+		key->rem_addr = p->daddr;
+	if (cfg->mapping[pidx] == NAPT_MAPPING_APDM)
+		key->rem_port = p->dport;
+
+	m = napt_map_lookup_out(nn, key);
+	if (likely(m) || p->proto == IPPROTO_ICMP)
+		return m;
+	return napt_static_lookup_out(nn, p->proto, p->saddr, p->sport, 0) ?:
+	       napt_static_lookup_out(nn, p->proto, p->saddr, p->sport,
+				      p->daddr);
+}
+
+/*
+ * The mapping and session for outbound packet @p, made if need be.
+ * Return: the session, or NULL with *@reason set.
+ */
+static struct napt_sess *napt_out_state(struct napt_net *nn,
+					const struct napt_cfg *cfg,
+					const struct napt_pkt *p,
+					struct napt_map **mp, int *reason)
+{
+	struct napt_okey key = {};
+	struct napt_sess *s = NULL;
+	struct napt_map *m;
+
+	m = napt_find_out(nn, cfg, p, &key);
+	if (unlikely(!m)) {
+		m = napt_map_create(nn, cfg, &key, cfg->mapping[napt_pidx(p->proto)],
+				    p->daddr, p->dport, &s, reason);
+		if (!m)
+			return NULL;
+		if (s) {
+			*mp = m;
+			return s;
+		}
+	}
+	s = napt_sess_lookup(nn, m, p->daddr, p->dport, true);
+	if (unlikely(!s))
+		s = napt_sess_create(nn, cfg, m, p->daddr, p->dport, reason);
+	*mp = m;
+	return s;
+}
+
+/*
+ * Whether @m lets in a packet from @saddr:@sport; *@sp is set to the exact
+ * session if there is one. Static mappings take any remote (their remote
+ * restriction was applied by the lookup); dynamic ones filter by the
+ * behaviour in force for the protocol.
+ */
+static bool napt_filter_ok(struct napt_net *nn, const struct napt_cfg *cfg,
+			   struct napt_map *m, u8 proto, __be32 saddr,
+			   __be16 sport, struct napt_sess **sp)
+{
+	struct napt_sess *s = napt_sess_live(nn, m, saddr, sport);
+
+	*sp = s;
+	if (rcu_access_pointer(m->st))
+		return true;
+	switch (cfg->filtering[napt_pidx(proto)]) {
+	case NAPT_FILTER_EIF:
+		return true;
+	case NAPT_FILTER_ADF:
+		return s || napt_sess_lookup(nn, m, saddr, 0, false);
+	default:
+		return s;
+	}
 }
 
 /*
@@ -661,66 +528,6 @@ void napt_synhold_clear(struct napt_net *nn)
 	spin_unlock_bh(&h->lock);
 }
 
-/*
- * The outbound key of @p under the behaviour in force, and the mapping it
- * finds: a static mapping of the inside endpoint wins over a dynamic one
- * (its replies leave from the forwarded port whatever the behaviour).
- */
-static struct napt_map *napt_find_out(struct napt_net *nn,
-				      const struct napt_cfg *cfg,
-				      const struct napt_pkt *p,
-				      struct napt_okey *key)
-{
-	int pidx = napt_pidx(p->proto);
-	struct napt_map *m;
-
-	key->proto = p->proto;
-	key->int_addr = p->saddr;
-	key->int_port = p->sport;
-	if (cfg->mapping[pidx] != NAPT_MAPPING_EIM)
-		key->rem_addr = p->daddr;
-	if (cfg->mapping[pidx] == NAPT_MAPPING_APDM)
-		key->rem_port = p->dport;
-
-	m = napt_map_lookup_out(nn, key);
-	if (likely(m) || p->proto == IPPROTO_ICMP)
-		return m;
-	return napt_static_lookup_out(nn, p->proto, p->saddr, p->sport, 0) ?:
-	       napt_static_lookup_out(nn, p->proto, p->saddr, p->sport,
-				      p->daddr);
-}
-
-/*
- * The mapping and session for outbound packet @p, made if need be.
- * Return: the session, or NULL with *@reason set.
- */
-static struct napt_sess *napt_out_state(struct napt_net *nn,
-					const struct napt_cfg *cfg,
-					const struct napt_pkt *p,
-					struct napt_map **mp, int *reason)
-{
-	struct napt_okey key = {};
-	struct napt_sess *s = NULL;
-	struct napt_map *m;
-
-	m = napt_find_out(nn, cfg, p, &key);
-	if (unlikely(!m)) {
-		m = napt_map_create(nn, cfg, &key, cfg->mapping[napt_pidx(p->proto)],
-				    p->daddr, p->dport, &s, reason);
-		if (!m)
-			return NULL;
-		if (s) {
-			*mp = m;
-			return s;
-		}
-	}
-	s = napt_sess_lookup(nn, m, p->daddr, p->dport, true);
-	if (unlikely(!s))
-		s = napt_sess_create(nn, cfg, m, p->daddr, p->dport, reason);
-	*mp = m;
-	return s;
-}
-
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 			    struct sk_buff *skb)
 {
@@ -776,31 +583,6 @@ unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 drop:
 	napt_stat_inc(nn, reason);
 	return NF_DROP;
-}
-
-/*
- * Whether @m lets in a packet from @saddr:@sport; *@sp is set to the exact
- * session if there is one. Static mappings take any remote (their remote
- * restriction was applied by the lookup); dynamic ones filter by the
- * behaviour in force for the protocol.
- */
-static bool napt_filter_ok(struct napt_net *nn, const struct napt_cfg *cfg,
-			   struct napt_map *m, u8 proto, __be32 saddr,
-			   __be16 sport, struct napt_sess **sp)
-{
-	struct napt_sess *s = napt_sess_live(nn, m, saddr, sport);
-
-	*sp = s;
-	if (rcu_access_pointer(m->st))
-		return true;
-	switch (cfg->filtering[napt_pidx(proto)]) {
-	case NAPT_FILTER_EIF:
-		return true;
-	case NAPT_FILTER_ADF:
-		return s || napt_sess_lookup(nn, m, saddr, 0, false);
-	default:
-		return s;
-	}
 }
 
 unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
@@ -1054,5 +836,240 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 
 drop:
 	napt_stat_inc(nn, reason);
+	return NF_DROP;
+}
+
+/* ICMP errors (RFC 5508) */
+
+/*
+ * Parse the packet quoted by the ICMP error @p. It must be UDP, TCP or an
+ * ICMP echo (request if @echo_type is ICMP_ECHO), unfragmented, with at
+ * least the 8 bytes of L4 header RFC 792 guarantees.
+ * Return: 1 parsed, -1 not translatable.
+ */
+static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			  struct napt_emb *q, u8 echo_type)
+{
+	unsigned int off = skb_network_offset(skb) + p->l4off + 8;
+	struct iphdr _iph;
+	const struct iphdr *iph;
+	u8 _l4[8];
+	const u8 *l4;
+
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	if (!iph || iph->ihl < 5 || iph->version != 4 ||
+	    (iph->frag_off & htons(IP_OFFSET)))
+		return -1;
+	q->ipoff = p->l4off + 8;
+	q->e.l4off = iph->ihl * 4;
+	q->e.proto = iph->protocol;
+	q->e.saddr = iph->saddr;
+	q->e.daddr = iph->daddr;
+	l4 = skb_header_pointer(skb, off + q->e.l4off, sizeof(_l4), _l4);
+	if (!l4)
+		return -1;
+	q->l4have = skb->len - (off + q->e.l4off);
+	switch (q->e.proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		memcpy(&q->e.sport, l4, 2);
+		memcpy(&q->e.dport, l4 + 2, 2);
+		return 1;
+	case IPPROTO_ICMP:
+		if (l4[0] != echo_type)
+			return -1;
+		memcpy(&q->e.sport, l4 + 4, 2);
+		q->e.dport = q->e.sport;
+		return 1;
+	}
+	return -1;
+}
+
+/**
+ * napt_icmperr_bad_csum() - whether an ICMP error must be dropped for its sums
+ * @nn: the instance, whose drop_malformed counts it
+ * @skb: the error
+ * @p: its parsed outer packet
+ * @q: its parsed quoted packet
+ *
+ * An error whose ICMP checksum is wrong, or whose quoted IP header's
+ * checksum is wrong, is dropped silently (RFC 5508 REQ-3, REQ-3a): the
+ * incremental updates of a translation would carry a bad sum to a host
+ * that could no longer tell. Errors are rare: summed in software unless
+ * the device vouched for the packet.
+ */
+static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
+				  const struct napt_pkt *p,
+				  const struct napt_emb *q)
+{
+	unsigned int off = skb_network_offset(skb) + p->l4off;
+	const struct iphdr *eip;
+	u8 _eip[60];
+
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
+		goto bad;
+	eip = skb_header_pointer(skb, skb_network_offset(skb) + q->ipoff,
+				 q->e.l4off, _eip);
+	if (eip && !ip_fast_csum(eip, eip->ihl))
+		return false;
+bad:
+	napt_stat_inc(nn, NAPT_STAT_DROP_MALFORMED);
+	return true;
+}
+
+/*
+ * In the quoted packet, set the source (@src) or destination address and
+ * port to @addr:@port, fixing its IP and L4 checksums where present and the
+ * ICMP checksum that covers them all.
+ */
+static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
+			    const struct napt_emb *q, bool src, __be32 addr,
+			    __be16 port)
+{
+	unsigned int ioff = skb_network_offset(skb) + q->ipoff;
+	unsigned int loff = ioff + q->e.l4off;
+	unsigned int want = q->e.proto == IPPROTO_TCP && q->l4have >= 18 ?
+			    18 : 8;
+	struct icmphdr *ih;
+	struct iphdr *eip;
+	__sum16 *l4sum = NULL, old;
+	__be32 *ap;
+	__be16 *pp;
+	u8 *l4;
+
+	if (skb_ensure_writable(skb, loff + want))
+		return -ENOMEM;
+	ih = (struct icmphdr *)(skb_network_header(skb) + p->l4off);
+	eip = (struct iphdr *)(skb->data + ioff);
+	l4 = skb->data + loff;
+	ap = src ? &eip->saddr : &eip->daddr;
+	pp = (__be16 *)(l4 + (src || q->e.proto == IPPROTO_ICMP ? 0 : 2));
+
+	switch (q->e.proto) {
+	case IPPROTO_UDP:
+		l4sum = (__sum16 *)(l4 + 6);
+		if (!*l4sum)
+			l4sum = NULL;	/* no checksum stays none */
+		break;
+	case IPPROTO_TCP:
+		if (want == 18)
+			l4sum = (__sum16 *)(l4 + 16);
+		break;
+	default:
+		pp = (__be16 *)(l4 + 4);
+		l4sum = (__sum16 *)(l4 + 2);
+		break;
+	}
+	if (l4sum) {
+		old = *l4sum;
+		if (q->e.proto != IPPROTO_ICMP)
+			csum_replace4(l4sum, *ap, addr);
+		csum_replace2(l4sum, *pp, port);
+		if (q->e.proto == IPPROTO_UDP && !*l4sum)
+			*l4sum = CSUM_MANGLED_0;
+		inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
+					 (__force __be16)*l4sum, false);
+	}
+	inet_proto_csum_replace2(&ih->checksum, skb, *pp, port, false);
+	*pp = port;
+	old = eip->check;
+	csum_replace4(&eip->check, *ap, addr);
+	inet_proto_csum_replace2(&ih->checksum, skb, (__force __be16)old,
+				 (__force __be16)eip->check, false);
+	inet_proto_csum_replace4(&ih->checksum, skb, *ap, addr, false);
+	*ap = addr;
+	return 0;
+}
+
+/* Set the outer source (@src) or destination address to @addr. */
+static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	__be32 *ap = src ? &iph->saddr : &iph->daddr;
+
+	csum_replace4(&iph->check, *ap, addr);
+	*ap = addr;
+}
+
+/*
+ * An ICMP error arriving from outside about a packet napt translated: the
+ * quoted packet left as ext_addr:ext_port -> remote. Errors never create,
+ * refresh or remove a mapping (RFC 5508 REQ-6, RFC 4787 REQ-12).
+ */
+static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
+				    const struct napt_pkt *p)
+{
+	struct napt_emb q;
+	struct napt_map *m;
+
+	/* what quotes no translated packet is for the gateway itself */
+	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
+	    q.e.saddr != p->daddr)
+		return NF_ACCEPT;
+	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
+	if (!m)
+		return NF_ACCEPT;
+	if (napt_icmperr_bad_csum(nn, skb, p, &q))
+		return NF_DROP;
+	/* only about a remote the inside endpoint has sent to */
+	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
+			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
+	    napt_rewrite_emb(skb, p, &q, true, m->key.int_addr,
+			     m->key.int_port)) {
+		napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
+		return NF_DROP;
+	}
+	napt_rewrite_outer(skb, false, m->key.int_addr);
+	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_IN);
+	return NF_ACCEPT;
+}
+
+/*
+ * An ICMP error leaving through the external interface about a packet that
+ * came in translated: the quoted packet is remote -> inside endpoint. From
+ * an inside host (@outer: its address is translated too) or from the
+ * gateway itself (a hop limit or MTU error for a packet it forwarded in).
+ */
+static unsigned int napt_icmperr_out(struct napt_net *nn,
+				     const struct napt_cfg *cfg,
+				     struct sk_buff *skb,
+				     const struct napt_pkt *p, bool outer)
+{
+	struct napt_okey key = {};
+	struct napt_pkt r;
+	struct napt_emb q;
+	struct napt_map *m;
+
+	/*
+	 * From the gateway itself, an error that quotes no inside endpoint
+	 * is none of napt's business; from an inside host it cannot leave
+	 * untranslated.
+	 */
+	if (napt_parse_emb(skb, p, &q, ICMP_ECHOREPLY) < 0 ||
+	    !napt_in_int_nets(cfg, q.e.daddr))
+		goto none;
+	/* look it up as the reply the inside endpoint would send */
+	r.proto = q.e.proto;
+	r.saddr = q.e.daddr;
+	r.sport = q.e.dport;
+	r.daddr = q.e.saddr;
+	r.dport = q.e.proto == IPPROTO_ICMP ? 0 : q.e.sport;
+	m = napt_find_out(nn, cfg, &r, &key);
+	if (!m)
+		goto none;
+	if (napt_icmperr_bad_csum(nn, skb, p, &q))
+		return NF_DROP;
+	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
+		goto drop;
+	if (outer)
+		napt_rewrite_outer(skb, true, m->ext_addr);
+	napt_stat_inc(nn, NAPT_STAT_ICMP_ERR_OUT);
+	return NF_ACCEPT;
+none:
+	if (!outer)
+		return NF_ACCEPT;
+drop:
+	napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
 	return NF_DROP;
 }
