@@ -74,10 +74,20 @@ static const struct nf_hook_ops napt_nf_ops[] = {
 	},
 };
 
+/**
+ * napt_hooks_register() - start translating in the instance's namespace
+ * @nn: the instance, coming up
+ *
+ * Enables nf_defrag_ipv4 (the hooks see whole datagrams) and registers
+ * the PRE_ROUTING and POST_ROUTING hooks. Context: process, nn->lock held.
+ *
+ * Return: 0 or the registration's error (nothing left registered).
+ */
 int napt_hooks_register(struct napt_net *nn)
 {
 	int ret;
 
+	lockdep_assert_held(&nn->lock);
 	ret = nf_defrag_ipv4_enable(nn->net);
 	if (ret)
 		return ret;
@@ -91,8 +101,16 @@ int napt_hooks_register(struct napt_net *nn)
 	return 0;
 }
 
+/**
+ * napt_hooks_unregister() - undo napt_hooks_register(), if it was done
+ * @nn: the instance, going down
+ *
+ * Packets in flight may still be in the hooks: the caller waits for RCU.
+ * Context: process, nn->lock held.
+ */
 void napt_hooks_unregister(struct napt_net *nn)
 {
+	lockdep_assert_held(&nn->lock);
 	if (!nn->hooks_on)
 		return;
 	nf_unregister_net_hooks(nn->net, napt_nf_ops, ARRAY_SIZE(napt_nf_ops));
@@ -113,6 +131,8 @@ void napt_hooks_unregister(struct napt_net *nn)
  * @rem_addr:@rem_port to @addr:@port.
  * Such a port is never given to a mapping, and inbound packets that no
  * mapping takes are left to it. Context: RCU read side.
+ *
+ * Return: true if such a socket exists.
  */
 bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 			  __be16 port, __be32 rem_addr, __be16 rem_port)

@@ -17,6 +17,8 @@
  * @int_addr: inside address
  * @int_port: inside port
  * @rem_addr: the remote it is restricted to, 0 for one open to all
+ *
+ * Return: the static mapping (valid in the RCU read section), or NULL.
  */
 struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
 					__be32 int_addr, __be16 int_port,

@@ -143,6 +143,8 @@ struct napt_map *napt_map_lookup_out(struct napt_net *nn,
  *
  * A dynamic mapping is alone on its external port; static ones may share
  * one if their remotes differ, and one naming @rem_addr beats one for any.
+ *
+ * Return: the mapping (valid in the RCU read section), or NULL.
  */
 struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
 				    __be32 ext_addr, __be16 ext_port,
@@ -405,6 +407,9 @@ static bool napt_try_port(struct napt_net *nn, struct napt_map *m, u16 port,
  * and vice versa where the range allows (RFC 4787 REQ-3), and the parity
  * is kept on request (REQ-4). At most NAPT_RAND_PROBES + NAPT_LINEAR_PROBES
  * candidates are tried, so the cost is bounded however full the range is.
+ *
+ * Return: true with @m linked in the in table on its port, false if no
+ *	candidate was free.
  */
 bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 		     struct napt_map *m, __be32 rem_addr,
@@ -597,6 +602,9 @@ static void napt_sess_init(struct napt_sess *s, const struct napt_cfg *cfg,
  *
  * If another CPU published a mapping for @key meanwhile, that one is
  * returned and ours is undone. Context: softirq, RCU read side.
+ *
+ * Return: the mapping for @key (ours or the other CPU's), or NULL with
+ *	*@drop_reason set.
  */
 struct napt_map *napt_map_create(struct napt_net *nn,
 				 const struct napt_cfg *cfg,
@@ -714,6 +722,8 @@ err_count:
  *
  * The mapping's embedded session is tried first; only if it is not the one
  * is the session table searched.
+ *
+ * Return: the session, or NULL if @m has none with that remote.
  */
 struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 				   __be32 rem_addr, __be16 rem_port,
@@ -800,6 +810,9 @@ out:
  * The first session of a mapping takes the one embedded in it; later ones
  * are allocated and hashed. If another CPU made the same session
  * meanwhile, that one is returned. Context: softirq, RCU read side.
+ *
+ * Return: the session (ours or the other CPU's), or NULL with
+ *	*@drop_reason set.
  */
 struct napt_sess *napt_sess_create(struct napt_net *nn,
 				   const struct napt_cfg *cfg,
@@ -1149,6 +1162,8 @@ unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget)
  * @ext_addr: only those on this external address (0: any)
  *
  * Their sessions go too. Context: process, may take a while on big tables.
+ *
+ * Return: the number of mappings removed.
  */
 unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr)
 {

@@ -528,6 +528,23 @@ void napt_synhold_clear(struct napt_net *nn)
 	spin_unlock_bh(&h->lock);
 }
 
+/**
+ * napt_xlate_out() - translate a packet leaving through the external interface
+ * @nn: the instance
+ * @cfg: its configuration (the packet's RCU read section holds it)
+ * @skb: the packet, whole (reassembled), at POST_ROUTING
+ *
+ * A packet from an inside host gets its source rewritten to its mapping's
+ * external endpoint; the mapping and the session with the remote are
+ * found or made (napt_out_state()) and refreshed, TCP state is tracked,
+ * and an outbound SYN forgets a held inbound one of the same connection.
+ * An ICMP error goes to napt_icmperr_out(). The gateway's own packets pass.
+ * Context: softirq or process with BHs off, RCU read side.
+ *
+ * Return: NF_ACCEPT (translated, or none of napt's business), or NF_DROP
+ *	for an inside packet that cannot leave translated (counted; an
+ *	ICMP 3/13 sent back if icmp-unreach is on).
+ */
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 			    struct sk_buff *skb)
 {
@@ -585,6 +602,22 @@ drop:
 	return NF_DROP;
 }
 
+/**
+ * napt_xlate_in() - translate a packet arriving on the external interface
+ * @nn: the instance
+ * @cfg: its configuration (the packet's RCU read section holds it)
+ * @skb: the packet, whole (reassembled), at PRE_ROUTING
+ *
+ * A packet to an external endpoint of a mapping that its filtering lets
+ * in (napt_filter_ok()) gets its destination rewritten to the inside
+ * endpoint, before routing. Packets for the gateway's own sockets and
+ * outside the port range pass; an unsolicited TCP SYN is held for
+ * syn-hold seconds (RFC 5382 REQ-4). An ICMP error goes to
+ * napt_icmperr_in(). Context: softirq, RCU read side.
+ *
+ * Return: NF_ACCEPT (translated, or the gateway's own), or NF_DROP
+ *	(no mapping, filtered, or unwritable: counted).
+ */
 unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 			   struct sk_buff *skb)
 {
@@ -774,6 +807,9 @@ drop:
  * way (napt_hairpin_echo_reply()); one to an identifier without a mapping
  * is for the gateway. ICMP errors about hairpinned packets are translated
  * back to the sender (RFC 5508 REQ-7).
+ *
+ * Return: NF_ACCEPT (translated and rerouted, or not a hairpin
+ *	packet), or NF_DROP (counted).
  */
 unsigned int napt_xlate_hairpin(struct napt_net *nn,
 				const struct napt_cfg *cfg,
@@ -897,6 +933,9 @@ static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
  * incremental updates of a translation would carry a bad sum to a host
  * that could no longer tell. Errors are rare: summed in software unless
  * the device vouched for the packet.
+ *
+ * Return: true if the error is to be dropped (counted), false if its
+ *	checksums are right.
  */
 static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
 				  const struct napt_pkt *p,
