@@ -28,6 +28,7 @@ import random
 import socket
 import struct
 import sys
+import threading
 import time
 
 
@@ -125,24 +126,35 @@ def csrf(gw, port):
         SOAP))
 
 
-def soap_flood(gw, port, secs):
-    """GetExternalIPAddress as fast as one connection after another goes."""
+def soap_flood(gw, port, secs, workers=8):
+    """GetExternalIPAddress as fast as WORKERS threads, one connection after
+    another each, go: together well above igdd's 32 a second even in a slow
+    guest, so its limiter must answer 429."""
     body = ('<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/'
             'soap/envelope/"><s:Body><u:GetExternalIPAddress xmlns:u="urn:schemas-'
             'upnp-org:service:WANIPConnection:1"/></s:Body></s:Envelope>')
     hdr = [("Host", "%s:%s" % (gw, port)), ("Content-Type", 'text/xml; charset="utf-8"'),
            ("SOAPACTION", '"urn:schemas-upnp-org:service:WANIPConnection:1'
             '#GetExternalIPAddress"')]
-    codes, start = {}, time.monotonic()
-    end = start + float(secs)
-    while time.monotonic() < end:
-        try:
-            c = http(gw, port, hdr, body)
-        except OSError:
-            c = "error"
-        codes[c] = codes.get(c, 0) + 1
-        if c == "429" and codes[c] == 1:	# eight seconds more of it
-            end = min(end, time.monotonic() + 8)
+    codes, lock, start = {}, threading.Lock(), time.monotonic()
+    end = [start + float(secs)]
+
+    def worker():
+        while time.monotonic() < end[0]:
+            try:
+                c = http(gw, port, hdr, body)
+            except OSError:
+                c = "error"
+            with lock:
+                codes[c] = codes.get(c, 0) + 1
+                if c == "429" and codes[c] == 1:	# eight seconds more of it
+                    end[0] = min(end[0], time.monotonic() + 8)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     print(" ".join("%s=%d" % kv for kv in sorted(codes.items())),
           "secs=%d" % (time.monotonic() - start + 1))
 
