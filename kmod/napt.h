@@ -49,25 +49,49 @@ struct napt_prefix {
 
 /**
  * struct napt_cfg - the configuration of a running instance
+ * @ext_ifindex: ifindex of the external (WAN) interface
+ * @n_ext: entries used in @ext; 0: the pool is the external interface's
+ *	primary address (napt_net.if_addr)
+ * @ext: the configured external addresses (network byte order)
+ * @n_int: entries used in @int_nets, at least 1
+ * @int_nets: the internal prefixes, host bits clear
+ * @port_min: lowest external port (and ICMP identifier) allocated, host
+ *	byte order
+ * @port_max: highest one, inclusive, host byte order
+ * @timeout_udp: seconds an idle UDP session lives
+ * @timeout_tcp_est: seconds an idle established TCP session lives
+ * @timeout_tcp_trans: seconds an idle TCP session in any other state lives
+ * @timeout_icmp: seconds an idle ICMP query session lives
+ * @mapping: per protocol (enum napt_pidx), enum napt_mapping
+ * @filtering: per protocol (enum napt_pidx), enum napt_filtering
+ * @flags: enum napt_flags bits
+ * @max_maps: most mappings, static ones included; fixed while up
+ * @max_sess: most sessions, embedded ones included; fixed while up
+ * @max_per_host: most mappings of one inside address, 0 for no limit
+ * @reuse_delay: seconds a dynamic mapping's port rests before another
+ *	inside host may have it (RFC 6888 REQ-8), 0: none
+ * @syn_hold: seconds an unsolicited inbound SYN is held before 3/3 is
+ *	sent, 0: off (RFC 5382 REQ-4)
+ * @rcu: for kfree_rcu() once replaced
  *
  * Replaced as a whole (copy, change, rcu_assign_pointer) under the
  * instance mutex; the packet path reads it under RCU.
  */
 struct napt_cfg {
 	int ext_ifindex;
-	unsigned int n_ext;		/* configured external addresses */
+	unsigned int n_ext;
 	__be32 ext[NAPT_MAX_EXT_ADDRS];
 	unsigned int n_int;
 	struct napt_prefix int_nets[NAPT_MAX_INT_NETS];
 	u16 port_min, port_max;
 	u32 timeout_udp, timeout_tcp_est, timeout_tcp_trans, timeout_icmp;
-	u8 mapping[NAPT_NPROTO];	/* enum napt_mapping */
-	u8 filtering[NAPT_NPROTO];	/* enum napt_filtering */
-	u32 flags;			/* enum napt_flags */
+	u8 mapping[NAPT_NPROTO];
+	u8 filtering[NAPT_NPROTO];
+	u32 flags;
 	u32 max_maps, max_sess;
-	u32 max_per_host;		/* 0: no limit */
-	u32 reuse_delay;		/* seconds a freed port rests */
-	u32 syn_hold;			/* seconds, 0: off (RFC 5382 REQ-4) */
+	u32 max_per_host;
+	u32 reuse_delay;
+	u32 syn_hold;
 	struct rcu_head rcu;
 };
 
@@ -150,6 +174,28 @@ struct napt_sess {
 
 /**
  * struct napt_map - one mapping, inside endpoint <-> outside endpoint
+ * @out_node: in napt_net.out by napt_hash_out(@key), under its bucket lock
+ * @out_next_: @out_node.next, still followed by RCU readers once unlinked
+ * @free_link: @out_node.pprev: on napt_free_list (kmod/main.c)
+ * @in_node: in napt_net.in by (proto, @ext_addr, @ext_port), under its
+ *	bucket lock
+ * @in_next_: @in_node.next, still followed by RCU readers once unlinked
+ * @free_gp: @in_node.pprev: the RCU grace-period cookie to wait for
+ * @key: the outbound key; fixed once published
+ * @ext_addr: the external address (network byte order)
+ * @ext_port: the external port, ICMP: identifier (network byte order)
+ * @type: enum napt_map_type; dynamic may turn static under the out-table
+ *	lock, so read with READ_ONCE()
+ * @mapping: the enum napt_mapping it was made under
+ * @expires: napt_now() seconds, refreshed locklessly; static: lease end
+ *	(meaningless for a permanent one); resting: end of the rest
+ * @dead: set once unlinked from the out table (or never published); if
+ *	still in the in table, its port is resting
+ * @st: static data (RCU, replaced under the out-table lock), NULL if
+ *	dynamic
+ * @nsess: sessions in use, the embedded one included
+ * @ref: references: the tables' one, one per session, and lookups'
+ * @s0: the embedded first session
  *
  * Linked in the outbound table by @key and in the inbound table by
  * (proto, @ext_addr, @ext_port). One reference is held by the tables, one
@@ -166,30 +212,28 @@ struct napt_map {
 	union {
 		struct hlist_node out_node;
 		struct {
-			struct hlist_node *out_next_;	/* out_node.next */
-			struct llist_node free_link;	/* out_node.pprev */
+			struct hlist_node *out_next_;
+			struct llist_node free_link;
 		};
 	};
 	union {
 		struct hlist_node in_node;
 		struct {
-			struct hlist_node *in_next_;	/* in_node.next */
-			unsigned long free_gp;		/* in_node.pprev */
+			struct hlist_node *in_next_;
+			unsigned long free_gp;
 		};
 	};
 	struct napt_okey key;
 	__be32 ext_addr;
 	__be16 ext_port;
-	u8 type;		/* enum napt_map_type */
-	u8 mapping;		/* enum napt_mapping it was made under */
-	/* napt_now() seconds, refreshed locklessly; static: lease end */
+	u8 type;
+	u8 mapping;
 	u32 expires;
-	/* unlinked from the out table; if still in the in table, resting */
 	bool dead;
-	struct napt_static __rcu *st;	/* static mappings only */
+	struct napt_static __rcu *st;
 	atomic_t nsess;
 	refcount_t ref;
-	struct napt_sess s0;	/* the first session */
+	struct napt_sess s0;
 };
 
 static_assert(offsetof(struct napt_map, free_link) ==
@@ -200,6 +244,10 @@ static_assert(offsetof(struct napt_map, free_link) ==
 
 /**
  * struct napt_xsess - a session beyond a mapping's first
+ * @node: in napt_net.sess, under its bucket lock
+ * @map: its mapping, of which it holds a reference
+ * @s: the session
+ * @rcu: freed by RCU once unlinked
  *
  * Hashed by (proto, ext_addr, ext_port, rem_addr) of its mapping only, so
  * that every session of one mapping with one remote address shares a
@@ -289,26 +337,55 @@ struct napt_pwalk {
 
 /**
  * struct napt_net - the NAT instance of one network namespace
+ * @net: the namespace
+ * @lock: serializes control operations (up, set, down, static mappings)
+ * @cfg: the configuration in force (RCU, replaced under @lock), NULL while
+ *	down
+ * @if_addr: the external interface's primary address, 0 if none (network
+ *	byte order); written under @lock, read with READ_ONCE()
+ * @hkey: hsiphash key of every table, new at each up
+ * @out: mappings by outbound key (napt_map.out_node)
+ * @in: mappings, resting ones included, by external endpoint
+ *	(napt_map.in_node)
+ * @sess: sessions beyond each mapping's first (struct napt_xsess)
+ * @hosts: mappings per inside address (struct napt_host)
+ * @ports: free-port bitmaps of the pool (RCU, replaced under @lock)
+ * @nmaps: mappings now, static ones included
+ * @nsess: sessions now, embedded ones included
+ * @ntomb: resting ports in @in, at most @out's bucket count
+ * @nstatic: static mappings per owner (enum napt_map_owner), for
+ *	GET_CONFIG
+ * @gc_out: next @out bucket the sweeper visits
+ * @gc_sess: next @sess bucket the sweeper visits
+ * @gc_in: next @in bucket the sweeper visits for ports done resting
+ * @reuse_delay: @cfg's reuse_delay (seconds), for paths without @cfg;
+ *	written under @lock, read with READ_ONCE()
+ * @gen: bumped by every up, so a resumed dump can tell it restarted
+ * @stats: per-CPU counters (enum napt_stat), NULL while down
+ * @gc_work: the sweeper, run every second (HZ) while up
+ * @synhold: the held SYNs, NULL while down
+ * @syn_work: answers held SYNs when due
+ * @memcg: charged for everything the instance allocates
+ *	(napt_memcg_enter()), NULL while down
+ * @hooks_on: the netfilter hooks are registered; under @lock
  */
 struct napt_net {
 	struct net *net;
-	struct mutex lock;		/* serializes control operations */
-	struct napt_cfg __rcu *cfg;	/* NULL while down */
-	__be32 if_addr;			/* ext_ifindex's primary address */
+	struct mutex lock;
+	struct napt_cfg __rcu *cfg;
+	__be32 if_addr;
 	hsiphash_key_t hkey;
 	struct napt_htab out, in, sess, hosts;
-	struct napt_ports __rcu *ports;	/* free-port bitmaps of the pool */
+	struct napt_ports __rcu *ports;
 	atomic_t nmaps, nsess, ntomb;
-	/* static mappings per owner (enum napt_map_owner), for GET_CONFIG */
 	atomic_t nstatic[NAPT_OWNER_MAX + 1];
-	u32 gc_out, gc_sess, gc_in;	/* next bucket to sweep */
-	u32 reuse_delay;		/* the cfg's, for the sweeper */
-	u32 gen;			/* bumped by every up */
+	u32 gc_out, gc_sess, gc_in;
+	u32 reuse_delay;
+	u32 gen;
 	struct napt_stats __percpu *stats;
 	struct delayed_work gc_work;
-	struct napt_synhold *synhold;	/* NULL while down */
-	struct delayed_work syn_work;	/* answers held SYNs when due */
-	/* charged for everything the instance allocates (napt_memcg_enter) */
+	struct napt_synhold *synhold;
+	struct delayed_work syn_work;
 	struct mem_cgroup *memcg;
 	bool hooks_on;
 };
