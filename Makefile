@@ -59,6 +59,7 @@ bench:
 	scripts/bench.sh
 
 unit:
+	$(MAKE) -C bench check
 	$(MAKE) -C tests/unit run
 
 deps:

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kcompat.c: the userspace stand-ins for the kernel (see kcompat.h) and the
- * environment functions napt.h leaves to its host: local sockets; the
- * allocation of mappings, sessions and static-mapping data; events, ICMP
- * 3/13 answers and rerouting, recorded for the tests to look at.
+ * environment functions napt.h leaves to its host: local sockets; events,
+ * ICMP 3/13 answers and rerouting, recorded for the tests to look at.
+ *
+ * The unit tests and the benchmarks (bench/) both link this file. Apart
+ * are only the allocator (kcompat_alloc.c, checked; bench/balloc.c,
+ * malloc) and the table hash (kcompat_hash.c, from the definition;
+ * bench/bhash.c, word at a time, or a jhash what-if).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +18,7 @@
 unsigned long kc_errors;
 bool kc_quiet;
 int kc_locks_held;
+bool kc_lockdep_off;
 void (*kc_lock_hook)(spinlock_t *l);
 int kc_rcu_depth;
 unsigned long jiffies = INITIAL_JIFFIES;
@@ -21,7 +26,6 @@ unsigned long jiffies = INITIAL_JIFFIES;
 long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 long kc_rcu_pending;
 unsigned long kc_socket_calls;
-unsigned long kc_hash_calls;	/* table hashes (hsiphash) computed */
 unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
 	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
 
@@ -51,14 +55,14 @@ void kc_error(const char *fmt, ...)
 }
 
 /* Whether the call that a countdown of failure injection is at fails. */
-static bool kc_inject(unsigned int *countdown)
+bool kc_inject(unsigned int *countdown)
 {
 	return *countdown && --*countdown == 0;
 }
 
-/* ---- memory ---------------------------------------------------------- */
+/* ---- memory (the allocators are kcompat_alloc.c, bench/balloc.c) ----- */
 
-static void *kc_xmalloc(size_t n)
+void *kc_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
@@ -69,135 +73,9 @@ static void *kc_xmalloc(size_t n)
 	return p;
 }
 
-/*
- * Objects carry a header that tells whether they were handed to RCU:
- * a second free is reported instead of corrupting the callback list.
- * Fresh objects are filled with garbage, as a slab object would be.
- * Every live object is on one list, so that a pointer can be checked
- * to be one before it is freed.
- */
-#define KC_OBJ_LIVE	0x4c495645UL
-#define KC_OBJ_QUEUED	0x51554555UL
-#define KC_POISON_ALLOC	0xa5
-#define KC_POISON_FREE	0x6b
-
-struct kc_obj {
-	struct kc_obj *next, *prev;
-	unsigned long state;
-	unsigned long size;	/* keeps the object 16-byte aligned */
-};
-
-static struct kc_obj kc_objs = { &kc_objs, &kc_objs, 0, 0 };
-
-static void *kc_obj_alloc(size_t size)
-{
-	struct kc_obj *o = kc_xmalloc(sizeof(*o) + size);
-
-	o->state = KC_OBJ_LIVE;
-	o->size = size;
-	o->next = kc_objs.next;
-	o->prev = &kc_objs;
-	kc_objs.next->prev = o;
-	kc_objs.next = o;
-	memset(o + 1, KC_POISON_ALLOC, size);
-	return o + 1;
-}
-
-/* Whether @p is a live (not yet freed or queued) object. */
-static bool kc_obj_is_live(const void *p)
-{
-	const struct kc_obj *o;
-
-	for (o = kc_objs.next; o != &kc_objs; o = o->next)
-		if (o + 1 == p)
-			return o->state == KC_OBJ_LIVE;
-	return false;
-}
-
-static bool kc_obj_queue(void *p, const char *what)
-{
-	struct kc_obj *o = (struct kc_obj *)p - 1;
-
-	if (!kc_obj_is_live(p)) {
-		kc_error("%s freed twice (or never allocated)", what);
-		return false;
-	}
-	o->state = KC_OBJ_QUEUED;
-	return true;
-}
-
-static void kc_obj_free(void *p)
-{
-	struct kc_obj *o = (struct kc_obj *)p - 1;
-
-	o->prev->next = o->next;
-	o->next->prev = o->prev;
-	memset(o, KC_POISON_FREE, sizeof(*o) + o->size);
-	free(o);
-}
-
-
 struct mem_cgroup *kc_active_memcg;
 
-/* An allocation the instance makes must be charged to its cgroup. */
-static void kc_charged(const char *what, unsigned int gfp)
-{
-	if (!(gfp & __GFP_ACCOUNT) || !kc_active_memcg)
-		kc_error("%s charged to no memory cgroup (gfp %#x, %s)", what,
-			 gfp, kc_active_memcg ? "in napt_memcg_enter()" :
-			 "outside napt_memcg_enter()");
-}
-
-void *kvcalloc(size_t n, size_t size, unsigned int gfp)
-{
-	void *p;
-
-	kc_charged("kvcalloc", gfp);
-	if (kc_inject(&kc_fail_kvcalloc))
-		return NULL;
-	p = calloc(n, size);
-	if (p)
-		kc_live_kv++;
-	return p;
-}
-
-void kvfree(const void *p)
-{
-	if (!p)
-		return;
-	kc_live_kv--;
-	free((void *)p);
-}
-
-void *kmalloc(size_t size, unsigned int gfp)
-{
-	kc_charged("kmalloc", gfp);
-	if (kc_inject(&kc_fail_kmalloc))
-		return NULL;
-	kc_live_km++;
-	return kc_obj_alloc(size);
-}
-
-void *kzalloc(size_t size, unsigned int gfp)
-{
-	void *p = kmalloc(size, gfp);
-
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-void kfree(const void *p)
-{
-	if (!p)
-		return;
-	if (!kc_obj_is_live(p)) {
-		kc_error("kfree of %p: freed twice or never allocated", p);
-		return;
-	}
-	kc_live_km--;
-	kc_obj_free((void *)p);
-}
+/* ---- locks ----------------------------------------------------------- */
 
 /*
  * Lock classes: the locks held now, and every "class A held while class
@@ -376,125 +254,6 @@ void rcu_barrier(void)
 	}
 }
 
-/* ---- siphash: SipHash-2-4 as the paper defines it, hsiphash: ----------
- * SipHash-1-3, what the kernel's hsiphash is on 64-bit (lib/siphash.c)
- */
-
-static inline u64 kc_rotl64(u64 x, unsigned int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define KC_SIPROUND(v0, v1, v2, v3) do {				\
-	v0 += v1; v1 = kc_rotl64(v1, 13); v1 ^= v0; v0 = kc_rotl64(v0, 32); \
-	v2 += v3; v3 = kc_rotl64(v3, 16); v3 ^= v2;			\
-	v0 += v3; v3 = kc_rotl64(v3, 21); v3 ^= v0;			\
-	v2 += v1; v1 = kc_rotl64(v1, 17); v1 ^= v2; v2 = kc_rotl64(v2, 32); \
-} while (0)
-
-static u64 kc_le64(const unsigned char *p, size_t n)
-{
-	u64 w = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		w |= (u64)p[i] << (8 * i);
-	return w;
-}
-
-/*
- * SipHash-c-d of a byte string: @c rounds per message word, @d rounds at
- * the end. k0 and k1 are the key's two 64-bit words.
- */
-static u64 kc_sip(const void *data, size_t len, u64 k0, u64 k1,
-		  unsigned int c, unsigned int d)
-{
-	const unsigned char *p = data;
-	u64 v0 = k0 ^ 0x736f6d6570736575ULL;
-	u64 v1 = k1 ^ 0x646f72616e646f6dULL;
-	u64 v2 = k0 ^ 0x6c7967656e657261ULL;
-	u64 v3 = k1 ^ 0x7465646279746573ULL;
-	size_t left = len;
-	unsigned int i;
-	u64 m;
-
-	/* full 8-byte words, then the last one with the length on top */
-	for (; left >= 8; left -= 8, p += 8) {
-		m = kc_le64(p, 8);
-		v3 ^= m;
-		for (i = 0; i < c; i++)
-			KC_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	m = kc_le64(p, left) | ((u64)(len & 0xff) << 56);
-	v3 ^= m;
-	for (i = 0; i < c; i++)
-		KC_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
-	v2 ^= 0xff;
-	for (i = 0; i < d; i++)
-		KC_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-u64 siphash(const void *data, size_t len, const siphash_key_t *key)
-{
-	return kc_sip(data, len, key->key[0], key->key[1], 2, 4);
-}
-
-u32 hsiphash(const void *data, size_t len, const hsiphash_key_t *key)
-{
-	return (u32)kc_sip(data, len, key->key[0], key->key[1], 1, 3);
-}
-
-/* @n 32-bit words as the little-endian bytes the kernel's hsiphash_Nu32 hash */
-static size_t kc_words_le(unsigned char buf[16], const u32 *w, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < n; i++)
-		for (j = 0; j < 4; j++)
-			buf[4 * i + j] = (unsigned char)(w[i] >> (8 * j));
-	return 4 * n;
-}
-
-static u32 kc_hsiphash_words(const u32 *w, unsigned int n,
-			     const hsiphash_key_t *key)
-{
-	unsigned char buf[16];
-
-	kc_hash_calls++;
-	return hsiphash(buf, kc_words_le(buf, w, n), key);
-}
-
-u32 hsiphash_1u32(u32 a, const hsiphash_key_t *key)
-{
-	const u32 w[] = { a };
-
-	return kc_hsiphash_words(w, 1, key);
-}
-
-u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key)
-{
-	const u32 w[] = { a, b };
-
-	return kc_hsiphash_words(w, 2, key);
-}
-
-u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key)
-{
-	const u32 w[] = { a, b, c };
-
-	return kc_hsiphash_words(w, 3, key);
-}
-
-u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key)
-{
-	const u32 w[] = { a, b, c, d };
-
-	return kc_hsiphash_words(w, 4, key);
-}
-
 /* ---- checksums ------------------------------------------------------- */
 
 /*
@@ -648,7 +407,7 @@ int skb_ensure_writable(struct sk_buff *skb, unsigned int write_len)
 	return 0;	/* never cloned here */
 }
 
-/* ---- the environment of table.c: sockets and object allocation ------- */
+/* ---- the environment of table.c: sockets ----------------------------- */
 
 static bool kc_busy[2][65536];
 
@@ -675,110 +434,6 @@ bool napt_port_has_socket(struct napt_net *nn, u8 proto, __be32 addr,
 		return kc_busy[1][ntohs(port)];
 	}
 	return false;
-}
-
-
-/*
- * A mapping has no rcu_head (kmod/main.c queues it through its unused
- * back pointers); here one follows it in the same allocation.
- */
-struct kc_map {
-	struct napt_map m;
-	struct rcu_head rcu;
-};
-
-struct napt_map *napt_map_alloc(void)
-{
-	struct kc_map *km;
-
-	/* the kernel's cache is SLAB_ACCOUNT */
-	kc_charged("napt_map_alloc", __GFP_ACCOUNT);
-	if (kc_inject(&kc_fail_map_alloc))
-		return NULL;
-	kc_live_maps++;
-	km = kc_obj_alloc(sizeof(*km));
-	return &km->m;
-}
-
-static void kc_static_free_now(struct napt_static *st);
-
-/* As kmod/main.c: the mapping's napt_static goes with it. */
-static void kc_map_free_cb(struct rcu_head *h)
-{
-	struct napt_map *m = &container_of(h, struct kc_map, rcu)->m;
-	struct napt_static *st = rcu_dereference_protected(m->st, true);
-
-	if (st) {
-		if (kc_obj_is_live(st))
-			kc_static_free_now(st);
-		else
-			kc_error("mapping freed with a stale ->st %p", st);
-	}
-	kc_live_maps--;
-	kc_obj_free(m);
-}
-
-void napt_map_free_rcu(struct napt_map *m)
-{
-	struct kc_map *km = container_of(m, struct kc_map, m);
-
-	if (!kc_obj_queue(km, "mapping"))
-		return;
-	/*
-	 * What kmod/main.c stores there: the back pointers are the free
-	 * list's from now on, so a reader that still used them would see
-	 * this (and ASan or a wrong walk would tell).
-	 */
-	m->free_gp = 0x6b6b6b6b6b6b6b6bUL;
-	m->free_link.next = (struct llist_node *)0x6b6b6b6b6b6b6b6bUL;
-	call_rcu(&km->rcu, kc_map_free_cb);
-}
-
-struct napt_xsess *napt_sess_alloc(void)
-{
-	kc_charged("napt_sess_alloc", __GFP_ACCOUNT);
-	if (kc_inject(&kc_fail_sess_alloc))
-		return NULL;
-	kc_live_sess++;
-	return kc_obj_alloc(sizeof(struct napt_xsess));
-}
-
-static void kc_sess_free_cb(struct rcu_head *h)
-{
-	kc_live_sess--;
-	kc_obj_free(container_of(h, struct napt_xsess, rcu));
-}
-
-void napt_sess_free_rcu(struct napt_xsess *x)
-{
-	if (kc_obj_queue(x, "session"))
-		call_rcu(&x->rcu, kc_sess_free_cb);
-}
-
-struct napt_static *napt_static_alloc(void)
-{
-	kc_charged("napt_static_alloc", GFP_KERNEL_ACCOUNT);
-	if (kc_inject(&kc_fail_static_alloc))
-		return NULL;
-	kc_live_st++;
-	return kc_obj_alloc(sizeof(struct napt_static));
-}
-
-static void kc_static_free_now(struct napt_static *st)
-{
-	kc_live_st--;
-	kc_obj_free(st);
-}
-
-static void kc_static_free_cb(struct rcu_head *h)
-{
-	kc_static_free_now(container_of(h, struct napt_static, rcu));
-}
-
-void napt_static_free_rcu(struct napt_static *st)
-{
-	if (kc_obj_queue(st, "napt_static"))
-		call_rcu(&st->rcu, kc_static_free_cb);
 }
 
 /* ---- the environment of table.c and xlate.c: events, ICMP, routing --- */
@@ -861,6 +516,7 @@ void kc_reset(u64 seed)
 	kc_quiet = false;
 	kc_locks_held = 0;
 	kc_nheld = 0;
+	kc_lockdep_off = false;
 	kc_rcu_depth = 0;
 	kc_lock_hook = NULL;
 	kc_active_memcg = NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kcompat.h: the kernel interfaces that kmod/table.c and kmod/xlate.c use,
- * for a single-threaded userspace build (tests/unit/).
+ * for a single-threaded userspace build (tests/unit/; bench/ubench links
+ * the same kcompat.c with an allocator and a hash of its own).
  *
  * The semantics follow the kernel's where the code under test can tell the
  * difference (list poisoning, refcount misuse, checksum arithmetic, the
@@ -150,9 +151,9 @@ static inline unsigned long find_next_zero_bit(const unsigned long *addr,
 /*
  * Memory cgroups: napt_memcg_enter() makes the instance's the active one.
  * Every allocation of the code under test must be charged: kvcalloc() and
- * kmalloc() with __GFP_ACCOUNT, the object allocators of kcompat.c (the
- * kernel's are SLAB_ACCOUNT caches) with an active cgroup; anything else
- * is reported.
+ * kmalloc() with __GFP_ACCOUNT, the object allocators of kcompat_alloc.c
+ * (the kernel's are SLAB_ACCOUNT caches) with an active cgroup; anything
+ * else is reported (bench/balloc.c does not check).
  */
 struct mem_cgroup {
 	int id;
@@ -311,6 +312,13 @@ void kc_lock_hook_call(spinlock_t *l);
 void kc_lock_acquire(spinlock_t *l, int subclass);
 void kc_lock_release(spinlock_t *l);
 
+/*
+ * Benchmark control: no lock classes kept, so no recursive or circular
+ * locking reported (a self-deadlock or an unbalanced unlock still is).
+ * To be set before any lock is taken; kc_reset() clears it.
+ */
+extern bool kc_lockdep_off;
+
 static inline void kc_spin_lock_init(spinlock_t *l,
 				     const struct lock_class_key *key)
 {
@@ -335,7 +343,7 @@ static inline void spin_lock_nested(spinlock_t *l, int subclass)
 		kc_error("spin_lock: bad magic (uninitialized lock)");
 	if (l->locked)
 		kc_error("spin_lock: recursion (self-deadlock)");
-	else
+	else if (!kc_lockdep_off)
 		kc_lock_acquire(l, subclass);
 	l->locked = 1;
 	kc_locks_held++;
@@ -352,7 +360,7 @@ static inline void spin_unlock(spinlock_t *l)
 		kc_error("spin_unlock: bad magic (uninitialized lock)");
 	if (!l->locked)
 		kc_error("spin_unlock: lock not held");
-	else
+	else if (!kc_lockdep_off)
 		kc_lock_release(l);
 	l->locked = 0;
 	kc_locks_held--;
@@ -565,6 +573,27 @@ u32 hsiphash_2u32(u32 a, u32 b, const hsiphash_key_t *key);
 u32 hsiphash_3u32(u32 a, u32 b, u32 c, const hsiphash_key_t *key);
 u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d, const hsiphash_key_t *key);
 
+/*
+ * The SipHash round, for kcompat_hash.c and bench/bhash.c (both checked
+ * against the kernel's test vectors). v0..v3 start as the key xor
+ * "somepseudorandomlygeneratedbytes": KC_SIP_INIT0..3.
+ */
+static inline u64 kc_rotl64(u64 x, unsigned int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define KC_SIPROUND(v0, v1, v2, v3) do {				\
+	v0 += v1; v1 = kc_rotl64(v1, 13); v1 ^= v0; v0 = kc_rotl64(v0, 32); \
+	v2 += v3; v3 = kc_rotl64(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = kc_rotl64(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = kc_rotl64(v1, 17); v1 ^= v2; v2 = kc_rotl64(v2, 32); \
+} while (0)
+#define KC_SIP_INIT0 0x736f6d6570736575ULL
+#define KC_SIP_INIT1 0x646f72616e646f6dULL
+#define KC_SIP_INIT2 0x6c7967656e657261ULL
+#define KC_SIP_INIT3 0x7465646279746573ULL
+
 /* ---- workqueue, netns: only named by struct napt_net ----------------- */
 
 struct delayed_work {
@@ -764,7 +793,7 @@ extern long kc_live_maps, kc_live_sess, kc_live_kv, kc_live_st, kc_live_km;
 extern long kc_rcu_pending;
 /* calls of napt_port_has_socket(): one per port candidate tried */
 extern unsigned long kc_socket_calls;
-extern unsigned long kc_hash_calls;
+extern unsigned long kc_hash_calls;	/* kcompat_hash.c only */
 /* failure injection: the n-th next call fails (0: never) */
 extern unsigned int kc_fail_map_alloc, kc_fail_sess_alloc, kc_fail_kvcalloc,
 	kc_fail_pull, kc_fail_static_alloc, kc_fail_kmalloc;
@@ -816,5 +845,15 @@ struct sk_buff *kc_skb_new(const void *pkt, unsigned int len,
 unsigned int kc_skb_read(const struct sk_buff *skb, void *buf,
 			 unsigned int max);
 void kc_skb_free(struct sk_buff *skb);
+
+/*
+ * Between the shim's own files: kcompat.c (shared by tests/unit and
+ * bench), the allocators (kcompat_alloc.c, bench/balloc.c) and the hashes
+ * (kcompat_hash.c, bench/bhash.c). Not for the tests.
+ */
+/* whether the call a failure-injection countdown is at fails */
+bool kc_inject(unsigned int *countdown);
+/* malloc() that aborts instead of returning NULL */
+void *kc_xmalloc(size_t n);
 
 #endif /* _NAPT_KCOMPAT_H */

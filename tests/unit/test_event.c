@@ -9,11 +9,6 @@
  */
 #include "ut.h"
 
-static struct ut_nat *nat(void)
-{
-	return ut_nat_new(4096, 16384);
-}
-
 static unsigned int out_udp(struct ut_nat *t, __be32 host, u16 port,
 			    __be32 rem, u16 rport)
 {
@@ -44,7 +39,7 @@ static unsigned int count(u8 event, u8 reason)
 
 static void event_created(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(10), 5000);
 	const struct kc_event *e;
 	struct napt_map *m;
@@ -88,7 +83,7 @@ static void event_created(void)
 
 static void event_expired(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct kc_event *e;
 
 	REQUIRE(t);
@@ -117,7 +112,7 @@ static void event_expired(void)
 
 static void event_flushed(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	unsigned int i;
 
 	REQUIRE(t);
@@ -144,7 +139,7 @@ static void event_flushed(void)
 
 static void event_refused(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct kc_event *e;
 
 	REQUIRE(t);
@@ -207,7 +202,7 @@ static void event_key_adm_apdm(void)
 	unsigned int b;
 
 	for (b = 0; b < ARRAY_SIZE(behaviours); b++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		const struct kc_event *e;
 
 		REQUIRE(t);
@@ -248,7 +243,7 @@ static void event_key_adm_apdm(void)
 /* Errors, hairpinned packets and refused inbound ones make no event. */
 static void event_none_from_inbound(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], q[UT_PKT_MAX];
 	unsigned int len;
 

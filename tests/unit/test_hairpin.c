@@ -11,19 +11,6 @@
 #define LAN1 HOST(10)
 #define LAN2 HOST(20)
 
-static struct ut_nat *nat(void)
-{
-	return ut_nat_new(4096, 16384);
-}
-
-static struct napt_map *map_of(struct ut_nat *t, u8 proto, __be32 host,
-			       u16 port)
-{
-	struct napt_okey k = ut_key(proto, host, port);
-
-	return napt_map_lookup_out(&t->nn, &k);
-}
-
 /* @host:@port sends to REM1 once; returns its external port */
 static u16 go_out(struct ut_nat *t, u8 proto, __be32 host, u16 port)
 {
@@ -71,7 +58,7 @@ static void hairpin_both_ways(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(protos); i++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		u8 pkt[UT_PKT_MAX];
 		struct napt_map *m1;
 		u8 p = protos[i];
@@ -81,12 +68,12 @@ static void hairpin_both_ways(void)
 		kc_reroute_calls = 0;
 		t->cfg.filtering[napt_pidx(p)] = NAPT_FILTER_EIF;
 		x2 = setup_lan2(t, p);
-		CHECK(map_of(t, p, LAN1, 4000) == NULL);
+		CHECK(ut_map_of(t, p, LAN1, 4000) == NULL);
 
 		/* LAN1 -> EXT1:x2 */
 		CHECK_EQ(hp(t, p, LAN1, 4000, x2, UT_SYN, pkt, NULL),
 			 NF_ACCEPT);
-		m1 = map_of(t, p, LAN1, 4000);
+		m1 = ut_map_of(t, p, LAN1, 4000);
 		REQUIRE(m1);			/* made for it */
 		x1 = ntohs(m1->ext_port);
 		CHECK_NE(x1, 4000);
@@ -147,7 +134,7 @@ static void hairpin_both_ways(void)
 /* APDF: only once LAN2 has sent to LAN1's external endpoint. */
 static void hairpin_apdf(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	struct napt_map *m1;
 	u16 x1, x2;
@@ -159,7 +146,7 @@ static void hairpin_apdf(void)
 	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 0);
 	CHECK_EQ(kc_reroute_calls, 0);
-	m1 = map_of(t, IPPROTO_UDP, LAN1, 4000);
+	m1 = ut_map_of(t, IPPROTO_UDP, LAN1, 4000);
 	REQUIRE(m1);	/* as an outbound packet would have made it */
 	x1 = ntohs(m1->ext_port);
 	/* still refused: LAN2 never sent to EXT1:x1 */
@@ -188,7 +175,7 @@ static void hairpin_apdf(void)
 /* A static mapping takes hairpinned packets from anyone. */
 static void hairpin_to_static(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 
 	REQUIRE(t);
@@ -215,7 +202,7 @@ static void hairpin_to_static(void)
 /* No mapping on the port: the gateway's own service, untouched. */
 static void hairpin_not_a_mapping(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len, i;
 	static const u16 ports[] = { 22, 40000, 5000 };
@@ -246,8 +233,8 @@ static void hairpin_not_a_mapping(void)
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
 	CHECK(!memcmp(pkt, orig, len));
 	/* no mapping was made for LAN1, nothing rerouted or counted */
-	CHECK(map_of(t, IPPROTO_TCP, LAN1, 4000) == NULL);
-	CHECK(map_of(t, IPPROTO_UDP, LAN1, 4000) == NULL);
+	CHECK(ut_map_of(t, IPPROTO_TCP, LAN1, 4000) == NULL);
+	CHECK(ut_map_of(t, IPPROTO_UDP, LAN1, 4000) == NULL);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 2);
 	CHECK_EQ(kc_reroute_calls, 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_HAIRPIN_PKTS), 0);
@@ -289,7 +276,7 @@ static void untouched(struct ut_nat *t, u8 *pkt, unsigned int len)
  */
 static void hairpin_icmp_echo(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	struct napt_map *m1;
 	unsigned int len;
@@ -304,7 +291,7 @@ static void hairpin_icmp_echo(void)
 
 	len = ut_icmp(pkt, LAN1, EXT1, ICMP_ECHO, 0, x2, 7, 8);
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
-	m1 = map_of(t, IPPROTO_ICMP, LAN1, x2);
+	m1 = ut_map_of(t, IPPROTO_ICMP, LAN1, x2);
 	REQUIRE(m1);
 	x1 = ntohs(m1->ext_port);
 	CHECK_NE(x1, x2);		/* x2 is LAN2's */
@@ -339,7 +326,7 @@ static void hairpin_icmp_echo(void)
  */
 static void hairpin_icmp_error(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], sent[UT_PKT_MAX], err[UT_PKT_MAX];
 	struct napt_map *m1;
 	unsigned int len, elen;
@@ -353,7 +340,7 @@ static void hairpin_icmp_error(void)
 	len = ut_udp(pkt, LAN1, 4000, EXT1, x2, 20);
 	memcpy(sent, pkt, len);
 	CHECK_EQ(ut_hairpin(t, pkt, len), NF_ACCEPT);
-	m1 = map_of(t, IPPROTO_UDP, LAN1, 4000);
+	m1 = ut_map_of(t, IPPROTO_UDP, LAN1, 4000);
 	REQUIRE(m1);
 	x1 = ntohs(m1->ext_port);
 
@@ -405,7 +392,7 @@ static void hairpin_icmp_error(void)
 
 static void hairpin_failures(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 	u16 x2;

@@ -26,11 +26,6 @@ static unsigned int unreach_in(struct ut_nat *t, u8 *err, __be32 from,
 	return ut_in(t, err, len);
 }
 
-static struct ut_nat *nat(void)
-{
-	return ut_nat_new(4096, 16384);
-}
-
 /* headlen variants: linear; outer IP header only; into the quoted one */
 static const unsigned int heads[] = { 0, 20, 36 };
 
@@ -153,11 +148,6 @@ static bool quoted_ok(const u8 *err, const u8 *want, unsigned int qlen)
 }
 
 /* folded, with 0 and 0xffff as one */
-static u16 wfold(__wsum w)
-{
-	return ut_fold((__force u32)w) % 0xffff;
-}
-
 /* ---- inbound ---------------------------------------------------------- */
 
 struct errkind {
@@ -216,8 +206,8 @@ static void err_in_case(struct ut_nat *t, const struct pair *p,
 			if (!quoted_ok(err, want, qlen))
 				return;
 			if (summed == CHECKSUM_COMPLETE)
-				CHECK_EQX(wfold(csum),
-					  wfold(ut_wsum(err, len)));
+				CHECK_EQX(ut_wfold(csum),
+					  ut_wfold(ut_wsum(err, len)));
 			CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_IN), before + 1);
 		}
 	}
@@ -266,7 +256,7 @@ static void snap_same(struct ut_nat *t, const struct pair *p,
 
 static void icmperr_in_udp(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct pair p;
 	struct snap s;
 
@@ -285,7 +275,7 @@ static void icmperr_in_udp(void)
 
 static void icmperr_in_udp_no_checksum(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], err[UT_PKT_MAX];
 	unsigned int len, elen;
 	u16 ext;
@@ -317,7 +307,7 @@ static void icmperr_in_udp_no_checksum(void)
  */
 static void icmperr_in_udp_csum_mangled_0(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 in[UT_PKT_MAX], ext[UT_PKT_MAX], err[UT_PKT_MAX];
 	unsigned int len, elen;
 	u16 sum;
@@ -347,7 +337,7 @@ static void icmperr_in_udp_csum_mangled_0(void)
 
 static void icmperr_in_tcp(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct pair p;
 	struct snap s;
 
@@ -363,7 +353,7 @@ static void icmperr_in_tcp(void)
 	ut_nat_free(t);
 
 	/* data: the full header of a longer segment, and all of it */
-	t = nat();
+	t = ut_nat_default();
 	REQUIRE(t);
 	REQUIRE(mk_out(t, &p, IPPROTO_TCP, 333, UT_ACK | UT_PSH));
 	snap(t, &p, &s);
@@ -376,7 +366,7 @@ static void icmperr_in_tcp(void)
 
 static void icmperr_in_icmp_echo(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct pair p;
 	struct snap s;
 
@@ -397,7 +387,7 @@ static void icmperr_in_no_session(void)
 	unsigned int i, drops = 0;
 
 	for (i = 0; i < ARRAY_SIZE(protos); i++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		u8 q[UT_PKT_MAX], err[UT_PKT_MAX];
 		unsigned int len, v;
 		struct pair p;
@@ -437,7 +427,7 @@ static void icmperr_in_no_session(void)
 /* A session that expired (not swept yet) no longer lets errors in. */
 static void icmperr_in_expired_session(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 err[UT_PKT_MAX];
 	struct pair p;
 
@@ -456,7 +446,7 @@ static void icmperr_in_expired_session(void)
 /* A static mapping needs no session: it is open to every remote. */
 static void icmperr_in_static(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 q[UT_PKT_MAX], err[UT_PKT_MAX], want[UT_PKT_MAX];
 	unsigned int len, elen;
 
@@ -491,7 +481,7 @@ static void icmperr_in_static(void)
 /* Errors that quote no mapping are the gateway's own: left alone. */
 static void icmperr_in_not_ours(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 q[UT_PKT_MAX], err[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len, elen, i;
 	struct pair p;
@@ -592,7 +582,7 @@ static void err_out_case(struct ut_nat *t, const struct pair *p,
 		if (!quoted_ok(err, want, qlen))
 			return;
 		if (summed == CHECKSUM_COMPLETE)
-			CHECK_EQX(wfold(csum), wfold(ut_wsum(err, len)));
+			CHECK_EQX(ut_wfold(csum), ut_wfold(ut_wsum(err, len)));
 		CHECK_EQ(ut_stat(t, NAPT_STAT_ICMP_ERR_OUT), before + 1);
 	}
 }
@@ -603,7 +593,7 @@ static void icmperr_out(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(protos); i++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		struct pair o, p;
 		struct snap s;
 
@@ -637,7 +627,7 @@ static void icmperr_out(void)
 /* An inside host's error about nothing translated cannot leave. */
 static void icmperr_out_not_ours(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 q[UT_PKT_MAX], err[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len, elen;
 
@@ -730,7 +720,7 @@ static unsigned int bad_quote(u8 *q, unsigned int len, unsigned int i,
 
 static void icmperr_malformed_quotes(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	unsigned int i, h, qlen, n = 0;
 	struct pair o, p;
 	u64 drops = 0;
@@ -830,7 +820,7 @@ done:
  */
 static void icmperr_bad_checksums(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 err[UT_PKT_MAX], orig[UT_PKT_MAX], q[UT_PKT_MAX];
 	unsigned int h, elen, bad;
 	struct pair o, p;
@@ -920,7 +910,7 @@ static unsigned int send_udp(struct ut_nat *t, __be32 host, u16 port,
 
 static void unreach_on_refusal(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 orig[UT_PKT_MAX];
 
 	REQUIRE(t);
@@ -995,7 +985,7 @@ static void unreach_on_refusal(void)
 
 static void unreach_flag_off(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 
 	REQUIRE(t);
 	t->cfg.flags &= ~NAPT_F_ICMP_UNREACH;

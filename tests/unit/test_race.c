@@ -84,7 +84,7 @@ static void race_create_undo_vs_static_claim(void)
 	struct napt_map *m, *won;
 	int reason = 0;
 
-	race_nat = ut_nat_new(4096, 16384);
+	race_nat = ut_nat_default();
 	REQUIRE(race_nat);
 	race_stage = 0;
 	race_ret = 1;
@@ -156,7 +156,7 @@ static void race_create_publish_vs_static_claim(void)
 	struct napt_map *m, *made;
 	int reason = 0;
 
-	race_nat = ut_nat_new(4096, 16384);
+	race_nat = ut_nat_default();
 	REQUIRE(race_nat);
 	race_stage = 0;
 	race_ret = 1;

@@ -5,26 +5,6 @@
  */
 #include "ut.h"
 
-static struct ut_nat *nat(void)
-{
-	return ut_nat_new(4096, 16384);
-}
-
-static int nmaps(struct ut_nat *t)
-{
-	return atomic_read(&t->nn.nmaps);
-}
-
-static int nsess(struct ut_nat *t)
-{
-	return atomic_read(&t->nn.nsess);
-}
-
-static void gc_all(struct ut_nat *t)
-{
-	napt_gc_step(&t->nn, napt_now(), 1U << 30);
-}
-
 static const struct napt_static *st_of(const struct napt_map *m)
 {
 	return m ? rcu_access_pointer(m->st) : NULL;
@@ -115,7 +95,7 @@ static const struct kc_event *last_event(void)
 
 static void static_add_explicit_port(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct napt_static *st;
 	const struct kc_event *e;
 	struct napt_okey k = ut_key(IPPROTO_UDP, HOST(10), 8080);
@@ -143,7 +123,7 @@ static void static_add_explicit_port(void)
 	CHECK_EQ(st->rem, 0);
 	CHECK_EQ(st->lease, 0);
 	CHECK(!strcmp(st->desc, "web"));
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
 
 	/* found both ways, for any remote */
@@ -177,13 +157,13 @@ static void static_add_explicit_port(void)
 	CHECK_EQ(ntohs(m2->ext_port), 80);
 	CHECK_EQ(st_of(m2)->desc[0], 0);	/* no description */
 	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, htons(80), REM1) == m2);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	ut_nat_free(t);
 }
 
 static void static_add_port_omitted(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *m, *d, *s1;
 	unsigned int p;
 
@@ -228,7 +208,7 @@ static void static_add_port_omitted(void)
 		kc_socket_set(IPPROTO_UDP, p, true);
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(14), 5060, 0, 0, 0, NULL,
 			   false, NULL), -ENOSPC);
-	CHECK_EQ(nmaps(t), 6);
+	CHECK_EQ(ut_nmaps(t), 6);
 	CHECK(static_out(t, IPPROTO_UDP, HOST(14), 5060, 0) == NULL);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 6);
 	ut_nat_free(t);
@@ -236,7 +216,7 @@ static void static_add_port_omitted(void)
 
 static void static_renew_replace(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct napt_static *st;
 	struct napt_map *m, *r;
 	char longdesc[NAPT_DESC_MAX + 50];
@@ -259,7 +239,7 @@ static void static_renew_replace(void)
 	CHECK(!strcmp(st->desc, "b"));
 	CHECK_EQ(m->expires, t0 + 50 + 300);
 	CHECK_EQ(m->type, NAPT_MAP_STATIC);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
 	CHECK_EQ(kc_nevents, ev);		/* neither made nor removed */
 	rcu_barrier();
@@ -273,8 +253,8 @@ static void static_renew_replace(void)
 	CHECK_EQ(st_of(m)->desc[0], 0);
 	CHECK_EQ(m->expires, 0);
 	kc_advance(1000);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
 
 	/* port omitted: the renewal finds it on the inside port */
 	REQUIRE_EQ(ut_static(t, IPPROTO_TCP, HOST(10), 8443, 0, 0, 10, NULL,
@@ -284,7 +264,7 @@ static void static_renew_replace(void)
 			     true, &r), 0);
 	CHECK(r == m);
 	CHECK_EQ(st_of(m)->lease, 20);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 
 	/* a description is cut to NAPT_DESC_MAX - 1 bytes */
 	memset(longdesc, 'd', sizeof(longdesc) - 1);
@@ -319,7 +299,7 @@ static void static_owner_cookie(void)
 		0xf0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xff
 	};
 	static const u8 c1[1] = { 0x2a };
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct napt_static *st;
 	struct napt_map *m, *r;
 
@@ -369,7 +349,7 @@ static void static_owner_cookie(void)
 
 static void static_eexist(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *m;
 
 	REQUIRE(t);
@@ -395,7 +375,7 @@ static void static_eexist(void)
 			   false, NULL), -EEXIST);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(81), REM1) == NULL);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1) == NULL);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
 	CHECK_EQ(kc_nevents, 1);
 	/* the port refused is still free for others */
@@ -406,7 +386,7 @@ static void static_eexist(void)
 
 static void static_eaddrinuse(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	__be32 to;
 	u16 to_port;
 
@@ -420,7 +400,7 @@ static void static_eaddrinuse(void)
 	/* ... also for a mapping restricted to one remote */
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 7000, 6000, REM2, 0,
 			   NULL, false, NULL), -EADDRINUSE);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	/* and it still works */
 	CHECK_EQ(in_udp(t, REM1, 53, 6000, &to, &to_port), NF_ACCEPT);
 	CHECK_EQX(to, HOST(11));
@@ -432,7 +412,7 @@ static void static_eaddrinuse(void)
 			   false, NULL), -EADDRINUSE);
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 22, 2222, 0, 0, NULL,
 			   false, NULL), 0);	/* not a UDP socket */
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	ut_nat_free(t);
 }
 
@@ -442,7 +422,7 @@ static void static_eaddrinuse(void)
  */
 static void static_promote_dynamic(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *d, *m;
 	unsigned int ev;
 	__be32 to;
@@ -465,10 +445,10 @@ static void static_promote_dynamic(void)
 	CHECK_EQ(d->expires, 0);
 	CHECK(!d->dead);
 	CHECK_EQ(atomic_read(&d->nsess), 2);
-	CHECK_EQ(nsess(t), 2);
+	CHECK_EQ(ut_nsess(t), 2);
 	CHECK(napt_sess_lookup(&t->nn, d, REM1, htons(53), true) != NULL);
 	CHECK(napt_sess_lookup(&t->nn, d, REM2, htons(53), true) != NULL);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_FLUSHED), 0);
 	CHECK_EQ(nev(ev, NAPT_EVENT_CREATED, NAPT_REASON_NONE), 0);
 	rcu_barrier();
@@ -480,9 +460,9 @@ static void static_promote_dynamic(void)
 	CHECK_EQX(to, HOST(10));
 	CHECK_EQ(to_port, 5000);
 	kc_advance(10000);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 0);
 
 	/* with the port omitted: the preserved port is the inside one */
@@ -500,7 +480,7 @@ static void static_promote_dynamic(void)
 /* On another external port, the dynamic mapping of the same key goes. */
 static void static_dynamic_gives_way(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *d, *m;
 	unsigned int ev;
 	const struct kc_event *e;
@@ -514,7 +494,7 @@ static void static_dynamic_gives_way(void)
 			     false, &m), 0);
 	CHECK(m != d);
 	CHECK_EQ(ntohs(m->ext_port), 9000);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(dyn_of(t, IPPROTO_UDP, HOST(10), 5000) == m);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM1) == NULL);
 	/* removed (flushed) first, then the static one created */
@@ -529,8 +509,8 @@ static void static_dynamic_gives_way(void)
 	CHECK_EQ(e->type, NAPT_MAP_STATIC);
 	CHECK_EQ(ntohs(e->ext_port), 9000);
 	/* the old one's session goes with it */
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), 9000);
 	ut_nat_free(t);
 }
@@ -538,7 +518,7 @@ static void static_dynamic_gives_way(void)
 /* Two static mappings share a port; the one naming the remote wins. */
 static void static_two_remotes_one_port(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *a, *b;
 	__be32 to;
 	u16 to_port;
@@ -573,7 +553,7 @@ static void static_two_remotes_one_port(void)
 	CHECK_EQ(in_udp(t, REM2, 4000, 8080, &to, &to_port), NF_ACCEPT);
 	CHECK_EQX(to, HOST(10));
 	CHECK_EQ(to_port, 80);
-	CHECK_EQ(nsess(t), 0);		/* inbound makes no session */
+	CHECK_EQ(ut_nsess(t), 0);		/* inbound makes no session */
 
 	/* a third for the same remote: EEXIST, with or without replace */
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(14), 80, 8080, REM1, 0, NULL,
@@ -595,14 +575,14 @@ static void static_two_remotes_one_port(void)
 	CHECK_EQX(to, HOST(10));
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(8080),
 				 REM1), -ENOENT);
-	CHECK_EQ(nmaps(t), 4);
+	CHECK_EQ(ut_nmaps(t), 4);
 	ut_nat_free(t);
 }
 
 /* A mapping restricted to one remote takes nothing from the others. */
 static void static_remote_restriction(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	__be32 to;
 	u16 to_port;
 
@@ -629,7 +609,7 @@ static void static_remote_restriction(void)
 
 static void static_lease_expiry(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct kc_event *e;
 	struct napt_map *m;
 	unsigned int ev;
@@ -646,14 +626,14 @@ static void static_lease_expiry(void)
 	CHECK_EQ(in_udp(t, REM1, 53, 80, &to, NULL), NF_ACCEPT);
 	CHECK_EQX(to, HOST(10));
 	CHECK_EQ(m->expires, t0 + 60);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	kc_advance(29);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
 	ev = kc_nevents;
 	kc_advance(1);				/* the lease is over */
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 1);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(80), REM1) == NULL);
 	CHECK(static_out(t, IPPROTO_UDP, HOST(10), 8080, 0) == NULL);
@@ -667,8 +647,8 @@ static void static_lease_expiry(void)
 	/* inbound is the gateway's own again (80: below the range) */
 	CHECK_EQ(in_udp(t, REM1, 53, 80, &to, NULL), NF_ACCEPT);
 	CHECK_EQX(to, EXT1);
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
 
 	/* a renewal moves the end of the lease */
 	REQUIRE_EQ(ut_static(t, IPPROTO_TCP, HOST(10), 22, 2222, 0, 60, NULL,
@@ -677,18 +657,18 @@ static void static_lease_expiry(void)
 	REQUIRE_EQ(ut_static(t, IPPROTO_TCP, HOST(10), 22, 2222, 0, 60, NULL,
 			     true, NULL), 0);
 	kc_advance(50);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
 	kc_advance(10);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 2);
 	ut_nat_free(t);
 }
 
 static void static_permanent_never_expires(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *m;
 
 	REQUIRE(t);
@@ -696,12 +676,12 @@ static void static_permanent_never_expires(void)
 			     false, &m), 0);
 	/* across the wrap of the seconds clock too */
 	jiffies = (unsigned long)(0xffffffffUL - 10) * HZ;
-	gc_all(t);
+	ut_gc_all(t);
 	kc_advance(20);
-	gc_all(t);
+	ut_gc_all(t);
 	kc_advance(1000000);
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 0);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(80), REM2) == m);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 0);
 	CHECK_EQ(nev(0, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED), 0);
@@ -710,7 +690,7 @@ static void static_permanent_never_expires(void)
 
 static void static_del(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const struct kc_event *e;
 	struct napt_map *m;
 	unsigned int ev;
@@ -721,7 +701,7 @@ static void static_del(void)
 	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 8080, 80, 0, 0, NULL,
 			     false, &m), 0);
 	CHECK_EQ(out_udp(t, HOST(10), 8080, REM1, 53), 80);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	/* a dynamic mapping is not a static one */
 	CHECK_EQ(out_udp(t, HOST(11), 6000, REM1, 53), 6000);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(6000), 0),
@@ -735,10 +715,10 @@ static void static_del(void)
 		 -ENOENT);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(80), REM1),
 		 -ENOENT);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	ev = kc_nevents;
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(80), 0), 0);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(80), REM1) == NULL);
 	CHECK(static_out(t, IPPROTO_UDP, HOST(10), 8080, 0) == NULL);
 	REQUIRE_EQ(kc_nevents, ev + 1);
@@ -751,8 +731,8 @@ static void static_del(void)
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(80), 0),
 		 -ENOENT);
 	/* its session goes at the next sweep, the other mapping's stays */
-	gc_all(t);
-	CHECK_EQ(nsess(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 0);
 	/* the inside endpoint is dynamic again */
 	CHECK_EQ(out_udp(t, HOST(10), 8080, REM1, 53), 8080);
@@ -807,7 +787,7 @@ static __be32 host_on(struct ut_nat *t, const struct napt_cfg *cfg,
  */
 static void static_rehome_moves(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_cfg c;
 	struct napt_map *m, *d;
 	const struct kc_event *e;
@@ -842,7 +822,7 @@ static void static_rehome_moves(void)
 	CHECK(static_out(t, IPPROTO_UDP, HOST(10), 8080, 0) == m);
 	/* the dynamic mapping is napt_set()'s business, not this one's */
 	CHECK(dyn_of(t, IPPROTO_UDP, HOST(11), 5000) == d);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	REQUIRE_EQ(kc_nevents, ev + 2);
 	e = &kc_events[ev];
 	CHECK_EQ(e->event, NAPT_EVENT_REMOVED);
@@ -869,11 +849,11 @@ static void static_rehome_moves(void)
 	/* nothing is left to move; the lease still ends when it did */
 	CHECK_EQ(rehome(t, &t->cfg, 0), 0);
 	kc_advance(501);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(8080), REM1) == NULL);
 	/* the static one and the dynamic one, each once */
 	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_EXPIRED), 2);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	ut_nat_free(t);
 }
 
@@ -884,7 +864,7 @@ static void static_rehome_moves(void)
  */
 static void static_rehome_conflict(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_cfg c;
 	__be32 a, b;
 	unsigned int ev;
@@ -913,7 +893,7 @@ static void static_rehome_conflict(void)
 	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_ADDRESS), 1);
 	CHECK_EQ(nev(ev, NAPT_EVENT_CREATED, NAPT_REASON_NONE), 0);
 	CHECK(dyn_of(t, IPPROTO_UDP, b, 7000) != NULL);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	ut_nat_free(t);
 }
 
@@ -923,7 +903,7 @@ static void static_rehome_conflict(void)
  */
 static void static_rehome_waits_for_an_address(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 
 	REQUIRE(t);
 	t->cfg.n_ext = 0;
@@ -935,7 +915,7 @@ static void static_rehome_waits_for_an_address(void)
 	CHECK_EQ(rehome(t, &t->cfg, 0), 0);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(8080), REM1) != NULL);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(8080), 0), 0);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	/* and one that comes moves them: another static, another address */
 	t->nn.if_addr = EXT1;
 	REQUIRE_EQ(static_on(t, HOST(10), 8081, 0, 8081, 0, NULL), 0);
@@ -949,7 +929,7 @@ static void static_rehome_waits_for_an_address(void)
 /* A delete without an address: the only mapping on that port, anywhere. */
 static void static_del_any_address(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 
 	REQUIRE(t);
 	t->cfg.n_ext = 2;
@@ -958,7 +938,7 @@ static void static_del_any_address(void)
 	REQUIRE_EQ(static_on(t, HOST(11), 9000, EXT2, 9000, 0, NULL), 0);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9000), 0),
 		 -ENOTUNIQ);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9001), 0),
 		 -ENOENT);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT1, htons(9000), 0),
@@ -967,7 +947,7 @@ static void static_del_any_address(void)
 	CHECK(static_out(t, IPPROTO_UDP, HOST(11), 9000, 0) == NULL);
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, 0, htons(9000), 0),
 		 -ENOENT);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	ut_nat_free(t);
 }
 
@@ -983,7 +963,7 @@ static int nst(struct ut_nat *t, u8 owner)
  */
 static void static_owner_counts(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_static_req r = {};
 	struct napt_cfg c;
 
@@ -1025,7 +1005,7 @@ static void static_owner_counts(void)
 	CHECK_EQ(napt_static_del(&t->nn, IPPROTO_UDP, EXT2, htons(8080), 0), 0);
 	CHECK_EQ(nst(t, NAPT_OWNER_ADMIN), 0);
 	kc_advance(31);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK_EQ(nst(t, NAPT_OWNER_UPNP), 0);
 	napt_flush(&t->nn, NAPT_MAP_STATIC, 0);
 	CHECK_EQ(nst(t, NAPT_OWNER_NATPMP), 0);
@@ -1034,7 +1014,7 @@ static void static_owner_counts(void)
 
 static void static_flush_selectors(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	unsigned int ev, i;
 
 	REQUIRE(t);
@@ -1061,18 +1041,18 @@ static void static_flush_selectors(void)
 		CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT2, htons(5555), REM1) ==
 		      m);
 	}
-	CHECK_EQ(nmaps(t), 5);
+	CHECK_EQ(ut_nmaps(t), 5);
 	ev = kc_nevents;
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, EXT2), 1);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, 0), 2);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_FLUSHED), 3);
 	for (i = ev; i < kc_nevents; i++)
 		CHECK_EQ(kc_events[i].type, NAPT_MAP_STATIC);
 	ev = kc_nevents;
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, 0), 0);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 2);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_FLUSHED), 2);
 	for (i = ev; i < kc_nevents; i++)
 		CHECK_EQ(kc_events[i].type, NAPT_MAP_DYNAMIC);
@@ -1081,7 +1061,7 @@ static void static_flush_selectors(void)
 
 static void static_add_errors(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_map *m;
 
 	REQUIRE(t);
@@ -1103,7 +1083,7 @@ static void static_add_errors(void)
 			   false, NULL), 0);
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 82, 82, 0, 0, NULL,
 			   false, NULL), -ENOSPC);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	t->cfg.max_maps = 100;
 
 	/* out of memory, for either object */
@@ -1113,7 +1093,7 @@ static void static_add_errors(void)
 	kc_fail_map_alloc = 1;
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 82, 82, 0, 0, NULL,
 			   false, NULL), -ENOMEM);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	CHECK_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 82, 82, 0, 0, NULL,
 			   false, NULL), 0);
 
@@ -1148,7 +1128,7 @@ static void static_outbound_beats_behaviour(void)
 	unsigned int b;
 
 	for (b = 0; b < ARRAY_SIZE(behaviours); b++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		struct napt_map *m;
 
 		REQUIRE(t);
@@ -1159,7 +1139,7 @@ static void static_outbound_beats_behaviour(void)
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), 6000);
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 54), 6000);
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM2, 53), 6000);
-		CHECK_EQ(nmaps(t), 1);		/* no dynamic one made */
+		CHECK_EQ(ut_nmaps(t), 1);		/* no dynamic one made */
 		CHECK_EQ(atomic_read(&m->nsess), 3);
 		CHECK_EQ(m->expires, 0);	/* traffic sets no timer */
 		/* TCP too, restricted to one remote */
@@ -1168,10 +1148,10 @@ static void static_outbound_beats_behaviour(void)
 		CHECK_EQ(out_tcp(t, HOST(10), 22, REM1, 40000,
 				 UT_SYN | UT_ACK), 2222);
 		CHECK_EQ(out_tcp(t, HOST(10), 22, REM1, 40001, UT_ACK), 2222);
-		CHECK_EQ(nmaps(t), 2);
+		CHECK_EQ(ut_nmaps(t), 2);
 		/* to another remote, the behaviour applies again */
 		CHECK_NE(out_tcp(t, HOST(10), 22, REM2, 40000, UT_SYN), 0);
-		CHECK_EQ(nmaps(t), 3);
+		CHECK_EQ(ut_nmaps(t), 3);
 		ut_nat_free(t);
 	}
 }
@@ -1188,7 +1168,7 @@ static void static_outbound_beats_older_dynamic(void)
 	unsigned int b;
 
 	for (b = 0; b < ARRAY_SIZE(behaviours); b++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		unsigned int ev;
 		u16 dyn;
 
@@ -1203,22 +1183,22 @@ static void static_outbound_beats_older_dynamic(void)
 		/* another endpoint's mappings stay */
 		CHECK_RANGE(out_udp(t, HOST(10), 5001, REM2, 53), 30000,
 			    65535);
-		CHECK_EQ(nmaps(t), 3);
+		CHECK_EQ(ut_nmaps(t), 3);
 		ev = kc_nevents;
 		REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 5000, 6000, 0,
 				     0, NULL, false, NULL), 0);
 		/* the endpoint's dynamic mappings went, flushed */
-		CHECK_EQ(nmaps(t), 2);
+		CHECK_EQ(ut_nmaps(t), 2);
 		CHECK_EQ(nev(ev, NAPT_EVENT_REMOVED, NAPT_REASON_FLUSHED), 2);
 		CHECK_EQ(nev(ev, NAPT_EVENT_CREATED, NAPT_REASON_NONE), 1);
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), 6000);
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM2, 53), 6000);
-		CHECK_EQ(nmaps(t), 2);
+		CHECK_EQ(ut_nmaps(t), 2);
 		ut_nat_free(t);
 	}
 	/* EIM: a mapping restricted to REM1, after talking to REM2 */
 	{
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 
 		REQUIRE(t);
 		CHECK_EQ(out_udp(t, HOST(10), 5000, REM2, 53), 5000);
@@ -1237,7 +1217,7 @@ static void static_inbound_any_remote(void)
 	unsigned int f;
 
 	for (f = 0; f < ARRAY_SIZE(filters); f++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		u8 pkt[UT_PKT_MAX];
 		unsigned int len;
 		__be32 to;
@@ -1261,13 +1241,13 @@ static void static_inbound_any_remote(void)
 		CHECK_EQX(ut_daddr(pkt), HOST(10));
 		CHECK_EQ(ut_dport(pkt), 22);
 		CHECK(ut_pkt_ok(pkt));
-		CHECK_EQ(nsess(t), 0);
+		CHECK_EQ(ut_nsess(t), 0);
 		CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 0);
 		CHECK_EQ(ut_stat(t, NAPT_STAT_IN_PKTS), 3);
 		/* the answer makes the session, from the static port */
 		CHECK_EQ(out_tcp(t, HOST(10), 22, REM2, 40000,
 				 UT_SYN | UT_ACK), 2222);
-		CHECK_EQ(nsess(t), 1);
+		CHECK_EQ(ut_nsess(t), 1);
 		ut_nat_free(t);
 	}
 }

@@ -35,16 +35,6 @@ static struct napt_sess *mks(struct ut_nat *t, struct napt_map *m,
 				reason ? reason : &dummy);
 }
 
-static int nmaps(struct ut_nat *t)
-{
-	return atomic_read(&t->nn.nmaps);
-}
-
-static int nsess(struct ut_nat *t)
-{
-	return atomic_read(&t->nn.nsess);
-}
-
 /* mappings and sessions really allocated (after a grace period) */
 static long live_maps(void)
 {
@@ -56,11 +46,6 @@ static long live_sess(void)
 {
 	rcu_barrier();
 	return kc_live_sess;
-}
-
-static void gc_all(struct ut_nat *t)
-{
-	napt_gc_step(&t->nn, napt_now(), 1U << 30);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -91,7 +76,7 @@ static void table_create_lookup(void)
 	CHECK_EQ(atomic_read(&m->nsess), 0);
 	CHECK_EQ(refcount_read(&m->ref), 1);
 	CHECK_EQ(m->expires, napt_now() + 300);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
 
 	CHECK(napt_map_lookup_out(&t->nn, &k) == m);
@@ -113,7 +98,7 @@ static void table_create_lookup(void)
 	/* creating an existing key gives the published mapping back */
 	m2 = mk(t, IPPROTO_UDP, HOST(10), 5000, &reason);
 	CHECK(m2 == m);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK_EQ(live_maps(), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_CREATED), 1);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(5000), REM1) == m);
@@ -124,7 +109,7 @@ static void table_create_lookup(void)
 	CHECK(m2 != m);
 	CHECK_EQ(ntohs(m2->ext_port), 5000);
 	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, htons(5000), REM1) == m2);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nmaps(t), 2);
 	ut_nat_free(t);
 }
 
@@ -365,7 +350,7 @@ static void table_exhaustion(void)
 	CHECK_EQ(live_maps(), 10);
 	CHECK(mk(t, IPPROTO_UDP, HOST(200), 6000, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
-	CHECK_EQ(nmaps(t), 10);
+	CHECK_EQ(ut_nmaps(t), 10);
 	CHECK_EQ(live_maps(), 10);		/* the failed one is freed */
 	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
 	/* the other protocols have their own ports */
@@ -386,14 +371,14 @@ static void table_max_maps(void)
 	REQUIRE(mk(t, IPPROTO_ICMP, HOST(3), 1111, NULL));
 	CHECK(mk(t, IPPROTO_UDP, HOST(4), 1111, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_MAP_LIMIT);
-	CHECK_EQ(nmaps(t), 3);
+	CHECK_EQ(ut_nmaps(t), 3);
 	CHECK_EQ(live_maps(), 3);
 	/* room again once one expires (ICMP: 60 s; UDP 300, TCP 240) */
 	kc_advance(60);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 2);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 2);
 	REQUIRE(mk(t, IPPROTO_UDP, HOST(4), 1111, NULL));
-	CHECK_EQ(nmaps(t), 3);
+	CHECK_EQ(ut_nmaps(t), 3);
 	CHECK(mk(t, IPPROTO_UDP, HOST(5), 1111, &reason) == NULL);
 	ut_nat_free(t);
 }
@@ -425,7 +410,7 @@ static void table_alloc_95pct_full(void)
 			most_h = hashes;
 	}
 	CHECK_EQ(fails, 0);
-	CHECK_EQ(nmaps(t), 970);
+	CHECK_EQ(ut_nmaps(t), 970);
 	/*
 	 * A candidate costs at most a look and a claim in the in table, a
 	 * mapping also its out-table, host and address hashes; a socket is
@@ -579,7 +564,7 @@ static void table_sessions(void)
 	CHECK_EQ(ntohs(s->rem_port), 53);
 	CHECK_EQ(s->tcp, 0);
 	CHECK_EQ(s->expires, napt_now() + 300);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(atomic_read(&m->nsess), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_CREATED), 1);
@@ -593,7 +578,7 @@ static void table_sessions(void)
 	/* the same endpoint again: the existing session */
 	x = mks(t, m, REM1, 53, NULL);
 	CHECK(x == s);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(live_sess(), 0);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 
@@ -615,7 +600,7 @@ static void table_sessions(void)
 	CHECK(napt_sess_lookup(&t->nn, m2, REM1, htons(53), true) == x);
 	CHECK(x == &m2->s0);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
-	CHECK_EQ(nsess(t), 3);
+	CHECK_EQ(ut_nsess(t), 3);
 	CHECK_EQ(live_sess(), 1);
 	ut_nat_free(t);
 }
@@ -638,7 +623,7 @@ static void table_create_with_first(void)
 	CHECK_EQX(first->rem_addr, REM1);
 	CHECK_EQ(ntohs(first->rem_port), 53);
 	CHECK_EQ(first->expires, napt_now() + 300);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(atomic_read(&m->nsess), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_CREATED), 1);
@@ -655,7 +640,7 @@ static void table_create_with_first(void)
 	REQUIRE(m2);
 	CHECK(first == NULL);
 	CHECK_EQ(m2->s0.state, NAPT_S0_FREE);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(refcount_read(&m2->ref), 1);
 	CHECK(mks(t, m2, REM1, 53, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_SESS_LIMIT);
@@ -669,8 +654,8 @@ static void table_create_with_first(void)
 			      htons(53), &first, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
 	CHECK(first == NULL);
-	CHECK_EQ(nsess(t), 1);
-	CHECK_EQ(nmaps(t), 2);
+	CHECK_EQ(ut_nsess(t), 1);
+	CHECK_EQ(ut_nmaps(t), 2);
 	/* refused earlier (max-maps): *first is still cleared */
 	t->cfg.max_maps = 2;
 	first = (void *)1;
@@ -678,12 +663,12 @@ static void table_create_with_first(void)
 			      htons(53), &first, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_MAP_LIMIT);
 	CHECK(first == NULL);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 
 	kc_advance(301);
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(nmaps(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	ut_nat_free(t);
 }
 
@@ -708,14 +693,14 @@ static void table_s0_lifecycle(void)
 	s2 = mks(t, m, REM2, 53, NULL);		/* lives 100 s longer */
 	REQUIRE(s2 && s2 != s);
 	kc_advance(150);
-	gc_all(t);
+	ut_gc_all(t);
 	/* the embedded one is over, the mapping lives on by the other */
 	CHECK_EQ(m->s0.state, NAPT_S0_DEAD);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(atomic_read(&m->nsess), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_EXPIRED), 1);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == NULL);
 	CHECK(napt_sess_lookup(&t->nn, m, REM2, htons(53), true) == s2);
 	/* the old remote again: a new session, in the table */
@@ -726,11 +711,11 @@ static void table_s0_lifecycle(void)
 	CHECK_EQ(live_sess(), 2);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s3);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, 0, false) == s3);
-	CHECK_EQ(nsess(t), 2);
+	CHECK_EQ(ut_nsess(t), 2);
 	kc_advance(301);
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(nmaps(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(live_sess(), 0);
 	CHECK_EQ(live_maps(), 0);
 
@@ -739,8 +724,8 @@ static void table_s0_lifecycle(void)
 	REQUIRE(m);
 	REQUIRE(mks(t, m, REM1, 53, NULL) == &m->s0);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, 0), 1);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(live_maps(), 0);
 	ut_nat_free(t);
 }
@@ -764,7 +749,7 @@ static void table_s0_gone_mapping(void)
 	CHECK(mks(t, m, REM1, 53, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
 	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(live_maps(), 0);
 
 	/* resting (reuse delay): the session is made, then swept with it */
@@ -775,12 +760,12 @@ static void table_s0_gone_mapping(void)
 	CHECK(m->dead);
 	CHECK(mks(t, m, REM1, 53, NULL) != &m->s0);
 	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
-	CHECK_EQ(nsess(t), 1);
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nsess(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(live_sess(), 0);
 	kc_advance(121);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK_EQ(live_maps(), 0);
 	ut_nat_free(t);
 }
@@ -799,7 +784,7 @@ static void table_session_limit(void)
 	REQUIRE(mks(t, m, REM1, 2, NULL));
 	CHECK(mks(t, m, REM1, 3, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_SESS_LIMIT);
-	CHECK_EQ(nsess(t), 2);
+	CHECK_EQ(ut_nsess(t), 2);
 	CHECK_EQ(atomic_read(&m->nsess), 2);
 	CHECK_EQ(refcount_read(&m->ref), 3);
 	CHECK_EQ(live_sess(), 1);	/* the first is embedded */
@@ -808,9 +793,9 @@ static void table_session_limit(void)
 	/* and a freed slot can be used again */
 	kc_advance(300);
 	m->expires = napt_now() + 300;	/* as traffic would refresh it */
-	gc_all(t);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(mks(t, m, REM1, 3, NULL) != NULL);
 	ut_nat_free(t);
 }
@@ -825,7 +810,7 @@ static void table_alloc_failures(void)
 	kc_fail_map_alloc = 1;
 	CHECK(mk(t, IPPROTO_UDP, HOST(10), 5000, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
 	REQUIRE(m);
 	CHECK_EQ(ntohs(m->ext_port), 5000);	/* nothing was left claimed */
@@ -834,12 +819,12 @@ static void table_alloc_failures(void)
 	reason = -1;
 	CHECK(mks(t, m, REM1, 53, &reason) == &m->s0);
 	CHECK_EQ(reason, -1);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 	/* the second does */
 	CHECK(mks(t, m, REM1, 54, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(atomic_read(&m->nsess), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
 	CHECK_EQ(live_sess(), 0);
@@ -938,7 +923,7 @@ static void table_pick_ext_addr(void)
 		t->nn.if_addr = 0;
 		CHECK(mk(t, IPPROTO_UDP, HOST(1), 5000, &reason) == NULL);
 		CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
-		CHECK_EQ(nmaps(t), 0);
+		CHECK_EQ(ut_nmaps(t), 0);
 	}
 	ut_nat_free(t);
 }
@@ -955,13 +940,13 @@ static void table_gc_expiry(void)
 	REQUIRE(mks(t, m, REM1, 53, NULL));
 	kc_advance(299);
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 0);
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) != NULL);
 	kc_advance(1);				/* 300 s: time is up */
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
-	CHECK_EQ(nsess(t), 0);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_SESS_EXPIRED), 1);
 	CHECK_EQ(ut_stat(t, NAPT_STAT_MAPS_EXPIRED), 1);
 	CHECK(napt_map_lookup_out(&t->nn, &k) == NULL);
@@ -990,16 +975,16 @@ static void table_gc_map_kept_by_session(void)
 	s->expires = napt_now() + napt_sess_timeout(&t->cfg, IPPROTO_TCP, est);
 	kc_advance(241);	/* both mappings' 240 s are over */
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
-	CHECK_EQ(nmaps(t), 1);
+	CHECK_EQ(ut_nmaps(t), 1);
 	CHECK(ut_lookup_in(t, IPPROTO_TCP, EXT1, m->ext_port, REM1) == m);
-	CHECK_EQ(nsess(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	kc_advance(7440 - 241 - 1);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
 	kc_advance(1);
 	CHECK_EQ(napt_gc_step(&t->nn, napt_now(), 1U << 30), 1);
-	CHECK_EQ(nmaps(t), 0);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	ut_nat_free(t);
 }
 
@@ -1023,9 +1008,9 @@ static void table_gc_budget(void)
 	 */
 	for (i = 0; i < 2 * 256 / 16; i++)
 		freed += napt_gc_step(&t->nn, napt_now(), 16);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(freed, 100);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	ut_nat_free(t);
 }
 
@@ -1042,20 +1027,20 @@ static void table_gc_clock_wrap(void)
 	REQUIRE(m);
 	REQUIRE(mks(t, m, REM1, 53, NULL));
 	CHECK_EQ(m->expires, 199);		/* wrapped */
-	gc_all(t);				/* 0xffffff9b is before 199 */
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 1);
+	ut_gc_all(t);				/* 0xffffff9b is before 199 */
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	kc_advance(150);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 1);
 	kc_advance(149);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
 	kc_advance(1);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 0);
-	CHECK_EQ(nsess(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	ut_nat_free(t);
 }
 
@@ -1076,8 +1061,8 @@ static void table_flush_by_type(void)
 
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, EXT2), 0);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 2);
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 2);		/* the static one's */
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 2);		/* the static one's */
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, st->ext_port, REM1) == st);
 	CHECK(ut_lookup_in(t, IPPROTO_UDP, EXT1, htons(1111), REM1) == NULL);
 	CHECK(napt_sess_lookup(&t->nn, st, REM2, htons(53), true) != NULL);
@@ -1085,11 +1070,11 @@ static void table_flush_by_type(void)
 	CHECK_EQ(live_sess(), 1);	/* its first is embedded */
 	/* the sweeper never expires a permanent static mapping */
 	kc_advance(100000);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 1);
-	CHECK_EQ(nsess(t), 0);		/* its sessions do expire */
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 1);
+	CHECK_EQ(ut_nsess(t), 0);		/* its sessions do expire */
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_STATIC, 0), 1);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, 0), 0);
 	ut_nat_free(t);
 }
@@ -1118,8 +1103,8 @@ static void table_flush_by_addr(void)
 	}
 	REQUIRE(on1 > 0 && on2 > 0);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, EXT1), on1);
-	CHECK_EQ(nmaps(t), on2);
-	CHECK_EQ(nsess(t), 2 * on2);
+	CHECK_EQ(ut_nmaps(t), on2);
+	CHECK_EQ(ut_nsess(t), 2 * on2);
 	CHECK_EQ(live_maps(), on2);
 	CHECK_EQ(live_sess(), on2);	/* the first of each is embedded */
 	for (i = 0; i < 40; i++) {
@@ -1134,8 +1119,8 @@ static void table_flush_by_addr(void)
 		}
 	}
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, EXT2), on2);
-	CHECK_EQ(nmaps(t), 0);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	ut_nat_free(t);
 }
 
@@ -1153,7 +1138,7 @@ static void table_chain_bound_out(void)
 	CHECK_EQ(made, NAPT_CHAIN_MAX);
 	CHECK(mk(t, IPPROTO_UDP, HOST(200), 5000, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_CHAIN);
-	CHECK_EQ(nmaps(t), NAPT_CHAIN_MAX);
+	CHECK_EQ(ut_nmaps(t), NAPT_CHAIN_MAX);
 	CHECK_EQ(live_maps(), NAPT_CHAIN_MAX);
 	/* the refused one left no port claimed */
 	for (i = 0; i < NAPT_CHAIN_MAX; i++) {
@@ -1186,7 +1171,7 @@ static void table_chain_bound_in(void)
 	CHECK_EQ(reason, NAPT_STAT_DROP_NO_PORT);
 	CHECK(kc_socket_calls - calls <= 1 + NAPT_RAND_PROBES +
 	      NAPT_LINEAR_PROBES);
-	CHECK_EQ(nmaps(t), NAPT_CHAIN_MAX);
+	CHECK_EQ(ut_nmaps(t), NAPT_CHAIN_MAX);
 	CHECK_EQ(live_maps(), NAPT_CHAIN_MAX);
 	ut_nat_free(t);
 }
@@ -1208,7 +1193,7 @@ static void table_chain_bound_sess(void)
 	CHECK_EQ(made, 1 + NAPT_CHAIN_MAX);
 	CHECK(mks(t, m, REM2, 1, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_CHAIN);
-	CHECK_EQ(nsess(t), 1 + NAPT_CHAIN_MAX);
+	CHECK_EQ(ut_nsess(t), 1 + NAPT_CHAIN_MAX);
 	CHECK_EQ(atomic_read(&m->nsess), 1 + NAPT_CHAIN_MAX);
 	CHECK_EQ(refcount_read(&m->ref), 2 + NAPT_CHAIN_MAX);
 	CHECK_EQ(live_sess(), NAPT_CHAIN_MAX);
@@ -1314,7 +1299,7 @@ static void table_per_host_limit(void)
 	CHECK_EQ(kc_events[ev].reason, NAPT_REASON_LIMIT);
 	CHECK(kc_events[ev].m_null);
 	CHECK_EQX(kc_events[ev].int_addr, HOST(10));
-	CHECK_EQ(nmaps(t), 3);
+	CHECK_EQ(ut_nmaps(t), 3);
 	CHECK_EQ(live_maps(), 3);
 	/* other hosts have their own count */
 	for (i = 0; i < 3; i++)
@@ -1322,8 +1307,8 @@ static void table_per_host_limit(void)
 	CHECK(mk(t, IPPROTO_UDP, HOST(11), 6003, NULL) == NULL);
 	/* a mapping that goes makes room (TCP: 240 s, UDP: 300 s) */
 	kc_advance(240);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 5);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 5);
 	REQUIRE(mk(t, IPPROTO_ICMP, HOST(10), 7, NULL));
 	CHECK(mk(t, IPPROTO_ICMP, HOST(10), 8, NULL) == NULL);
 	/* static mappings count, but are never refused for it */
@@ -1362,7 +1347,7 @@ static void table_host_count_nomem(void)
 	kc_fail_kmalloc = 1;
 	CHECK(mk(t, IPPROTO_UDP, HOST(10), 5000, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
-	CHECK_EQ(nmaps(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
 	kc_fail_kmalloc = 1;
 	len = ut_udp(pkt, HOST(10), 5000, REM1, 53, 8);
 	CHECK_EQ(ut_out(t, pkt, len), NF_DROP);
@@ -1395,8 +1380,8 @@ static void table_reuse_delay(void)
 	REQUIRE_EQ(kc_nevents, ev + 1);		/* removed, once */
 	CHECK_EQ(kc_events[ev].event, NAPT_EVENT_REMOVED);
 	CHECK_EQ(kc_events[ev].reason, NAPT_REASON_FLUSHED);
-	CHECK_EQ(nmaps(t), 0);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(live_maps(), 1);		/* resting */
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 1);
 	/* found by nothing */
@@ -1416,8 +1401,8 @@ static void table_reuse_delay(void)
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
 	/* expiry rests the port too */
 	kc_advance(300);
-	gc_all(t);
-	CHECK_EQ(nmaps(t), 0);
+	ut_gc_all(t);
+	CHECK_EQ(ut_nmaps(t), 0);
 	CHECK_EQ(live_maps(), 1);
 	kc_advance(119);
 	CHECK(mk(t, IPPROTO_UDP, HOST(2), 5000, NULL) == NULL);
@@ -1429,10 +1414,10 @@ static void table_reuse_delay(void)
 	/* the sweeper reaps a rest that is over */
 	napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0);
 	kc_advance(119);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK_EQ(live_maps(), 1);
 	kc_advance(1);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK_EQ(live_maps(), 0);
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
 	/* other protocols have their own ports */
@@ -1474,7 +1459,7 @@ static void table_reuse_delay_bound(void)
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 256);
 	CHECK_EQ(live_maps(), 256);
 	kc_advance(120);
-	gc_all(t);
+	ut_gc_all(t);
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
 	CHECK_EQ(live_maps(), 0);
 	ut_nat_free(t);
@@ -1500,14 +1485,14 @@ static void table_no_leak_after_all(void)
 			REQUIRE(mks(t, m, REM2, i, NULL));
 		if (i % 50 == 0) {
 			kc_advance(30);
-			gc_all(t);
+			ut_gc_all(t);
 		}
 	}
-	CHECK(nmaps(t) > 0);
-	CHECK(nsess(t) > 0);
+	CHECK(ut_nmaps(t) > 0);
+	CHECK(ut_nsess(t) > 0);
 	napt_flush(&t->nn, NAPT_MAP_ANY, 0);
-	CHECK_EQ(nmaps(t), 0);
-	CHECK_EQ(nsess(t), 0);
+	CHECK_EQ(ut_nmaps(t), 0);
+	CHECK_EQ(ut_nsess(t), 0);
 	ut_ports_sync(t, NULL);		/* as napt_down() */
 	rcu_barrier();
 	napt_table_free(&t->nn);

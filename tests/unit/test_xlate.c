@@ -7,32 +7,11 @@
  */
 #include "ut.h"
 
-static struct ut_nat *nat(void)
-{
-	return ut_nat_new(4096, 16384);
-}
-
-static struct napt_map *map_of(struct ut_nat *t, u8 proto, __be32 host,
-			       u16 port)
-{
-	struct napt_okey k = ut_key(proto, host, port);
-
-	return napt_map_lookup_out(&t->nn, &k);
-}
-
-static struct napt_sess *sess_of(struct ut_nat *t, u8 proto, __be32 host,
-				 u16 port, __be32 rem, u16 rport)
-{
-	struct napt_map *m = map_of(t, proto, host, port);
-
-	return m ? napt_sess_lookup(&t->nn, m, rem, htons(rport), true) : NULL;
-}
-
 /* seconds until the session's expiry, from now */
 static long sess_ttl(struct ut_nat *t, __be32 host, u16 port, __be32 rem,
 		     u16 rport)
 {
-	struct napt_sess *s = sess_of(t, IPPROTO_TCP, host, port, rem, rport);
+	struct napt_sess *s = ut_sess_of(t, IPPROTO_TCP, host, port, rem, rport);
 
 	return s ? (long)(s32)(s->expires - napt_now()) : -1;
 }
@@ -40,7 +19,7 @@ static long sess_ttl(struct ut_nat *t, __be32 host, u16 port, __be32 rem,
 static u32 sess_tcp(struct ut_nat *t, __be32 host, u16 port, __be32 rem,
 		    u16 rport)
 {
-	struct napt_sess *s = sess_of(t, IPPROTO_TCP, host, port, rem, rport);
+	struct napt_sess *s = ut_sess_of(t, IPPROTO_TCP, host, port, rem, rport);
 
 	return s ? s->tcp : 0xdead;
 }
@@ -97,7 +76,7 @@ static void xlate_udp_roundtrip(void)
 	unsigned int h;
 
 	for (h = 0; h < ARRAY_SIZE(heads); h++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 		unsigned int len;
 
@@ -139,7 +118,7 @@ static void xlate_tcp_roundtrip(void)
 	unsigned int h;
 
 	for (h = 0; h < ARRAY_SIZE(heads); h++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		u8 pkt[UT_PKT_MAX];
 		unsigned int len;
 
@@ -200,7 +179,7 @@ static void xlate_port_rewrite_checksums(void)
 
 	for (h = 0; h < ARRAY_SIZE(heads); h++) {
 		for (i = 0; i < ARRAY_SIZE(protos); i++) {
-			struct ut_nat *t = nat();
+			struct ut_nat *t = ut_nat_default();
 			u8 pkt[UT_PKT_MAX];
 			unsigned int len, host;
 			u16 ext = 0;
@@ -220,7 +199,7 @@ static void xlate_port_rewrite_checksums(void)
 			}
 			CHECK_NE(ext, 7000);
 			CHECK_RANGE(ext, 1024, 65535);
-			CHECK_EQ(ntohs(map_of(t, p, HOST(11), 7000)->ext_port),
+			CHECK_EQ(ntohs(ut_map_of(t, p, HOST(11), 7000)->ext_port),
 				 ext);
 			/* and back */
 			len = pkt_back(pkt, p, ext, 1, 18, 56);
@@ -237,7 +216,7 @@ static void xlate_port_rewrite_checksums(void)
 
 static void xlate_icmp_echo(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 	u16 id11;
@@ -291,7 +270,7 @@ static void xlate_icmp_echo(void)
 
 static void xlate_udp_zero_checksum(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned int len, host;
 	u16 ext = 0;
@@ -340,7 +319,7 @@ static void udp_aim_for_zero(u8 *pkt, const u8 *as, unsigned int off)
 
 static void xlate_udp_csum_mangled_0(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], as[UT_PKT_MAX];
 	unsigned int len;
 
@@ -393,7 +372,7 @@ static void xlate_csum_partial(void)
 
 	for (h = 0; h < ARRAY_SIZE(heads); h++) {
 		for (i = 0; i < ARRAY_SIZE(protos); i++) {
-			struct ut_nat *t = nat();
+			struct ut_nat *t = ut_nat_default();
 			u8 pkt[UT_PKT_MAX];
 			unsigned int len = 0, coff;
 			u16 ext = 0;
@@ -445,11 +424,6 @@ static void xlate_csum_partial(void)
 }
 
 /* folded, with 0 and 0xffff (both zero in one's complement) as one */
-static u16 wfold(__wsum w)
-{
-	return ut_fold((__force u32)w) % 0xffff;
-}
-
 /*
  * CHECKSUM_COMPLETE: skb->csum is the sum of the packet as received and
  * must still be after the rewrite.
@@ -461,7 +435,7 @@ static void xlate_csum_complete(void)
 
 	for (h = 0; h < ARRAY_SIZE(heads); h++) {
 		for (i = 0; i < ARRAY_SIZE(protos); i++) {
-			struct ut_nat *t = nat();
+			struct ut_nat *t = ut_nat_default();
 			u8 pkt[UT_PKT_MAX];
 			unsigned int len, host;
 			__wsum csum;
@@ -478,8 +452,8 @@ static void xlate_csum_complete(void)
 						      CHECKSUM_COMPLETE,
 						      &csum), NF_ACCEPT);
 				CHECK(ut_pkt_ok(pkt));
-				CHECK_EQX(wfold(csum),
-					  wfold(ut_wsum(pkt, len)));
+				CHECK_EQX(ut_wfold(csum),
+					  ut_wfold(ut_wsum(pkt, len)));
 				ext = ut_sport(pkt);
 			}
 			len = pkt_back(pkt, p, ext, 9, 31, 31);
@@ -489,7 +463,7 @@ static void xlate_csum_complete(void)
 				 NF_ACCEPT);
 			CHECK_EQX(ut_daddr(pkt), HOST(11));
 			CHECK(ut_pkt_ok(pkt));
-			CHECK_EQX(wfold(csum), wfold(ut_wsum(pkt, len)));
+			CHECK_EQX(ut_wfold(csum), ut_wfold(ut_wsum(pkt, len)));
 			ut_nat_free(t);
 		}
 	}
@@ -497,7 +471,7 @@ static void xlate_csum_complete(void)
 
 static void xlate_unsolicited_inbound(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 
@@ -546,7 +520,7 @@ static bool held_due(struct ut_nat *t, struct napt_held *e,
 /* RFC 5382 REQ-4: held for syn_hold seconds, then due for 3/3 */
 static void synhold_expires(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned long next;
 	struct napt_held e;
@@ -598,7 +572,7 @@ static void synhold_expires(void)
 /* An outbound SYN of the same connection: silently dropped for good. */
 static void synhold_outbound_syn(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned long next;
 	struct napt_held e;
@@ -639,7 +613,7 @@ static void synhold_outbound_syn(void)
 /* A fixed table: the 65th SYN is counted and dropped; 0 turns it off. */
 static void synhold_bounded_and_off(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned int i;
 
@@ -670,7 +644,7 @@ static void synhold_bounded_and_off(void)
 
 static void xlate_filter_apdf(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 	__be32 to;
@@ -701,7 +675,7 @@ static void xlate_filter_apdf(void)
 
 static void xlate_filter_eif(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	__be32 to;
 	u16 to_port;
 
@@ -723,7 +697,7 @@ static void xlate_filter_eif(void)
 
 static void xlate_filter_adf(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	__be32 to;
 
 	REQUIRE(t);
@@ -748,7 +722,7 @@ static void xlate_filter_adf(void)
  */
 static void xlate_filter_adf_live_session_behind_expired(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	__be32 to = 0;
 
 	REQUIRE(t);
@@ -759,7 +733,7 @@ static void xlate_filter_adf_live_session_behind_expired(void)
 	kc_advance(240);
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 1000), NF_ACCEPT);	/* A again */
 	kc_advance(70);		/* B expired 10 s ago, A lives 230 s more */
-	CHECK(sess_of(t, IPPROTO_UDP, HOST(10), 5000, REM1, 1000) != NULL);
+	CHECK(ut_sess_of(t, IPPROTO_UDP, HOST(10), 5000, REM1, 1000) != NULL);
 	CHECK_EQ(in_udp(t, REM1, 3000, EXT1, 5000, &to, NULL), NF_ACCEPT);
 	CHECK_EQX(to, HOST(10));
 	CHECK_EQ(ut_stat(t, NAPT_STAT_DROP_FILTERED), 0);
@@ -772,7 +746,7 @@ static void xlate_filter_adf_live_session_behind_expired(void)
 
 static void xlate_filter_expired_session(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 
 	REQUIRE(t);
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
@@ -795,14 +769,14 @@ static void xlate_filter_expired_session(void)
 
 static void xlate_inbound_refresh_flag(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	struct napt_sess *s;
 	u32 exp;
 
 	REQUIRE(t);
 	t->cfg.flags &= ~NAPT_F_INBOUND_REFRESH;
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
-	s = sess_of(t, IPPROTO_UDP, HOST(10), 5000, REM1, 53);
+	s = ut_sess_of(t, IPPROTO_UDP, HOST(10), 5000, REM1, 53);
 	REQUIRE(s);
 	exp = s->expires;
 	kc_advance(100);
@@ -811,7 +785,7 @@ static void xlate_inbound_refresh_flag(void)
 	t->cfg.flags |= NAPT_F_INBOUND_REFRESH;
 	CHECK_EQ(in_udp(t, REM1, 53, EXT1, 5000, NULL, NULL), NF_ACCEPT);
 	CHECK_EQ(s->expires, napt_now() + 300);
-	CHECK_EQ(map_of(t, IPPROTO_UDP, HOST(10), 5000)->expires,
+	CHECK_EQ(ut_map_of(t, IPPROTO_UDP, HOST(10), 5000)->expires,
 		 napt_now() + 300);
 	ut_nat_free(t);
 }
@@ -829,7 +803,7 @@ static u16 ext_port_to(struct ut_nat *t, __be32 host, u16 port, __be32 rem,
 
 static void xlate_mapping_behaviour(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u16 a, b, c;
 	__be32 to;
 	u16 to_port;
@@ -847,7 +821,7 @@ static void xlate_mapping_behaviour(void)
 	ut_nat_free(t);
 
 	/* ADM: per remote address */
-	t = nat();
+	t = ut_nat_default();
 	REQUIRE(t);
 	t->cfg.mapping[NAPT_UDP] = NAPT_MAPPING_ADM;
 	a = ext_port_to(t, HOST(10), 5000, REM1, 53);
@@ -859,7 +833,7 @@ static void xlate_mapping_behaviour(void)
 	ut_nat_free(t);
 
 	/* APDM: per remote address and port */
-	t = nat();
+	t = ut_nat_default();
 	REQUIRE(t);
 	t->cfg.mapping[NAPT_UDP] = NAPT_MAPPING_APDM;
 	a = ext_port_to(t, HOST(10), 5000, REM1, 53);
@@ -870,7 +844,7 @@ static void xlate_mapping_behaviour(void)
 	CHECK_NE(c, b);
 	CHECK_EQ(ext_port_to(t, HOST(10), 5000, REM1, 54), b);	/* stable */
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 3);
-	CHECK_EQ(map_of(t, IPPROTO_UDP, HOST(10), 5000), NULL);	/* keyed */
+	CHECK_EQ(ut_map_of(t, IPPROTO_UDP, HOST(10), 5000), NULL);	/* keyed */
 	/* each external port leads back to the same inside endpoint */
 	CHECK_EQ(in_udp(t, REM1, 54, EXT1, b, &to, &to_port), NF_ACCEPT);
 	CHECK_EQX(to, HOST(10));
@@ -881,14 +855,14 @@ static void xlate_mapping_behaviour(void)
 	/* the behaviour is per protocol: TCP is still EIM */
 	CHECK_EQ(out_tcp(t, HOST(10), 6000, REM1, 80, UT_SYN), NF_ACCEPT);
 	CHECK_EQ(out_tcp(t, HOST(10), 6000, REM2, 80, UT_SYN), NF_ACCEPT);
-	CHECK(map_of(t, IPPROTO_TCP, HOST(10), 6000) != NULL);
+	CHECK(ut_map_of(t, IPPROTO_TCP, HOST(10), 6000) != NULL);
 	CHECK_EQ(atomic_read(&t->nn.nmaps), 4);
 	ut_nat_free(t);
 }
 
 static void xlate_tcp_session_timeouts(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	const u32 est = NAPT_TCP_SYN_OUT | NAPT_TCP_SYN_IN | NAPT_TCP_EST;
 
 	REQUIRE(t);
@@ -896,7 +870,7 @@ static void xlate_tcp_session_timeouts(void)
 	CHECK_EQ(out_tcp(t, HOST(10), 40000, REM1, 443, UT_SYN), NF_ACCEPT);
 	CHECK_EQ(sess_tcp(t, HOST(10), 40000, REM1, 443), NAPT_TCP_SYN_OUT);
 	CHECK_EQ(sess_ttl(t, HOST(10), 40000, REM1, 443), 240);
-	CHECK_EQ(map_of(t, IPPROTO_TCP, HOST(10), 40000)->expires,
+	CHECK_EQ(ut_map_of(t, IPPROTO_TCP, HOST(10), 40000)->expires,
 		 napt_now() + 240);
 	/* SYN-ACK in: established */
 	kc_advance(5);
@@ -937,9 +911,9 @@ static void xlate_tcp_session_timeouts(void)
 	/* an established session outlives its mapping's own timer */
 	kc_advance(1000);
 	napt_gc_step(&t->nn, napt_now(), 1U << 30);
-	CHECK(map_of(t, IPPROTO_TCP, HOST(10), 40002) != NULL);
-	CHECK(map_of(t, IPPROTO_TCP, HOST(10), 40001) == NULL);
-	CHECK(map_of(t, IPPROTO_TCP, HOST(10), 40000) == NULL);
+	CHECK(ut_map_of(t, IPPROTO_TCP, HOST(10), 40002) != NULL);
+	CHECK(ut_map_of(t, IPPROTO_TCP, HOST(10), 40001) == NULL);
+	CHECK(ut_map_of(t, IPPROTO_TCP, HOST(10), 40000) == NULL);
 	CHECK_EQ(in_tcp(t, REM1, 443, 40002, UT_ACK), NF_ACCEPT);
 	ut_nat_free(t);
 }
@@ -958,7 +932,7 @@ static void xlate_tcp_inbound_open_established(void)
 	unsigned int f;
 
 	for (f = 0; f < ARRAY_SIZE(filters); f++) {
-		struct ut_nat *t = nat();
+		struct ut_nat *t = ut_nat_default();
 		__be32 rem = filters[f] == NAPT_FILTER_EIF ? REM2 : REM1;
 
 		REQUIRE(t);
@@ -984,7 +958,7 @@ static void xlate_tcp_inbound_open_established(void)
 
 static void xlate_non_inside_source(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	__be32 src[3];
 	unsigned int len, i, k;
@@ -1019,7 +993,7 @@ static void xlate_non_inside_source(void)
 static void xlate_fragment_from_inside(void)
 {
 	static const u16 frag[] = { 0x2000, 0x0001, 0x00b9, 0x2010, 0x6000 };
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len, i;
 
@@ -1049,7 +1023,7 @@ static void xlate_fragment_from_inside(void)
 /* Cut every packet at every length short of its L4 header. */
 static void xlate_truncated(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int k, cut, drops = 0, h;
 
@@ -1123,7 +1097,7 @@ static void xlate_length_lies(void)
 {
 	static const u16 ulens[] = { 0, 7, 29, 500, 65535 };
 	static const u8 doffs[] = { 6, 10, 15 };
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len, i, drops = 0;
 
@@ -1171,7 +1145,7 @@ static void xlate_length_lies(void)
 
 static void xlate_unsupported_proto(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 
@@ -1202,7 +1176,7 @@ static void xlate_unsupported_proto(void)
 
 static void xlate_drop_reasons(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned int len;
 
@@ -1241,7 +1215,7 @@ static void xlate_drop_reasons(void)
 	CHECK_EQ(ut_stat(t, NAPT_STAT_OUT_PKTS), 4);
 	/* ... inbound too */
 	len = ut_udp(pkt, REM2, 56, EXT1,
-		     ntohs(map_of(t, IPPROTO_UDP, HOST(1), 5000)->ext_port), 10);
+		     ntohs(ut_map_of(t, IPPROTO_UDP, HOST(1), 5000)->ext_port), 10);
 	kc_fail_pull = 1;
 	CHECK_EQ(ut_xlate_skb(t, false, pkt, len, 20, CHECKSUM_NONE, NULL),
 		 NF_DROP);
@@ -1253,7 +1227,7 @@ static void xlate_drop_reasons(void)
 /* No configured address: the interface's, followed as it changes. */
 static void xlate_interface_address(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned int len;
 	__be32 to;
@@ -1279,7 +1253,7 @@ static void xlate_interface_address(void)
 
 static void xlate_several_int_nets(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX];
 	unsigned int len;
 
@@ -1307,7 +1281,7 @@ static void xlate_several_int_nets(void)
  */
 static void xlate_resting_port(void)
 {
-	struct ut_nat *t = nat();
+	struct ut_nat *t = ut_nat_default();
 	u8 pkt[UT_PKT_MAX], orig[UT_PKT_MAX];
 	unsigned int len;
 
@@ -1341,7 +1315,7 @@ static void xlate_resting_port(void)
 	CHECK(!memcmp(pkt, orig, len));
 	/* its owner comes back to it at once */
 	CHECK_EQ(out_udp(t, HOST(10), 5000, REM1, 53), NF_ACCEPT);
-	CHECK_EQ(ntohs(map_of(t, IPPROTO_UDP, HOST(10), 5000)->ext_port),
+	CHECK_EQ(ntohs(ut_map_of(t, IPPROTO_UDP, HOST(10), 5000)->ext_port),
 		 5000);
 	CHECK_EQ(atomic_read(&t->nn.ntomb), 0);
 	ut_nat_free(t);

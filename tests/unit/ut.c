@@ -84,6 +84,22 @@ struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess)
 	return t;
 }
 
+struct napt_map *ut_map_of(struct ut_nat *t, u8 proto, __be32 host,
+			   u16 port)
+{
+	struct napt_okey k = ut_key(proto, host, port);
+
+	return napt_map_lookup_out(&t->nn, &k);
+}
+
+struct napt_sess *ut_sess_of(struct ut_nat *t, u8 proto, __be32 host,
+			     u16 port, __be32 rem, u16 rport)
+{
+	struct napt_map *m = ut_map_of(t, proto, host, port);
+
+	return m ? napt_sess_lookup(&t->nn, m, rem, htons(rport), true) : NULL;
+}
+
 void ut_nat_free(struct ut_nat *t)
 {
 	if (!t)

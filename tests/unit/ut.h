@@ -105,6 +105,11 @@ void ut_cfg_defaults(struct napt_cfg *cfg);
  * @max_maps / @max_sess (0: the defaults). Calloc'ed; NULL on failure.
  */
 struct ut_nat *ut_nat_new(u32 max_maps, u32 max_sess);
+/* the instance most cases use: tables for 4096 mappings, 16384 sessions */
+static inline struct ut_nat *ut_nat_default(void)
+{
+	return ut_nat_new(4096, 16384);
+}
 /* napt_ports_sync() under the instance mutex, as its callers hold it */
 void ut_ports_sync(struct ut_nat *t, const struct napt_cfg *cfg);
 /* napt_flush(ANY) + napt_table_free(), and checks nothing is left. */
@@ -113,6 +118,30 @@ static inline u64 ut_stat(const struct ut_nat *t, int idx)
 {
 	return t->stats.c[idx];
 }
+
+/* mappings and sessions the instance counts */
+static inline int ut_nmaps(struct ut_nat *t)
+{
+	return atomic_read(&t->nn.nmaps);
+}
+
+static inline int ut_nsess(struct ut_nat *t)
+{
+	return atomic_read(&t->nn.nsess);
+}
+
+/* one sweep over the whole table: everything expired goes */
+static inline void ut_gc_all(struct ut_nat *t)
+{
+	napt_gc_step(&t->nn, napt_now(), 1U << 30);
+}
+
+/* the mapping of inside @host:@port (EIM key), or NULL */
+struct napt_map *ut_map_of(struct ut_nat *t, u8 proto, __be32 host,
+			   u16 port);
+/* its session with @rem:@rport, or NULL */
+struct napt_sess *ut_sess_of(struct ut_nat *t, u8 proto, __be32 host,
+			     u16 port, __be32 rem, u16 rport);
 
 /* napt_map_lookup_in() in an RCU read section, as its callers are */
 static inline struct napt_map *ut_lookup_in(struct ut_nat *t, u8 proto,
@@ -218,6 +247,11 @@ u16 ut_pseudo(const u8 *pkt);
 bool ut_pkt_ok(const u8 *pkt);
 /* the 32-bit sum over @len bytes in memory order, as skb->csum holds */
 __wsum ut_wsum(const u8 *p, unsigned int len);
+/* skb->csum folded, 0xffff as 0: a value to compare two of them by */
+static inline u16 ut_wfold(__wsum w)
+{
+	return ut_fold((__force u32)w) % 0xffff;
+}
 
 /*
  * Run one packet through napt_xlate_out (@out) or napt_xlate_in, in an
