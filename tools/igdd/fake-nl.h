@@ -3,7 +3,8 @@
  * igdd: the fake kernel of the unit tests and fuzzers (fake-nl.c): nl.h
  * over a table in memory, with napt's rules for static mappings, so that
  * the real mapping layer (mapping.c) and the protocols above it run
- * unchanged.
+ * unchanged. Like nl.c it returns the kernel's errnos; it logs nothing
+ * (nl.c logs a failed request with the kernel's extended-ack message).
  */
 #ifndef IGDD_FAKE_NL_H
 #define IGDD_FAKE_NL_H

@@ -1,221 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * igdd: generic netlink requests to the napt family over libmnl.
+ * igdd: generic netlink requests to the napt family, over the client it
+ * shares with natctl (tools/lib/napt_nl.c).
  *
  * One socket, opened at start-up (before the capabilities are dropped;
  * the requests themselves still need CAP_NET_ADMIN, which igdd keeps).
  * Requests are synchronous: the kernel answers a local request at once.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include <syslog.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "napt_nl.h"
 #include "nl.h"
+#include "soap.h"		/* igd_log() */
 
-static struct mnl_socket *sock;
-static uint16_t family;
-static uint32_t portid, seq;
-static char rxbuf[32768];
+/* The socket (nl.sock NULL: closed), its family, and the buffers. */
+static struct napt_nl nl;
+
+/* What the library cannot return (a malformed reply, an ack's warning). */
+static void nl_report(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	igd_log(LOG_WARNING, "netlink: %s", msg);
+}
 
 void igd_nl_close(void)
 {
-	if (sock)
-		mnl_socket_close(sock);
-	sock = NULL;
-	family = 0;
+	napt_nl_close(&nl);
+	nl.family = 0;
 }
 
-static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd,
-				  uint8_t version, uint16_t flags)
+static const char *cmd_name(uint8_t cmd)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	if (!(flags & NLM_F_DUMP))
-		nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
+	switch (cmd) {
+	case NAPT_CMD_ADD_MAP: return "ADD_MAP";
+	case NAPT_CMD_DEL_MAP: return "DEL_MAP";
+	case NAPT_CMD_GET_MAPS: return "GET_MAPS";
+	case NAPT_CMD_GET_CONFIG: return "GET_CONFIG";
+	case NAPT_CMD_GET_STATS: return "GET_STATS";
+	}
+	return "request";
 }
 
-struct talk {
-	mnl_cb_t cb;
-	void *arg;
-	uint16_t type;
-};
-
-static int data_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct talk *t = arg;
-
-	if (nlh->nlmsg_type != t->type || !t->cb)
-		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-		return MNL_CB_ERROR;
-	return t->cb(nlh, t->arg);
-}
-
-/* Send @nlh and run the answers through @cb until the ack or the end of the dump. */
+/*
+ * Send @nlh and run the answers through @cb until the ack or the end of
+ * the dump; a failure is logged with the kernel's extended-ack message
+ * (debug level for the answers the callers expect and handle).
+ */
 static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 {
-	struct talk t = { .cb = cb, .arg = arg, .type = nlh->nlmsg_type };
-	uint32_t myseq = nlh->nlmsg_seq;
-	ssize_t len;
-	int ret;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	int err = napt_nl_talk(&nl, nlh, cb, arg);
 
-	if (!sock)
-		return -ENOTCONN;
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		len = mnl_socket_recvfrom(sock, rxbuf, sizeof(rxbuf));
-		if (len < 0)
-			return errno == ENOBUFS ? -EAGAIN : -errno;
-		errno = 0;
-		ret = mnl_cb_run(rxbuf, len, myseq, portid, data_cb, &t);
-		if (ret == MNL_CB_ERROR)
-			return errno ? -errno : -EBADMSG;
-	} while (ret > MNL_CB_STOP);
-	return 0;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-			*(uint16_t *)arg = mnl_attr_get_u16(a);
-	}
-	return MNL_CB_OK;
+	if (!err || err == -ENOTCONN)
+		return err;
+	if (err == -ENOBUFS)
+		err = -EAGAIN;		/* replies lost to a full buffer */
+	if (!nl.reported)
+		igd_log(err == -EEXIST || err == -EADDRINUSE || err == -ENOENT ?
+			LOG_DEBUG : LOG_INFO, "napt %s: %s%s%s",
+			cmd_name(g->cmd), strerror(-err),
+			nl.ext_msg[0] ? ": " : "", nl.ext_msg);
+	return err;
 }
 
 int igd_nl_open(void)
 {
-	char buf[256];
-	struct nlmsghdr *nlh;
-	uint16_t id = 0;
-	int one = 1, err;
+	int err;
 
-	if (sock)
+	if (nl.sock)
 		return 0;
-	sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!sock)
-		return -errno;
-	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		igd_nl_close();
+	napt_nl_report = nl_report;
+	err = napt_nl_open(&nl);
+	if (err)
 		return err;
-	}
-	mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	portid = mnl_socket_get_portid(sock);
-	seq = time(NULL);
-	nlh = msg_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NAPT_GENL_NAME);
-	err = talk(nlh, family_cb, &id);
-	if (!err && !id)
-		err = -EBADMSG;
+	/* not logged: mapping.c tries again until napt is loaded */
+	err = napt_nl_resolve_family(&nl, NAPT_GENL_NAME, NULL, NULL);
 	if (err) {
 		igd_nl_close();
 		return err;
 	}
-	family = id;
 	return 0;
 }
 
-static struct nlmsghdr *napt_msg(char *buf, uint8_t cmd, uint16_t flags)
+static struct nlmsghdr *napt_msg(uint8_t cmd, uint16_t flags)
 {
-	return msg_start(buf, family, cmd, NAPT_GENL_VERSION, flags);
+	return napt_nl_msg(&nl, cmd, flags);
 }
 
-/* Attribute lengths of a NAPT_A_MAP; 0: not checked here. */
-static int map_attr_ok(const struct nlattr *a)
+/*
+ * The NAPT_A_MAP of @nlh into @m, *@type its NAPT_MAP_A_TYPE (-1: none):
+ * 1, 0 if there is none, -1 if malformed (reported).
+ */
+static int parse_map(const struct nlmsghdr *nlh, struct igd_map *m, int *type)
 {
-	static const uint8_t len[NAPT_MAP_A_MAX + 1] = {
-		[NAPT_MAP_A_PROTO] = 1, [NAPT_MAP_A_TYPE] = 1,
-		[NAPT_MAP_A_INT_ADDR] = 4, [NAPT_MAP_A_INT_PORT] = 2,
-		[NAPT_MAP_A_EXT_ADDR] = 4, [NAPT_MAP_A_EXT_PORT] = 2,
-		[NAPT_MAP_A_REM_ADDR] = 4, [NAPT_MAP_A_REM_PORT] = 2,
-		[NAPT_MAP_A_EXPIRES] = 4, [NAPT_MAP_A_LEASE] = 4,
-		[NAPT_MAP_A_OWNER] = 1,
-	};
-	uint16_t t = mnl_attr_get_type(a);
-
-	if (t > NAPT_MAP_A_MAX || !len[t])
-		return 1;
-	return mnl_attr_get_payload_len(a) == len[t];
-}
-
-/* Parse one NAPT_A_MAP nest into @m; -1 if malformed. @type: its NAPT_MAP_A_TYPE. */
-static int parse_map(const struct nlattr *nest, struct igd_map *m, int *type)
-{
-	const struct nlattr *a;
+	struct napt_nl_map n;
+	int ret = napt_nl_get_map(nlh, &n);
 
 	memset(m, 0, sizeof(*m));
 	*type = -1;
-	mnl_attr_for_each_nested(a, nest) {
-		const void *p = mnl_attr_get_payload(a);
-		uint16_t plen = mnl_attr_get_payload_len(a);
-
-		if (!map_attr_ok(a))
-			return -1;
-		switch (mnl_attr_get_type(a)) {
-		case NAPT_MAP_A_PROTO:
-			m->proto = *(uint8_t *)p;
-			break;
-		case NAPT_MAP_A_TYPE:
-			*type = *(uint8_t *)p;
-			break;
-		case NAPT_MAP_A_INT_ADDR:
-			memcpy(&m->int_addr, p, 4);
-			break;
-		case NAPT_MAP_A_INT_PORT:
-			memcpy(&m->int_port, p, 2);
-			break;
-		case NAPT_MAP_A_EXT_ADDR:
-			memcpy(&m->ext_addr, p, 4);
-			break;
-		case NAPT_MAP_A_EXT_PORT:
-			memcpy(&m->ext_port, p, 2);
-			break;
-		case NAPT_MAP_A_REM_ADDR:
-			memcpy(&m->remote, p, 4);
-			break;
-		case NAPT_MAP_A_EXPIRES:
-			memcpy(&m->expires, p, 4);
-			break;
-		case NAPT_MAP_A_LEASE:
-			memcpy(&m->lease, p, 4);
-			break;
-		case NAPT_MAP_A_OWNER:
-			m->owner = *(uint8_t *)p;
-			break;
-		case NAPT_MAP_A_COOKIE:
-			if (plen > IGD_COOKIE_MAX)
-				return -1;
-			memcpy(m->cookie, p, plen);
-			m->cookie_len = plen;
-			break;
-		case NAPT_MAP_A_DESC:
-			if (plen >= IGD_DESC_MAX)
-				plen = IGD_DESC_MAX - 1;
-			memcpy(m->desc, p, plen);
-			m->desc[plen] = '\0';
-			break;
-		}
+	if (ret <= 0)
+		return ret;
+	if (n.cookie_len > IGD_COOKIE_MAX) {
+		napt_nl_bad_reply("cookie");
+		return -1;
 	}
-	return 0;
+	if (NAPT_NL_MAP_HAS(&n, TYPE))
+		*type = n.type;
+	m->proto = n.proto;
+	m->int_addr.s_addr = n.int_addr;
+	m->int_port = n.int_port;
+	m->ext_addr.s_addr = n.ext_addr;
+	m->ext_port = n.ext_port;
+	m->remote.s_addr = n.rem_addr;
+	m->expires = n.expires;
+	m->lease = n.lease;
+	m->owner = n.owner;
+	if (n.cookie) {
+		memcpy(m->cookie, n.cookie, n.cookie_len);
+		m->cookie_len = n.cookie_len;
+	}
+	if (n.desc)
+		snprintf(m->desc, sizeof(m->desc), "%s", n.desc);
+	return 1;
 }
 
 struct add_ctx {
@@ -226,14 +145,14 @@ struct add_ctx {
 static int add_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct add_ctx *c = arg;
-	struct nlattr *a;
+	struct igd_map m;
 	int type;
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != NAPT_A_MAP)
-			continue;
-		if (parse_map(a, c->out, &type))
-			return MNL_CB_ERROR;
+	switch (parse_map(nlh, &m, &type)) {
+	case -1:
+		return MNL_CB_ERROR;
+	case 1:
+		*c->out = m;
 		c->got = true;
 	}
 	return MNL_CB_OK;
@@ -241,9 +160,8 @@ static int add_cb(const struct nlmsghdr *nlh, void *arg)
 
 int igd_nl_add(const struct igd_map *m, bool replace, struct igd_map *out)
 {
-	char buf[1024];
 	struct add_ctx c = { .out = out };
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_ADD_MAP, 0);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_ADD_MAP, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 	int err;
 
@@ -278,8 +196,7 @@ int igd_nl_add(const struct igd_map *m, bool replace, struct igd_map *out)
 int igd_nl_del(uint8_t proto, struct in_addr ext_addr, uint16_t ext_port,
 	       struct in_addr remote)
 {
-	char buf[512];
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_DEL_MAP, 0);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_DEL_MAP, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 
 	if (!ext_addr.s_addr)
@@ -303,22 +220,16 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_ctx *c = arg;
 	struct igd_map m;
-	struct nlattr *a;
 	int type;
 
 	if (c->stopped)
 		return MNL_CB_OK;	/* drain the rest of the dump */
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != NAPT_A_MAP)
-			continue;
-		if (parse_map(a, &m, &type))
-			return MNL_CB_ERROR;
-		if (type != NAPT_MAP_STATIC)
-			continue;
-		if (c->cb(&m, c->arg)) {
+	switch (parse_map(nlh, &m, &type)) {
+	case -1:
+		return MNL_CB_ERROR;
+	case 1:
+		if (type == NAPT_MAP_STATIC && c->cb(&m, c->arg))
 			c->stopped = true;
-			break;
-		}
 	}
 	return MNL_CB_OK;
 }
@@ -326,9 +237,8 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 int igd_nl_dump(const struct igd_nl_filter *f,
 		int (*cb)(const struct igd_map *m, void *arg), void *arg)
 {
-	char buf[512];
 	struct dump_ctx c = { .cb = cb, .arg = arg };
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_GET_MAPS, NLM_F_DUMP);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_GET_MAPS, NLM_F_DUMP);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 
 	mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, NAPT_MAP_STATIC);
@@ -365,8 +275,7 @@ static int config_cb(const struct nlmsghdr *nlh, void *arg)
 
 int igd_nl_ext_addr(struct in_addr *addr)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_GET_CONFIG, 0);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_GET_CONFIG, 0);
 	int err;
 
 	addr->s_addr = 0;
@@ -398,8 +307,7 @@ static int counts_cb(const struct nlmsghdr *nlh, void *arg)
 
 int igd_nl_static_counts(unsigned int counts[IGD_OWNER_MAX + 1])
 {
-	char buf[256];
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_GET_CONFIG, 0);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_GET_CONFIG, 0);
 
 	memset(counts, 0, sizeof(unsigned int) * (IGD_OWNER_MAX + 1));
 	return talk(nlh, counts_cb, counts);
@@ -426,8 +334,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *arg)
 
 int igd_nl_stats(uint64_t stats[NAPT_STAT_MAX + 1])
 {
-	char buf[256];
-	struct nlmsghdr *nlh = napt_msg(buf, NAPT_CMD_GET_STATS, 0);
+	struct nlmsghdr *nlh = napt_msg(NAPT_CMD_GET_STATS, 0);
 
 	memset(stats, 0, sizeof(uint64_t) * (NAPT_STAT_MAX + 1));
 	return talk(nlh, stats_cb, stats);

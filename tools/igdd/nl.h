@@ -5,7 +5,10 @@
  * so the tests replace them with a fake table (test-igdd.c).
  *
  * Every call returns 0 or a negative errno (the kernel's, or -EBADMSG for a
- * reply that does not parse).
+ * reply that does not parse). nl.c is built on the client natctl shares
+ * (tools/lib/napt_nl.h) and logs a failed request with the kernel's
+ * extended-ack message, at LOG_DEBUG for -EEXIST, -EADDRINUSE and -ENOENT
+ * (answers mapping.c expects), LOG_INFO otherwise.
  */
 #ifndef IGDD_NL_H
 #define IGDD_NL_H

@@ -79,10 +79,10 @@ int natctl_connect(struct natctl *ctl)
 
 	if (ctl->netns && netns_enter(ctl->netns))
 		return -1;
-	if (nl_open(&ctl->nl))
+	if (napt_nl_open(&ctl->nl))
 		return -1;
-	err = nl_resolve_family(&ctl->nl, NAPT_GENL_NAME, NAPT_MCGRP_EVENTS,
-				&ctl->events_group);
+	err = napt_nl_resolve_family(&ctl->nl, NAPT_GENL_NAME,
+				     NAPT_MCGRP_EVENTS, &ctl->events_group);
 	if (err == -ENOENT) {
 		error("the napt kernel module is not loaded (no generic netlink family \"%s\")",
 		      NAPT_GENL_NAME);
@@ -127,11 +127,11 @@ int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		{ 0, -EPERM, "need CAP_NET_ADMIN" },
 	};
 	uint8_t cmd = request_cmd(nlh);
-	struct nl *nl = &ctl->nl;
+	struct napt_nl *nl = &ctl->nl;
 	size_t i;
 	int err;
 
-	err = nl_talk(nl, nlh, cb, data);
+	err = napt_nl_talk(nl, nlh, cb, data);
 	if (!err)
 		return EXIT_SUCCESS;
 	/* The kernel names the problem; make up for an older one. */

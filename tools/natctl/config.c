@@ -36,7 +36,7 @@ static int send_opts(struct natctl *ctl, uint8_t cmd,
 			return EXIT_FAILURE;
 		}
 	}
-	nlh = nl_msg(&ctl->nl, cmd, 0);
+	nlh = napt_nl_msg(&ctl->nl, cmd, 0);
 	opts_put(nlh, o, ifindex);
 	return natctl_do(ctl, nlh, NULL, NULL);
 }
@@ -62,7 +62,8 @@ int do_down(struct natctl *ctl, int argc, char **argv)
 	no_more_args("down", argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	return natctl_do(ctl, nl_msg(&ctl->nl, NAPT_CMD_DOWN, 0), NULL, NULL);
+	return natctl_do(ctl, napt_nl_msg(&ctl->nl, NAPT_CMD_DOWN, 0), NULL,
+			 NULL);
 }
 
 int do_show(struct natctl *ctl, int argc, char **argv)
@@ -70,7 +71,7 @@ int do_show(struct natctl *ctl, int argc, char **argv)
 	no_more_args("show", argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	return natctl_do(ctl, nl_msg(&ctl->nl, NAPT_CMD_GET_CONFIG, 0),
+	return natctl_do(ctl, napt_nl_msg(&ctl->nl, NAPT_CMD_GET_CONFIG, 0),
 			 show_print, NULL);
 }
 
@@ -151,8 +152,8 @@ static int show_ext(const struct nlattr **tb)
 		print_fp("ext-addr");
 		open_json_array(PRINT_JSON, "ext_addrs");
 		mnl_attr_for_each_nested(a, tb[NAPT_A_EXT_ADDRS]) {
-			if (!nl_attr_ok(a, NLK_U32))
-				return nl_bad_reply("external address");
+			if (!napt_nl_attr_ok(a, NLK_U32))
+				return napt_nl_bad_reply("external address");
 			print_string(PRINT_ANY, NULL, n++ ? ",%s" : " %s",
 				     addr_str(mnl_attr_get_u32(a), buf));
 		}
@@ -184,10 +185,11 @@ static int show_int_nets(const struct nlattr **tb)
 	print_fp("  int-net");
 	open_json_array(PRINT_JSON, "int_nets");
 	mnl_attr_for_each_nested(a, tb[NAPT_A_INT_NETS]) {
-		if (nl_parse_nested(a, prefix_policy, NAPT_PREFIX_A_MAX, pt))
+		if (napt_nl_parse_nested(a, prefix_policy, NAPT_PREFIX_A_MAX,
+					 pt))
 			return MNL_CB_ERROR;
 		if (!pt[NAPT_PREFIX_A_ADDR] || !pt[NAPT_PREFIX_A_LEN])
-			return nl_bad_reply("internal prefix");
+			return napt_nl_bad_reply("internal prefix");
 		addr = mnl_attr_get_u32(pt[NAPT_PREFIX_A_ADDR]);
 		snprintf(net, sizeof(net), "%s/%u", addr_str(addr, buf),
 			 mnl_attr_get_u8(pt[NAPT_PREFIX_A_LEN]));
@@ -231,7 +233,7 @@ static int get_behaviours(const struct nlattr *nest,
 	unsigned int i;
 
 	mnl_attr_for_each_nested(a, nest) {
-		if (nl_parse_nested(a, behav_policy, NAPT_BEHAV_A_MAX, bt))
+		if (napt_nl_parse_nested(a, behav_policy, NAPT_BEHAV_A_MAX, bt))
 			return MNL_CB_ERROR;
 		/* absent: all protocols, or no change */
 		proto = bt[NAPT_BEHAV_A_PROTO] ?
@@ -385,7 +387,7 @@ static int show_static_counts(const struct nlattr **tb)
 
 		if (!t || mnl_attr_validate(a, MNL_TYPE_U32) < 0) {
 			close_json_object();
-			return nl_bad_reply("static mapping counts");
+			return napt_nl_bad_reply("static mapping counts");
 		}
 		print_fp(" %s", owner_str(t - 1, buf, sizeof(buf)));
 		print_uint(PRINT_ANY, owner_str(t - 1, buf, sizeof(buf)), " %u",
@@ -402,10 +404,10 @@ int show_print(const struct nlmsghdr *nlh, void *data)
 	bool running;
 
 	(void)data;
-	if (nl_parse(nlh, config_policy, NAPT_A_MAX, tb))
+	if (napt_nl_parse(nlh, config_policy, NAPT_A_MAX, tb))
 		return MNL_CB_ERROR;
 	if (!tb[NAPT_A_RUNNING])
-		return nl_bad_reply("configuration");
+		return napt_nl_bad_reply("configuration");
 	running = mnl_attr_get_u8(tb[NAPT_A_RUNNING]);
 
 	open_json_object(NULL);

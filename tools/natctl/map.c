@@ -247,7 +247,7 @@ static int do_map_list(struct natctl *ctl, int argc, char **argv)
 	map_list_parse(&r, argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	nlh = nl_msg(&ctl->nl, NAPT_CMD_GET_MAPS, NLM_F_DUMP);
+	nlh = napt_nl_msg(&ctl->nl, NAPT_CMD_GET_MAPS, NLM_F_DUMP);
 	map_req_put(nlh, &r);
 	open_json_array(PRINT_JSON, NULL);
 	ret = natctl_do(ctl, nlh, map_print, NULL);
@@ -264,7 +264,7 @@ static int do_map_add(struct natctl *ctl, int argc, char **argv)
 	map_add_parse(&r, argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	nlh = nl_msg(&ctl->nl, NAPT_CMD_ADD_MAP, 0);
+	nlh = napt_nl_msg(&ctl->nl, NAPT_CMD_ADD_MAP, 0);
 	map_req_put(nlh, &r);
 	return natctl_do(ctl, nlh, map_print, NULL);
 }
@@ -277,7 +277,7 @@ static int do_map_del(struct natctl *ctl, int argc, char **argv)
 	map_del_parse(&r, argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	nlh = nl_msg(&ctl->nl, NAPT_CMD_DEL_MAP, 0);
+	nlh = napt_nl_msg(&ctl->nl, NAPT_CMD_DEL_MAP, 0);
 	map_req_put(nlh, &r);
 	return natctl_do(ctl, nlh, NULL, NULL);
 }
@@ -301,7 +301,7 @@ static int do_map_flush(struct natctl *ctl, int argc, char **argv)
 	}
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	nlh = nl_msg(&ctl->nl, NAPT_CMD_FLUSH_MAPS, 0);
+	nlh = napt_nl_msg(&ctl->nl, NAPT_CMD_FLUSH_MAPS, 0);
 	if (type != NAPT_MAP_ANY) {
 		nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
 		mnl_attr_put_u8(nlh, NAPT_MAP_A_TYPE, type);
@@ -324,72 +324,30 @@ int do_map(struct natctl *ctl, int argc, char **argv)
 	return run_cmd(ctl, "map", map_cmds, ARRAY_SIZE(map_cmds), argc, argv);
 }
 
-static const uint8_t top_policy[NAPT_A_MAX + 1] = {
-	[NAPT_A_MAP] = NLK_NESTED,
-};
-
-static const uint8_t map_policy[NAPT_MAP_A_MAX + 1] = {
-	[NAPT_MAP_A_PROTO] = NLK_U8,
-	[NAPT_MAP_A_TYPE] = NLK_U8,
-	[NAPT_MAP_A_INT_ADDR] = NLK_U32,
-	[NAPT_MAP_A_INT_PORT] = NLK_U16,
-	[NAPT_MAP_A_EXT_ADDR] = NLK_U32,
-	[NAPT_MAP_A_EXT_PORT] = NLK_U16,
-	[NAPT_MAP_A_REM_ADDR] = NLK_U32,
-	[NAPT_MAP_A_REM_PORT] = NLK_U16,
-	[NAPT_MAP_A_MAPPING] = NLK_U8,
-	[NAPT_MAP_A_EXPIRES] = NLK_U32,
-	[NAPT_MAP_A_SESSIONS] = NLK_U32,
-	[NAPT_MAP_A_LEASE] = NLK_U32,
-	[NAPT_MAP_A_DESC] = NLK_STRING,
-	[NAPT_MAP_A_EVENT] = NLK_U8,
-	[NAPT_MAP_A_REASON] = NLK_U8,
-	[NAPT_MAP_A_TIME] = NLK_U64,
-	[NAPT_MAP_A_OWNER] = NLK_U8,
-};
-
-static void print_addr(const char *key, const char *fmt,
-		       const struct nlattr *attr)
+static void print_addr(const char *key, const char *fmt, uint32_t addr)
 {
 	char buf[INET_ADDRSTRLEN];
 
-	print_string(PRINT_ANY, key, fmt,
-		     addr_str(mnl_attr_get_u32(attr), buf));
+	print_string(PRINT_ANY, key, fmt, addr_str(addr, buf));
 }
 
-static void print_port(const char *key, const struct nlattr *attr)
+static void print_port(const char *key, uint16_t port)
 {
-	print_uint(PRINT_ANY, key, ":%u", ntohs(mnl_attr_get_u16(attr)));
+	print_uint(PRINT_ANY, key, ":%u", ntohs(port));
 }
 
 /* JSON only: the bytes in hex, whatever their number. */
-static void print_cookie(const struct nlattr *attr)
+static void print_cookie(const struct napt_nl_map *m)
 {
-	const uint8_t *p = mnl_attr_get_payload(attr);
-	uint16_t i, n = mnl_attr_get_payload_len(attr);
+	uint16_t i, n = m->cookie_len;
 	char hex[2 * 256 + 1];
 
 	if (n > 256)
 		n = 256;
 	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", p[i]);
+		snprintf(hex + 2 * i, 3, "%02x", m->cookie[i]);
 	hex[2 * n] = '\0';
 	print_string(PRINT_JSON, "cookie", NULL, hex);
-}
-
-/* The NAPT_A_MAP of @nlh into @mt: 1, 0 if there is none, -1 if bad. */
-static int parse_map(const struct nlmsghdr *nlh,
-		     const struct nlattr *mt[NAPT_MAP_A_MAX + 1])
-{
-	const struct nlattr *tb[NAPT_A_MAX + 1];
-
-	if (nl_parse(nlh, top_policy, NAPT_A_MAX, tb))
-		return -1;
-	if (!tb[NAPT_A_MAP])
-		return 0;
-	if (nl_parse_nested(tb[NAPT_A_MAP], map_policy, NAPT_MAP_A_MAX, mt))
-		return -1;
-	return 1;
 }
 
 /*
@@ -404,75 +362,64 @@ static int parse_map(const struct nlmsghdr *nlh,
  */
 int map_print(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *mt[NAPT_MAP_A_MAX + 1];
-	uint8_t v, type = NAPT_MAP_ANY;
-	uint32_t lease = 0;
+	struct napt_nl_map m;
+	uint8_t type = NAPT_MAP_ANY;
 	char buf[32];
 
 	(void)data;
-	switch (parse_map(nlh, mt)) {
+	switch (napt_nl_get_map(nlh, &m)) {
 	case -1:
 		return MNL_CB_ERROR;
 	case 0:
 		return MNL_CB_OK;
 	}
-	if (!mt[NAPT_MAP_A_PROTO] || !mt[NAPT_MAP_A_INT_ADDR] ||
-	    !mt[NAPT_MAP_A_INT_PORT] || !mt[NAPT_MAP_A_EXT_ADDR] ||
-	    !mt[NAPT_MAP_A_EXT_PORT])
-		return nl_bad_reply("mapping");
+	if (!NAPT_NL_MAP_HAS(&m, PROTO) || !NAPT_NL_MAP_HAS(&m, INT_ADDR) ||
+	    !NAPT_NL_MAP_HAS(&m, INT_PORT) || !NAPT_NL_MAP_HAS(&m, EXT_ADDR) ||
+	    !NAPT_NL_MAP_HAS(&m, EXT_PORT))
+		return napt_nl_bad_reply("mapping");
 
 	open_json_object(NULL);
-	v = mnl_attr_get_u8(mt[NAPT_MAP_A_PROTO]);
-	print_string(PRINT_ANY, "proto", "%s", proto_str(v, buf, sizeof(buf)));
-	print_addr("int_addr", " %s", mt[NAPT_MAP_A_INT_ADDR]);
-	print_port("int_port", mt[NAPT_MAP_A_INT_PORT]);
-	print_addr("ext_addr", " -> %s", mt[NAPT_MAP_A_EXT_ADDR]);
-	print_port("ext_port", mt[NAPT_MAP_A_EXT_PORT]);
-	if (mt[NAPT_MAP_A_TYPE]) {
-		type = mnl_attr_get_u8(mt[NAPT_MAP_A_TYPE]);
+	print_string(PRINT_ANY, "proto", "%s",
+		     proto_str(m.proto, buf, sizeof(buf)));
+	print_addr("int_addr", " %s", m.int_addr);
+	print_port("int_port", m.int_port);
+	print_addr("ext_addr", " -> %s", m.ext_addr);
+	print_port("ext_port", m.ext_port);
+	if (NAPT_NL_MAP_HAS(&m, TYPE)) {
+		type = m.type;
 		print_string(PRINT_ANY, "type", " %s",
 			     map_type_str(type, buf, sizeof(buf)));
 	}
-	if (mt[NAPT_MAP_A_MAPPING]) {
-		v = mnl_attr_get_u8(mt[NAPT_MAP_A_MAPPING]);
+	if (NAPT_NL_MAP_HAS(&m, MAPPING))
 		print_string(PRINT_ANY, "mapping", " %s",
-			     mapping_str(v, buf, sizeof(buf)));
-	}
-	if (mt[NAPT_MAP_A_EXPIRES])
-		print_uint(PRINT_ANY, "expires", " expires %us",
-			   mnl_attr_get_u32(mt[NAPT_MAP_A_EXPIRES]));
+			     mapping_str(m.mapping, buf, sizeof(buf)));
+	if (NAPT_NL_MAP_HAS(&m, EXPIRES))
+		print_uint(PRINT_ANY, "expires", " expires %us", m.expires);
 	else if (type == NAPT_MAP_STATIC)
 		print_null(PRINT_JSON, "expires", NULL, NULL);
-	if (mt[NAPT_MAP_A_LEASE])
-		lease = mnl_attr_get_u32(mt[NAPT_MAP_A_LEASE]);
-	if (lease)
-		print_uint(PRINT_ANY, "lease", " lease %u", lease);
+	if (m.lease)
+		print_uint(PRINT_ANY, "lease", " lease %u", m.lease);
 	else if (type == NAPT_MAP_STATIC)
 		print_null(PRINT_JSON, "lease", NULL, NULL);
-	if (mt[NAPT_MAP_A_SESSIONS])
-		print_uint(PRINT_ANY, "sessions", " sessions %u",
-			   mnl_attr_get_u32(mt[NAPT_MAP_A_SESSIONS]));
-	if (mt[NAPT_MAP_A_REM_ADDR]) {
-		print_addr("rem_addr", " remote %s", mt[NAPT_MAP_A_REM_ADDR]);
-		if (mt[NAPT_MAP_A_REM_PORT])
-			print_port("rem_port", mt[NAPT_MAP_A_REM_PORT]);
+	if (NAPT_NL_MAP_HAS(&m, SESSIONS))
+		print_uint(PRINT_ANY, "sessions", " sessions %u", m.sessions);
+	if (NAPT_NL_MAP_HAS(&m, REM_ADDR)) {
+		print_addr("rem_addr", " remote %s", m.rem_addr);
+		if (NAPT_NL_MAP_HAS(&m, REM_PORT))
+			print_port("rem_port", m.rem_port);
 	}
-	if (mt[NAPT_MAP_A_OWNER]) {
-		v = mnl_attr_get_u8(mt[NAPT_MAP_A_OWNER]);
+	if (NAPT_NL_MAP_HAS(&m, OWNER))
 		print_string(PRINT_ANY, "owner", " owner %s",
-			     owner_str(v, buf, sizeof(buf)));
-	} else if (type == NAPT_MAP_STATIC) {
+			     owner_str(m.owner, buf, sizeof(buf)));
+	else if (type == NAPT_MAP_STATIC)
 		print_null(PRINT_JSON, "owner", NULL, NULL);
-	}
-	if (mt[NAPT_MAP_A_COOKIE]) {
-		print_cookie(mt[NAPT_MAP_A_COOKIE]);
-	} else if (type == NAPT_MAP_STATIC) {
+	if (m.cookie)
+		print_cookie(&m);
+	else if (type == NAPT_MAP_STATIC)
 		print_null(PRINT_JSON, "cookie", NULL, NULL);
-	}
 	/* Free text last, where it cannot be taken for a field. */
-	if (mt[NAPT_MAP_A_DESC])
-		print_quoted(PRINT_ANY, "desc", " desc %s",
-			     mnl_attr_get_str(mt[NAPT_MAP_A_DESC]));
+	if (m.desc)
+		print_quoted(PRINT_ANY, "desc", " desc %s", m.desc);
 	close_json_object();
 	print_nl();
 	return MNL_CB_OK;
@@ -515,54 +462,49 @@ static uint64_t now_ns(void)
  */
 int event_print(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *mt[NAPT_MAP_A_MAX + 1];
-	uint8_t event, reason = NAPT_REASON_NONE;
+	struct napt_nl_map m;
+	uint8_t reason = NAPT_REASON_NONE;
 	char buf[32], tbuf[40];
 	uint64_t ns;
-	uint8_t v;
 
 	(void)data;
-	switch (parse_map(nlh, mt)) {
+	switch (napt_nl_get_map(nlh, &m)) {
 	case -1:
 		return MNL_CB_ERROR;
 	case 0:
-		return nl_bad_reply("event");
+		return napt_nl_bad_reply("event");
 	}
-	if (!mt[NAPT_MAP_A_EVENT] || !mt[NAPT_MAP_A_PROTO] ||
-	    !mt[NAPT_MAP_A_INT_ADDR] || !mt[NAPT_MAP_A_INT_PORT])
-		return nl_bad_reply("event");
-	event = mnl_attr_get_u8(mt[NAPT_MAP_A_EVENT]);
-	if (mt[NAPT_MAP_A_REASON])
-		reason = mnl_attr_get_u8(mt[NAPT_MAP_A_REASON]);
+	if (!NAPT_NL_MAP_HAS(&m, EVENT) || !NAPT_NL_MAP_HAS(&m, PROTO) ||
+	    !NAPT_NL_MAP_HAS(&m, INT_ADDR) || !NAPT_NL_MAP_HAS(&m, INT_PORT))
+		return napt_nl_bad_reply("event");
+	if (NAPT_NL_MAP_HAS(&m, REASON))
+		reason = m.reason;
 	/* Else the time it is read: close enough. */
-	ns = mt[NAPT_MAP_A_TIME] ? mnl_attr_get_u64(mt[NAPT_MAP_A_TIME]) :
-				   now_ns();
+	ns = NAPT_NL_MAP_HAS(&m, TIME) ? m.time : now_ns();
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "time", "%s",
 		     time_str(ns, tbuf, sizeof(tbuf)));
 	print_u64(PRINT_JSON, "time_ns", NULL, ns);
 	print_string(PRINT_ANY, "event", " %s",
-		     event_str(event, buf, sizeof(buf)));
-	v = mnl_attr_get_u8(mt[NAPT_MAP_A_PROTO]);
+		     event_str(m.event, buf, sizeof(buf)));
 	print_string(PRINT_ANY, "proto", " %s",
-		     proto_str(v, buf, sizeof(buf)));
-	print_addr("int_addr", " %s", mt[NAPT_MAP_A_INT_ADDR]);
-	print_port("int_port", mt[NAPT_MAP_A_INT_PORT]);
-	if (mt[NAPT_MAP_A_EXT_ADDR])
-		print_addr("ext_addr", " -> %s", mt[NAPT_MAP_A_EXT_ADDR]);
+		     proto_str(m.proto, buf, sizeof(buf)));
+	print_addr("int_addr", " %s", m.int_addr);
+	print_port("int_port", m.int_port);
+	if (NAPT_NL_MAP_HAS(&m, EXT_ADDR))
+		print_addr("ext_addr", " -> %s", m.ext_addr);
 	else
 		print_null(PRINT_JSON, "ext_addr", NULL, NULL);
-	if (mt[NAPT_MAP_A_EXT_PORT])
-		print_port("ext_port", mt[NAPT_MAP_A_EXT_PORT]);
+	if (NAPT_NL_MAP_HAS(&m, EXT_PORT))
+		print_port("ext_port", m.ext_port);
 	else
 		print_null(PRINT_JSON, "ext_port", NULL, NULL);
-	if (mt[NAPT_MAP_A_TYPE]) {
-		v = mnl_attr_get_u8(mt[NAPT_MAP_A_TYPE]);
+	if (NAPT_NL_MAP_HAS(&m, TYPE)) {
 		/* A refusal is of a new flow: the type says nothing. */
-		print_string(event == NAPT_EVENT_REFUSED ? PRINT_JSON :
+		print_string(m.event == NAPT_EVENT_REFUSED ? PRINT_JSON :
 			     PRINT_ANY, "type", " %s",
-			     map_type_str(v, buf, sizeof(buf)));
+			     map_type_str(m.type, buf, sizeof(buf)));
 	} else {
 		print_null(PRINT_JSON, "type", NULL, NULL);
 	}

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	const char *opt;
 	int ret;
 
+	napt_nl_report = error;
 	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
 		/* -x, -xyz and --xyz alike */
 		opt = argv[0][1] == '-' ? argv[0] + 1 : argv[0];
@@ -98,6 +99,6 @@ int main(int argc, char **argv)
 
 	output_init(json, pretty);
 	ret = run_cmd(&ctl, NULL, cmds, ARRAY_SIZE(cmds), argc, argv);
-	nl_close(&ctl.nl);
+	napt_nl_close(&ctl.nl);
 	return finish(ret);
 }

@@ -13,7 +13,7 @@
 struct natctl {
 	const char *netns;		/* -n, or NULL */
 	uint32_t events_group;		/* NAPT_MCGRP_EVENTS id, 0: none */
-	struct nl nl;
+	struct napt_nl nl;
 };
 
 struct cmd {

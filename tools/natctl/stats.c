@@ -14,7 +14,7 @@ int do_stats(struct natctl *ctl, int argc, char **argv)
 	no_more_args("stats", argc, argv);
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	return natctl_do(ctl, nl_msg(&ctl->nl, NAPT_CMD_GET_STATS, 0),
+	return natctl_do(ctl, napt_nl_msg(&ctl->nl, NAPT_CMD_GET_STATS, 0),
 			 stats_print, NULL);
 }
 
@@ -30,16 +30,16 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 	char buf[32];
 
 	(void)data;
-	if (nl_parse(nlh, stats_policy, NAPT_A_MAX, tb))
+	if (napt_nl_parse(nlh, stats_policy, NAPT_A_MAX, tb))
 		return MNL_CB_ERROR;
 	if (!tb[NAPT_A_STATS])
-		return nl_bad_reply("statistics");
+		return napt_nl_bad_reply("statistics");
 	open_json_object(NULL);
 	mnl_attr_for_each_nested(a, tb[NAPT_A_STATS]) {
 		if (mnl_attr_get_type(a) == NAPT_STAT_A_PAD)
 			continue;
-		if (!nl_attr_ok(a, NLK_U64))
-			return nl_bad_reply("counter");
+		if (!napt_nl_attr_ok(a, NLK_U64))
+			return napt_nl_bad_reply("counter");
 		name = stat_str(mnl_attr_get_type(a), buf, sizeof(buf));
 		print_fp("%-*s ", stat_name_width(), name);
 		print_u64(PRINT_ANY, name, "%" PRIu64 "\n",

@@ -651,7 +651,7 @@ rem_addr 198.51.100.9" request map-del udp remote 198.51.100.9 \
 
 	# The kernel's own extended ack, and a real multi-part dump.
 	run "$TEST_PRINT" kernel
-	if [[ $rc == 0 && $(cat "$tmp/out") == $'dump: ok\ngroup: ok\nno group: ok' ]] &&
+	if [[ $rc == 0 && $(cat "$tmp/out") == $'offset: ok\ndump: ok\ngroup: ok\nno group: ok' ]] &&
 	   [[ $(cat "$tmp/err") == "natctl: Invalid argument: "?* ]]; then
 		ok
 	else

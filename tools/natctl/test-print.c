@@ -25,7 +25,7 @@
 
 #define FAKE_FAMILY 0x42
 
-static char buf[NL_TX_SIZE] __attribute__((aligned(8)));
+static char buf[NAPT_NL_TX_SIZE] __attribute__((aligned(8)));
 
 static struct nlmsghdr *msg_start(uint8_t cmd)
 {
@@ -357,36 +357,41 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 /* An extended ack from the real kernel, and a real multi-part dump. */
 static int case_kernel(void)
 {
-	static struct nl nl;
+	static struct napt_nl nl;
 	struct nlmsghdr *nlh;
 	unsigned int n = 0;
 	uint32_t group = 0;
 	int err;
 
-	if (nl_open(&nl))
+	if (napt_nl_open(&nl))
 		return MNL_CB_ERROR;
 	nl.family = GENL_ID_CTRL;
 
 	/* Strict validation of CTRL_CMD_GETPOLICY rejects the unknown type. */
-	nlh = __nl_msg(&nl, GENL_ID_CTRL, CTRL_CMD_GETPOLICY, 1, NLM_F_DUMP);
+	nlh = napt_nl_msg_family(&nl, GENL_ID_CTRL, CTRL_CMD_GETPOLICY, 1,
+				 NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAX + 20, 1);
-	err = nl_talk(&nl, nlh, count_cb, &n);
+	err = napt_nl_talk(&nl, nlh, count_cb, &n);
 	nl_perror(&nl, err);
+	/* ... and points at it: the first attribute after the headers */
+	printf("offset: %s\n", nl.ext_off == NLMSG_HDRLEN + GENL_HDRLEN ?
+	       "ok" : "failed");
 
-	nlh = __nl_msg(&nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_DUMP);
-	err = nl_talk(&nl, nlh, count_cb, &n);
+	nlh = napt_nl_msg_family(&nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+				 NLM_F_DUMP);
+	err = napt_nl_talk(&nl, nlh, count_cb, &n);
 	printf("dump: %s\n", !err && n ? "ok" : "failed");
 
 	/* The controller's own family and multicast group. */
 	if (!err)
-		err = nl_resolve_family(&nl, "nlctrl", "notify", &group);
+		err = napt_nl_resolve_family(&nl, "nlctrl", "notify", &group);
 	printf("group: %s\n", !err && nl.family == GENL_ID_CTRL &&
 	       group == GENL_ID_CTRL ? "ok" : "failed");
 	if (!err)
-		err = nl_resolve_family(&nl, "nlctrl", "no-such-group",
+		err = napt_nl_resolve_family(&nl, "nlctrl", "no-such-group",
 					&group);
 	printf("no group: %s\n", !err && !group ? "ok" : "failed");
-	nl_close(&nl);
+	napt_nl_close(&nl);
 	return err ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
@@ -400,16 +405,16 @@ static int case_monitor(void)
 	static struct natctl ctl;
 	int err;
 
-	if (nl_open(&ctl.nl))
+	if (napt_nl_open(&ctl.nl))
 		return MNL_CB_ERROR;
-	err = nl_resolve_family(&ctl.nl, "nlctrl", "notify",
+	err = napt_nl_resolve_family(&ctl.nl, "nlctrl", "notify",
 				&ctl.events_group);
 	if (err) {
 		nl_perror(&ctl.nl, err);
 		return MNL_CB_ERROR;
 	}
 	err = monitor_run(&ctl);
-	nl_close(&ctl.nl);
+	napt_nl_close(&ctl.nl);
 	printf("monitor: %d\n", err);
 	return err ? MNL_CB_ERROR : MNL_CB_OK;
 }
@@ -638,6 +643,7 @@ int main(int argc, char **argv)
 	bool json = false, pretty = false;
 	int ret;
 
+	napt_nl_report = error;
 	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
 		if (!strcmp(argv[0], "-j"))
 			json = true;
