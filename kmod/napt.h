@@ -521,9 +521,38 @@ struct napt_static_req {
 	const u8 *cookie;
 };
 
+/**
+ * enum napt_static_err - why napt_static_add() refused, for netlink.c to
+ *	word as an extack message on the attribute at fault
+ * @NAPT_SERR_NONE: no reason given
+ * @NAPT_SERR_SOCKET: a socket of the gateway holds the external port
+ * @NAPT_SERR_DYNAMIC: a dynamic mapping holds the external port
+ * @NAPT_SERR_EXT_FORWARDED: another static mapping has the external port
+ * @NAPT_SERR_INT_FORWARDED: the inside endpoint is forwarded already
+ * @NAPT_SERR_NO_PORT: no free external port
+ * @NAPT_SERR_CHAIN_FULL: a hash chain is full (NAPT_CHAIN_MAX)
+ * @NAPT_SERR_CHANGING: the mapping to take over kept changing (-EAGAIN)
+ * @NAPT_SERR_NOMEM: out of memory
+ * @NAPT_SERR_NO_EXT_ADDR: the instance has no external address
+ * @NAPT_SERR_MAX_MAPS: max-maps (or a user namespace's cap) reached
+ */
+enum napt_static_err {
+	NAPT_SERR_NONE,
+	NAPT_SERR_SOCKET,
+	NAPT_SERR_DYNAMIC,
+	NAPT_SERR_EXT_FORWARDED,
+	NAPT_SERR_INT_FORWARDED,
+	NAPT_SERR_NO_PORT,
+	NAPT_SERR_CHAIN_FULL,
+	NAPT_SERR_CHANGING,
+	NAPT_SERR_NOMEM,
+	NAPT_SERR_NO_EXT_ADDR,
+	NAPT_SERR_MAX_MAPS,
+};
+
 int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		    const struct napt_static_req *r, struct napt_map **res,
-		    const char **why);
+		    enum napt_static_err *why);
 int napt_static_del(struct napt_net *nn, u8 proto, __be32 ext_addr,
 		    __be16 ext_port, __be32 rem);
 unsigned int napt_static_rehome(struct napt_net *nn,

@@ -791,13 +791,62 @@ static int napt_nl_host_addr(struct net *net, __be32 addr,
 	}
 }
 
+/* Word a refusal of napt_static_add() on the attribute at fault. */
+static void napt_nl_static_err(struct netlink_ext_ack *extack,
+			       struct nlattr **tb, enum napt_static_err why)
+{
+	struct nlattr *ext_port = tb[NAPT_MAP_A_EXT_PORT];
+	struct nlattr *int_port = tb[NAPT_MAP_A_INT_PORT];
+
+	switch (why) {
+	case NAPT_SERR_SOCKET:
+		NL_SET_ERR_MSG_ATTR(extack, ext_port,
+				    "a socket of the gateway holds the external port");
+		break;
+	case NAPT_SERR_DYNAMIC:
+		NL_SET_ERR_MSG_ATTR(extack, ext_port,
+				    "a dynamic mapping holds the external port");
+		break;
+	case NAPT_SERR_EXT_FORWARDED:
+		NL_SET_ERR_MSG_ATTR(extack, ext_port,
+				    "the external port is already forwarded");
+		break;
+	case NAPT_SERR_INT_FORWARDED:
+		NL_SET_ERR_MSG_ATTR(extack, int_port,
+				    "the inside endpoint is already forwarded");
+		break;
+	case NAPT_SERR_NO_PORT:
+		NL_SET_ERR_MSG_ATTR(extack, ext_port, "no free external port");
+		break;
+	case NAPT_SERR_CHAIN_FULL:
+		NL_SET_ERR_MSG(extack, "hash chain full");
+		break;
+	case NAPT_SERR_CHANGING:
+		NL_SET_ERR_MSG(extack,
+			       "the mapping is changing meanwhile, try again");
+		break;
+	case NAPT_SERR_NOMEM:
+		NL_SET_ERR_MSG(extack, "out of memory");
+		break;
+	case NAPT_SERR_NO_EXT_ADDR:
+		NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_MAP_A_EXT_ADDR],
+				    "no external address");
+		break;
+	case NAPT_SERR_MAX_MAPS:
+		NL_SET_ERR_MSG(extack, "max-maps reached");
+		break;
+	case NAPT_SERR_NONE:
+		break;
+	}
+}
+
 static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 {
 	struct napt_net *nn = napt_pernet(genl_info_net(info));
 	struct nlattr *tb[NAPT_MAP_A_MAX + 1];
 	__be32 addrs[NAPT_MAX_EXT_ADDRS];
 	struct napt_static_req r = {};
-	const char *why = NULL;
+	enum napt_static_err why = NAPT_SERR_NONE;
 	const struct napt_cfg *cfg;
 	struct napt_map *m;
 	struct sk_buff *msg;
@@ -885,9 +934,7 @@ static int napt_nl_add_map(struct sk_buff *skb, struct genl_info *info)
 	}
 	ret = napt_static_add(nn, cfg, &r, &m, &why);
 	if (ret) {
-		/* @why is a string literal of table.c */
-		if (info->extack)
-			info->extack->_msg = why;
+		napt_nl_static_err(info->extack, tb, why);
 		goto out;
 	}
 	/* our reference keeps @m while the sweeper or a packet may end it */

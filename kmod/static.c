@@ -53,7 +53,7 @@ struct napt_map *napt_static_lookup_out(struct napt_net *nn, u8 proto,
 static int napt_static_claim(struct napt_net *nn,
 			     const struct napt_static_req *r,
 			     struct napt_map *m, u16 port,
-			     struct napt_map **res, const char **why)
+			     struct napt_map **res, enum napt_static_err *why)
 {
 	__be16 p = htons(port);
 	u32 h = napt_hash_in(nn, m->key.proto, m->ext_addr, p);
@@ -65,7 +65,7 @@ static int napt_static_claim(struct napt_net *nn,
 	int ret = 0;
 
 	if (napt_port_has_socket(nn, m->key.proto, m->ext_addr, p, 0, 0)) {
-		*why = "a socket of the gateway holds the external port";
+		*why = NAPT_SERR_SOCKET;
 		return -EADDRINUSE;
 	}
 	spin_lock_bh(lock);
@@ -88,7 +88,7 @@ static int napt_static_claim(struct napt_net *nn,
 			if (same_int && !r->rem && !o->key.rem_addr)
 				take = o;
 			else if (!same_int) {
-				*why = "a dynamic mapping holds the external port";
+				*why = NAPT_SERR_DYNAMIC;
 				ret = -EADDRINUSE;
 				goto out;
 			}
@@ -100,7 +100,7 @@ static int napt_static_claim(struct napt_net *nn,
 			take = o;
 			break;
 		}
-		*why = "the external port is already forwarded";
+		*why = NAPT_SERR_EXT_FORWARDED;
 		ret = -EEXIST;
 		goto out;
 	}
@@ -108,7 +108,7 @@ static int napt_static_claim(struct napt_net *nn,
 		*res = take;
 		ret = NAPT_CLAIM_TAKE;
 	} else if (len >= NAPT_CHAIN_MAX) {
-		*why = "hash chain full";
+		*why = NAPT_SERR_CHAIN_FULL;
 		ret = -ENOSPC;
 	} else {
 		m->ext_port = p;
@@ -129,7 +129,7 @@ static int napt_static_claim_any(struct napt_net *nn,
 				 const struct napt_cfg *cfg,
 				 const struct napt_static_req *r,
 				 struct napt_map *m, struct napt_map **res,
-				 const char **why)
+				 enum napt_static_err *why)
 {
 	int ret;
 
@@ -140,7 +140,7 @@ static int napt_static_claim_any(struct napt_net *nn,
 	if (ret != -EEXIST && ret != -EADDRINUSE)
 		return ret;
 	if (!napt_alloc_port(nn, cfg, m, 0, 0)) {
-		*why = "no free external port";
+		*why = NAPT_SERR_NO_PORT;
 		return -ENOSPC;
 	}
 	*res = m;
@@ -170,7 +170,7 @@ static bool napt_out_holds(struct hlist_head *b, const struct napt_map *m)
  * with the reference dropped.
  */
 static int napt_static_take(struct napt_net *nn, struct napt_map *o,
-			    struct napt_map *m, const char **why)
+			    struct napt_map *m, enum napt_static_err *why)
 {
 	u32 h = napt_hash_out(nn, &o->key);
 	spinlock_t *lock = napt_lock(&nn->out, h);
@@ -181,7 +181,7 @@ static int napt_static_take(struct napt_net *nn, struct napt_map *o,
 	    !napt_out_holds(&nn->out.buckets[h & nn->out.mask], o)) {
 		spin_unlock_bh(lock);
 		napt_map_put(o);
-		*why = "the mapping is changing meanwhile, try again";
+		*why = NAPT_SERR_CHANGING;
 		return -EAGAIN;
 	}
 	old = rcu_dereference_protected(o->st, lockdep_is_held(lock));
@@ -205,7 +205,7 @@ static int napt_static_take(struct napt_net *nn, struct napt_map *o,
  * before) gives way; a static one is a conflict.
  */
 static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
-			       const char **why)
+			       enum napt_static_err *why)
 {
 	u32 h = napt_hash_out(nn, &m->key);
 	struct hlist_head *b = &nn->out.buckets[h & nn->out.mask];
@@ -222,14 +222,14 @@ static int napt_static_publish(struct napt_net *nn, struct napt_map *m,
 		}
 		if (rcu_access_pointer(o->st)) {
 			spin_unlock_bh(lock);
-			*why = "the inside endpoint is already forwarded";
+			*why = NAPT_SERR_INT_FORWARDED;
 			return -EEXIST;
 		}
 		napt_map_unlink(nn, o, NAPT_REASON_FLUSHED, true);
 	}
 	if (len >= NAPT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
-		*why = "hash chain full";
+		*why = NAPT_SERR_CHAIN_FULL;
 		return -ENOSPC;
 	}
 	hlist_add_head_rcu(&m->out_node, b);
@@ -276,7 +276,7 @@ static void napt_flush_endpoint(struct napt_net *nn, u8 proto,
  * @cfg: its configuration
  * @r: what is asked
  * @res: the mapping that stands on success
- * @why: a message for the caller on failure
+ * @why: on failure, why (netlink.c words it)
  *
  * Without an external port, the inside port is taken if free, else one is
  * allocated as for a dynamic mapping. Other dynamic mappings of the inside
@@ -291,7 +291,7 @@ static void napt_flush_endpoint(struct napt_net *nn, u8 proto,
  */
 int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 		    const struct napt_static_req *r, struct napt_map **res,
-		    const char **why)
+		    enum napt_static_err *why)
 {
 	struct napt_static *st;
 	struct mem_cgroup *memcg;
@@ -311,7 +311,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 			RCU_INIT_POINTER(m->st, NULL);
 			napt_map_free_rcu(m);
 		}
-		*why = "out of memory";
+		*why = NAPT_SERR_NOMEM;
 		return -ENOMEM;
 	}
 	memset(st->desc, 0, sizeof(st->desc));
@@ -346,12 +346,12 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	rcu_read_lock();
 	m->ext_addr = r->ext_addr ?: napt_pick_ext_addr(nn, cfg, r->int_addr);
 	if (!m->ext_addr) {
-		*why = "no external address";
+		*why = NAPT_SERR_NO_EXT_ADDR;
 		ret = -EADDRNOTAVAIL;
 		goto err;
 	}
 	if ((u32)atomic_inc_return(&nn->nmaps) > cfg->max_maps) {
-		*why = "max-maps reached";
+		*why = NAPT_SERR_MAX_MAPS;
 		ret = -ENOSPC;
 		goto err_count;
 	}
@@ -360,7 +360,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	ret = napt_host_get(nn, r->int_addr, 0);
 	napt_memcg_exit(memcg);
 	if (ret) {
-		*why = "out of memory";
+		*why = NAPT_SERR_NOMEM;
 		ret = -ENOMEM;
 		goto err_count;
 	}
@@ -437,7 +437,7 @@ static bool napt_static_rehome_one(struct napt_net *nn, struct napt_map *m,
 	struct mem_cgroup *memcg;
 	struct napt_map *n, *res;
 	struct napt_static *st;
-	const char *why;
+	enum napt_static_err why;
 	bool moved;
 	int ret;
 

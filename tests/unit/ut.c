@@ -423,13 +423,13 @@ int ut_static_req(struct ut_nat *t, const struct napt_static_req *r,
 		  struct napt_map **res)
 {
 	struct napt_map *m = (struct napt_map *)1;
-	const char *why = NULL;
+	enum napt_static_err why = NAPT_SERR_NONE;
 	int ret;
 
 	ret = napt_static_add(&t->nn, &t->cfg, r, &m, &why);
 	if (ret) {
 		CHECK(m == NULL);
-		CHECK(why != NULL && why[0]);
+		CHECK(why != NAPT_SERR_NONE);
 	} else {
 		CHECK(m != NULL);
 		CHECK(m && rcu_access_pointer(m->st) != NULL);
