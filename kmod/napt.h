@@ -140,11 +140,11 @@ enum {
 	NAPT_TCP_RST = 1 << 5,
 };
 
-/* States of a mapping's embedded first session (napt_map.s0). */
+/* States of a mapping's embedded first session (napt_map.first_sess). */
 enum {
-	NAPT_S0_FREE,		/* never used: the next new session takes it */
-	NAPT_S0_USED,
-	NAPT_S0_DEAD,		/* ended; later sessions go to the table */
+	NAPT_FIRST_SESS_FREE,		/* never used: the next new session takes it */
+	NAPT_FIRST_SESS_USED,
+	NAPT_FIRST_SESS_DEAD,		/* ended; later sessions go to the table */
 };
 
 /**
@@ -152,15 +152,16 @@ enum {
  * @rem_addr: the remote address
  * @rem_port: the remote port (0 for ICMP)
  * @proto: the mapping's protocol
- * @state: NAPT_S0_*, for the session embedded in a mapping only
+ * @state: NAPT_FIRST_SESS_*, for the session embedded in a mapping only
  * @tcp: NAPT_TCP_* bits
  * @expires: napt_now() seconds, refreshed locklessly
  *
- * A mapping's first session lives in the mapping itself (napt_map.s0):
- * most mappings only ever talk to one remote, and then there is nothing
- * to allocate, hash or look up beyond the mapping. Its remote is written
- * once, before its state becomes NAPT_S0_USED with release semantics, and
- * it is never reused, so readers need no lock. Any further session is a
+ * A mapping's first session lives in the mapping itself
+ * (napt_map.first_sess): most mappings only ever talk to one remote, and
+ * then there is nothing to allocate, hash or look up beyond the mapping.
+ * Its remote is written once, before its state becomes
+ * NAPT_FIRST_SESS_USED with release semantics, and it is never reused, so
+ * readers need no lock. Any further session is a
  * struct napt_xsess in the session table.
  */
 struct napt_sess {
@@ -195,12 +196,12 @@ struct napt_sess {
  *	dynamic
  * @nsess: sessions in use, the embedded one included
  * @ref: references: the tables' one, one per session, and lookups'
- * @s0: the embedded first session
+ * @first_sess: the embedded first session
  *
  * Linked in the outbound table by @key and in the inbound table by
  * (proto, @ext_addr, @ext_port). One reference is held by the tables, one
  * by each session; the memory goes back after a grace period when the last
- * one drops. @s0 is claimed and ended under the in-table bucket lock of
+ * one drops. @first_sess is claimed and ended under the in-table bucket lock of
  * the mapping.
  *
  * There is no rcu_head: hlist_del_rcu() leaves a node's back pointer
@@ -233,7 +234,7 @@ struct napt_map {
 	struct napt_static __rcu *st;
 	atomic_t nsess;
 	refcount_t ref;
-	struct napt_sess s0;
+	struct napt_sess first_sess;
 };
 
 static_assert(offsetof(struct napt_map, free_link) ==
@@ -310,13 +311,13 @@ struct napt_synhold {
 };
 
 /**
- * struct napt_pbits - the ports of one external address the in table holds
+ * struct napt_port_bits - the ports of one external address the in table holds
  * @addr: the address
  * @bits: per protocol (enum napt_pidx), bit P set while any entry of the
  *	in table is for (proto, @addr, P); see kmod/ports.c
  * @rcu: freed by RCU when the address leaves the pool
  */
-struct napt_pbits {
+struct napt_port_bits {
 	__be32 addr;
 	unsigned long bits[NAPT_NPROTO][BITS_TO_LONGS(65536)];
 	struct rcu_head rcu;
@@ -325,12 +326,12 @@ struct napt_pbits {
 /* The bitmaps of the pool's addresses, replaced as a whole. */
 struct napt_ports {
 	unsigned int n;
-	struct napt_pbits *pb[NAPT_MAX_EXT_ADDRS];
+	struct napt_port_bits *pb[NAPT_MAX_EXT_ADDRS];
 	struct rcu_head rcu;
 };
 
 /* A walk of the free ports of a range (napt_ports_start/next()). */
-struct napt_pwalk {
+struct napt_port_walk {
 	u32 lo, hi, start, from;
 	bool wrapped;
 };
@@ -500,13 +501,13 @@ unsigned int napt_gc_step(struct napt_net *nn, u32 now, u32 budget);
 unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr);
 
 /* ports.c */
-struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr);
+struct napt_port_bits *napt_port_bits_of(struct napt_net *nn, __be32 addr);
 void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
 		     __be32 addr, __be16 port);
 void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg);
-void napt_ports_start(struct napt_pwalk *it, u32 lo, u32 hi);
-int napt_ports_next(const struct napt_pbits *pb, u8 proto,
-		    struct napt_pwalk *it);
+void napt_ports_start(struct napt_port_walk *it, u32 lo, u32 hi);
+int napt_ports_next(const struct napt_port_bits *pb, u8 proto,
+		    struct napt_port_walk *it);
 
 /* A request for a static mapping (NAPT_CMD_ADD_MAP). */
 struct napt_static_req {

@@ -36,7 +36,7 @@
  * The bitmaps of @addr, or NULL. Context: RCU read side (a table lock,
  * taken with BH off, is one) or nn->lock.
  */
-struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr)
+struct napt_port_bits *napt_port_bits_of(struct napt_net *nn, __be32 addr)
 {
 	const struct napt_ports *ps =
 		rcu_dereference_check(nn->ports, lockdep_is_held(&nn->lock) ||
@@ -62,7 +62,7 @@ struct napt_pbits *napt_pbits_of(struct napt_net *nn, __be32 addr)
 void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
 		     __be32 addr, __be16 port)
 {
-	struct napt_pbits *pb = napt_pbits_of(nn, addr);
+	struct napt_port_bits *pb = napt_port_bits_of(nn, addr);
 	int pidx = napt_pidx(proto);
 
 	/* a bucket's lock is the one its index selects: as napt_lock() */
@@ -76,9 +76,9 @@ void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
 		clear_bit(ntohs(port), pb->bits[pidx]);
 }
 
-static void napt_pbits_free_cb(struct rcu_head *rcu)
+static void napt_port_bits_free_cb(struct rcu_head *rcu)
 {
-	kvfree(container_of(rcu, struct napt_pbits, rcu));
+	kvfree(container_of(rcu, struct napt_port_bits, rcu));
 }
 
 static void napt_ports_free_cb(struct rcu_head *rcu)
@@ -105,7 +105,7 @@ static void napt_ports_replace(struct napt_net *nn, struct napt_ports *ps)
 			if (ps->pb[j] == old->pb[i])
 				break;
 		if (!ps || j == ps->n)
-			call_rcu(&old->pb[i]->rcu, napt_pbits_free_cb);
+			call_rcu(&old->pb[i]->rcu, napt_port_bits_free_cb);
 	}
 	call_rcu(&old->rcu, napt_ports_free_cb);
 }
@@ -146,7 +146,7 @@ void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
 	memcg = napt_memcg_enter(nn);
 	ps = kvzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
 	for (i = 0; ps && i < n; i++) {
-		struct napt_pbits *pb = napt_pbits_of(nn, want[i]);
+		struct napt_port_bits *pb = napt_port_bits_of(nn, want[i]);
 
 		if (!pb) {
 			pb = kvzalloc(sizeof(*pb), GFP_KERNEL_ACCOUNT);
@@ -171,8 +171,8 @@ void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg)
  *
  * Return: a port, or -1 when the walk has come round.
  */
-int napt_ports_next(const struct napt_pbits *pb, u8 proto,
-		    struct napt_pwalk *it)
+int napt_ports_next(const struct napt_port_bits *pb, u8 proto,
+		    struct napt_port_walk *it)
 {
 	const unsigned long *bits = pb->bits[napt_pidx(proto)];
 	u32 p = find_next_zero_bit(bits, it->hi + 1, it->from);
@@ -188,7 +188,7 @@ int napt_ports_next(const struct napt_pbits *pb, u8 proto,
 }
 
 /* Begin a walk of [@lo, @hi] at a random port. */
-void napt_ports_start(struct napt_pwalk *it, u32 lo, u32 hi)
+void napt_ports_start(struct napt_port_walk *it, u32 lo, u32 hi)
 {
 	it->lo = lo;
 	it->hi = hi;

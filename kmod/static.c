@@ -340,7 +340,7 @@ int napt_static_add(struct napt_net *nn, const struct napt_cfg *cfg,
 	atomic_set(&m->nsess, 0);
 	/* the tables' and the caller's */
 	refcount_set(&m->ref, 2);
-	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
+	memset(&m->first_sess, 0, sizeof(m->first_sess));	/* NAPT_FIRST_SESS_FREE */
 	m->expires = r->lease ? napt_now() + r->lease : 0;
 
 	rcu_read_lock();
@@ -464,7 +464,7 @@ static bool napt_static_rehome_one(struct napt_net *nn, struct napt_map *m,
 	n->dead = false;
 	atomic_set(&n->nsess, 0);
 	refcount_set(&n->ref, 1);
-	memset(&n->s0, 0, sizeof(n->s0));	/* NAPT_S0_FREE */
+	memset(&n->first_sess, 0, sizeof(n->first_sess));	/* NAPT_FIRST_SESS_FREE */
 	n->expires = READ_ONCE(m->expires);
 	n->ext_addr = to;
 	memcg = napt_memcg_enter(nn);

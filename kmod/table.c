@@ -418,7 +418,7 @@ bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	u16 want = ntohs(m->key.int_port);
 	u32 lo = cfg->port_min, hi = cfg->port_max, span, start, i, step = 1;
 	bool parity = cfg->flags & NAPT_F_PORT_PARITY;
-	const struct napt_pbits *pb;
+	const struct napt_port_bits *pb;
 	bool look = false;
 
 	if (m->key.proto != IPPROTO_ICMP) {
@@ -442,9 +442,9 @@ bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
 	}
 
 	/* the bitmap leads to free ports at once, however full the range */
-	pb = parity ? NULL : napt_pbits_of(nn, m->ext_addr);
+	pb = parity ? NULL : napt_port_bits_of(nn, m->ext_addr);
 	if (pb) {
-		struct napt_pwalk it;
+		struct napt_port_walk it;
 		int p;
 
 		napt_ports_start(&it, lo, hi);
@@ -488,18 +488,18 @@ bool napt_alloc_port(struct napt_net *nn, const struct napt_cfg *cfg,
  * End @m's embedded session if it is in use. Context: the out-table lock
  * of @m's bucket is held, which serializes every end of a published
  * mapping; or, for one never published (napt_unclaim()), its in-table
- * lock. Claims are only ever made from NAPT_S0_FREE and not on a dead
+ * lock. Claims are only ever made from NAPT_FIRST_SESS_FREE and not on a dead
  * mapping, so they cannot race with this.
  */
-static bool napt_s0_end(struct napt_net *nn, struct napt_map *m)
+static bool napt_first_sess_end(struct napt_net *nn, struct napt_map *m)
 {
 	if (IS_ENABLED(CONFIG_LOCKDEP))
 		lockdep_assert(lockdep_is_held(napt_out_lock(nn, m)) ||
 			       (READ_ONCE(m->dead) &&
 				lockdep_is_held(napt_in_lock(nn, m))));
-	if (READ_ONCE(m->s0.state) != NAPT_S0_USED)
+	if (READ_ONCE(m->first_sess.state) != NAPT_FIRST_SESS_USED)
 		return false;
-	WRITE_ONCE(m->s0.state, NAPT_S0_DEAD);
+	WRITE_ONCE(m->first_sess.state, NAPT_FIRST_SESS_DEAD);
 	atomic_dec(&m->nsess);
 	atomic_dec(&nn->nsess);
 	napt_map_put(m);
@@ -524,7 +524,7 @@ void napt_unclaim(struct napt_net *nn, struct napt_map *m)
 	hlist_del_rcu(&m->in_node);
 	WRITE_ONCE(m->dead, true);
 	/* no claim after this (dead), and no end: it is in no out table */
-	napt_s0_end(nn, m);
+	napt_first_sess_end(nn, m);
 	napt_ports_note(nn, b, m->key.proto, m->ext_addr, m->ext_port);
 	spin_unlock_bh(lock);
 	napt_map_put(m);
@@ -647,13 +647,13 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	m->dead = false;
 	atomic_set(&m->nsess, 0);
 	refcount_set(&m->ref, 1);
-	memset(&m->s0, 0, sizeof(m->s0));	/* NAPT_S0_FREE */
+	memset(&m->first_sess, 0, sizeof(m->first_sess));	/* NAPT_FIRST_SESS_FREE */
 	if (first) {
 		/* before the port is claimed: nobody can see @m yet */
 		if ((u32)atomic_inc_return(&nn->nsess) <= cfg->max_sess) {
-			napt_sess_init(&m->s0, cfg, key->proto, rem_addr,
+			napt_sess_init(&m->first_sess, cfg, key->proto, rem_addr,
 				       rem_port);
-			m->s0.state = NAPT_S0_USED;
+			m->first_sess.state = NAPT_FIRST_SESS_USED;
 			atomic_set(&m->nsess, 1);
 			refcount_set(&m->ref, 2);
 			with_first = true;
@@ -691,7 +691,7 @@ struct napt_map *napt_map_create(struct napt_net *nn,
 	/* (a flush may already have ended it: as for any session) */
 	if (with_first) {
 		napt_stat_inc(nn, NAPT_STAT_SESS_CREATED);
-		*first = &m->s0;
+		*first = &m->first_sess;
 	}
 	napt_event_map(nn, m, NAPT_EVENT_CREATED, NAPT_REASON_NONE);
 	return m;
@@ -729,15 +729,15 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
 				   __be32 rem_addr, __be16 rem_port,
 				   bool match_port)
 {
-	struct napt_sess *s = &m->s0;
+	struct napt_sess *s = &m->first_sess;
 	struct napt_xsess *x;
 	u32 h;
 
 	/*
-	 * Pairs with napt_s0_claim() (or the publication of a new mapping):
+	 * Pairs with napt_first_sess_claim() (or the publication of a new mapping):
 	 * its fields are set once it is used.
 	 */
-	if (smp_load_acquire(&s->state) == NAPT_S0_USED &&
+	if (smp_load_acquire(&s->state) == NAPT_FIRST_SESS_USED &&
 	    s->rem_addr == rem_addr &&
 	    (match_port ? s->rem_port == rem_port :
 	     !napt_expired(READ_ONCE(s->expires), napt_now())))
@@ -764,15 +764,16 @@ struct napt_sess *napt_sess_lookup(struct napt_net *nn, struct napt_map *m,
  * Return: 0 if claimed, -EAGAIN if it is taken (or @m is gone): use the
  * session table, or -ENOSPC / -ENOMEM with *@drop_reason set.
  */
-static int napt_s0_claim(struct napt_net *nn, const struct napt_cfg *cfg,
-			 struct napt_map *m, __be32 rem_addr,
-			 __be16 rem_port, int *drop_reason)
+static int napt_first_sess_claim(struct napt_net *nn,
+				 const struct napt_cfg *cfg, struct napt_map *m,
+				 __be32 rem_addr, __be16 rem_port,
+				 int *drop_reason)
 {
 	spinlock_t *lock = napt_in_lock(nn, m);
 	int ret = 0;
 
 	spin_lock_bh(lock);
-	if (m->s0.state != NAPT_S0_FREE || READ_ONCE(m->dead)) {
+	if (m->first_sess.state != NAPT_FIRST_SESS_FREE || READ_ONCE(m->dead)) {
 		ret = -EAGAIN;
 		goto out;
 	}
@@ -785,10 +786,10 @@ static int napt_s0_claim(struct napt_net *nn, const struct napt_cfg *cfg,
 		ret = -EAGAIN;
 		goto err_count;
 	}
-	napt_sess_init(&m->s0, cfg, m->key.proto, rem_addr, rem_port);
+	napt_sess_init(&m->first_sess, cfg, m->key.proto, rem_addr, rem_port);
 	atomic_inc(&m->nsess);
 	/* readers see the fields above once they see the state */
-	smp_store_release(&m->s0.state, NAPT_S0_USED);
+	smp_store_release(&m->first_sess.state, NAPT_FIRST_SESS_USED);
 	goto out;
 
 err_count:
@@ -823,17 +824,17 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 			       rem_addr);
 	struct hlist_head *b = &nn->sess.buckets[h & nn->sess.mask];
 	spinlock_t *lock = napt_lock(&nn->sess, h);
-	struct napt_sess *s0 = &m->s0, *s;
+	struct napt_sess *first_sess = &m->first_sess, *s;
 	struct napt_xsess *x, *o;
 	struct mem_cgroup *memcg;
 	unsigned int len = 0;
 	int ret;
 
-	if (READ_ONCE(s0->state) == NAPT_S0_FREE) {
-		ret = napt_s0_claim(nn, cfg, m, rem_addr, rem_port,
-				    drop_reason);
+	if (READ_ONCE(first_sess->state) == NAPT_FIRST_SESS_FREE) {
+		ret = napt_first_sess_claim(nn, cfg, m, rem_addr, rem_port,
+					    drop_reason);
 		if (!ret) {
-			s = s0;
+			s = first_sess;
 			goto created;
 		}
 		if (ret != -EAGAIN)
@@ -853,16 +854,16 @@ struct napt_sess *napt_sess_create(struct napt_net *nn,
 	}
 	x->map = m;
 	napt_sess_init(&x->s, cfg, m->key.proto, rem_addr, rem_port);
-	x->s.state = NAPT_S0_FREE;	/* unused outside the mapping */
+	x->s.state = NAPT_FIRST_SESS_FREE;	/* unused outside the mapping */
 
 	spin_lock_bh(lock);
 	/* the embedded one may have been claimed for it meanwhile */
-	if (smp_load_acquire(&s0->state) == NAPT_S0_USED &&
-	    s0->rem_addr == rem_addr && s0->rem_port == rem_port) {
+	if (smp_load_acquire(&first_sess->state) == NAPT_FIRST_SESS_USED &&
+	    first_sess->rem_addr == rem_addr && first_sess->rem_port == rem_port) {
 		spin_unlock_bh(lock);
 		napt_sess_free_rcu(x);
 		atomic_dec(&nn->nsess);
-		return s0;
+		return first_sess;
 	}
 	hlist_for_each_entry(o, b, node) {
 		if (o->map == m && o->s.rem_addr == rem_addr &&
@@ -997,7 +998,7 @@ void napt_map_remove(struct napt_net *nn, struct napt_map *m,
 		WRITE_ONCE(m->expires, napt_now() + delay);
 	spin_lock(lock);		/* out -> in: the one nesting */
 	/* the lock new embedded sessions are claimed under: none after */
-	napt_s0_end(nn, m);
+	napt_first_sess_end(nn, m);
 	if (!keep)
 		hlist_del_rcu(&m->in_node);
 	/* gone or resting: the port is no longer held */
@@ -1115,8 +1116,8 @@ static unsigned int napt_sweep_maps(struct napt_net *nn, u32 now, u32 *pos,
 			if (ext_addr && m->ext_addr != ext_addr)
 				continue;
 			if (expired_only &&
-			    napt_expired(READ_ONCE(m->s0.expires), now) &&
-			    napt_s0_end(nn, m))
+			    napt_expired(READ_ONCE(m->first_sess.expires), now) &&
+			    napt_first_sess_end(nn, m))
 				napt_stat_inc(nn, NAPT_STAT_SESS_EXPIRED);
 			if (expired_only && !napt_map_done(m, now, lock))
 				continue;

@@ -35,7 +35,7 @@ struct napt_pkt {
 };
 
 /* The packet an ICMP error quotes. */
-struct napt_emb {
+struct napt_quoted {
 	unsigned int ipoff;	/* its IP header, from the network header */
 	struct napt_pkt e;	/* its addresses and ports; l4off from ipoff */
 	unsigned int l4have;	/* bytes of its L4 header present */
@@ -45,14 +45,14 @@ struct napt_emb {
  * The ICMP error half (RFC 5508), at the end of the file: the three paths
  * hand an error to it, the hairpin path rewrites what it quotes.
  */
-static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			  struct napt_emb *q, u8 echo_type);
+static int napt_parse_quoted(struct sk_buff *skb, const struct napt_pkt *p,
+			     struct napt_quoted *q, u8 echo_type);
 static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
 				  const struct napt_pkt *p,
-				  const struct napt_emb *q);
-static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			    const struct napt_emb *q, bool src, __be32 addr,
-			    __be16 port);
+				  const struct napt_quoted *q);
+static int napt_rewrite_quoted(struct sk_buff *skb, const struct napt_pkt *p,
+			       const struct napt_quoted *q, bool src, __be32 addr,
+			       __be16 port);
 static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr);
 static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 				    const struct napt_pkt *p);
@@ -742,11 +742,11 @@ static unsigned int napt_hairpin_icmperr(struct napt_net *nn,
 	struct napt_okey key = {};
 	struct napt_map *m1, *m2;
 	struct napt_pkt r;
-	struct napt_emb q;
+	struct napt_quoted q;
 	__be32 from;
 	__be16 eport;
 
-	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
+	if (napt_parse_quoted(skb, p, &q, ICMP_ECHO) < 0 ||
 	    q.e.saddr != p->daddr || !napt_in_int_nets(cfg, q.e.daddr))
 		return NF_ACCEPT;
 	if (q.e.proto == IPPROTO_ICMP) {
@@ -774,9 +774,9 @@ static unsigned int napt_hairpin_icmperr(struct napt_net *nn,
 	if (q.e.proto == IPPROTO_ICMP)
 		eport = m1->key.int_port;	/* one identifier for both */
 	if (napt_reroute(skb, m1->key.int_addr) ||
-	    napt_rewrite_emb(skb, p, &q, true, m1->key.int_addr,
-			     m1->key.int_port) ||
-	    napt_rewrite_emb(skb, p, &q, false, from, eport))
+	    napt_rewrite_quoted(skb, p, &q, true, m1->key.int_addr,
+				m1->key.int_port) ||
+	    napt_rewrite_quoted(skb, p, &q, false, from, eport))
 		goto drop;
 	napt_rewrite_outer(skb, false, m1->key.int_addr);
 	napt_rewrite_outer(skb, true, from);
@@ -883,8 +883,8 @@ drop:
  * least the 8 bytes of L4 header RFC 792 guarantees.
  * Return: 1 parsed, -1 not translatable.
  */
-static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			  struct napt_emb *q, u8 echo_type)
+static int napt_parse_quoted(struct sk_buff *skb, const struct napt_pkt *p,
+			     struct napt_quoted *q, u8 echo_type)
 {
 	unsigned int off = skb_network_offset(skb) + p->l4off + 8;
 	struct iphdr _iph;
@@ -939,7 +939,7 @@ static int napt_parse_emb(struct sk_buff *skb, const struct napt_pkt *p,
  */
 static bool napt_icmperr_bad_csum(struct napt_net *nn, struct sk_buff *skb,
 				  const struct napt_pkt *p,
-				  const struct napt_emb *q)
+				  const struct napt_quoted *q)
 {
 	unsigned int off = skb_network_offset(skb) + p->l4off;
 	const struct iphdr *eip;
@@ -962,9 +962,9 @@ bad:
  * port to @addr:@port, fixing its IP and L4 checksums where present and the
  * ICMP checksum that covers them all.
  */
-static int napt_rewrite_emb(struct sk_buff *skb, const struct napt_pkt *p,
-			    const struct napt_emb *q, bool src, __be32 addr,
-			    __be16 port)
+static int napt_rewrite_quoted(struct sk_buff *skb, const struct napt_pkt *p,
+			       const struct napt_quoted *q, bool src, __be32 addr,
+			       __be16 port)
 {
 	unsigned int ioff = skb_network_offset(skb) + q->ipoff;
 	unsigned int loff = ioff + q->e.l4off;
@@ -1039,11 +1039,11 @@ static void napt_rewrite_outer(struct sk_buff *skb, bool src, __be32 addr)
 static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 				    const struct napt_pkt *p)
 {
-	struct napt_emb q;
+	struct napt_quoted q;
 	struct napt_map *m;
 
 	/* what quotes no translated packet is for the gateway itself */
-	if (napt_parse_emb(skb, p, &q, ICMP_ECHO) < 0 ||
+	if (napt_parse_quoted(skb, p, &q, ICMP_ECHO) < 0 ||
 	    q.e.saddr != p->daddr)
 		return NF_ACCEPT;
 	m = napt_map_lookup_in(nn, q.e.proto, q.e.saddr, q.e.sport, q.e.daddr);
@@ -1054,8 +1054,8 @@ static unsigned int napt_icmperr_in(struct napt_net *nn, struct sk_buff *skb,
 	/* only about a remote the inside endpoint has sent to */
 	if ((!rcu_access_pointer(m->st) && !napt_sess_live(nn, m, q.e.daddr,
 			q.e.proto == IPPROTO_ICMP ? 0 : q.e.dport)) ||
-	    napt_rewrite_emb(skb, p, &q, true, m->key.int_addr,
-			     m->key.int_port)) {
+	    napt_rewrite_quoted(skb, p, &q, true, m->key.int_addr,
+				m->key.int_port)) {
 		napt_stat_inc(nn, NAPT_STAT_DROP_ICMP_ERR);
 		return NF_DROP;
 	}
@@ -1077,7 +1077,7 @@ static unsigned int napt_icmperr_out(struct napt_net *nn,
 {
 	struct napt_okey key = {};
 	struct napt_pkt r;
-	struct napt_emb q;
+	struct napt_quoted q;
 	struct napt_map *m;
 
 	/*
@@ -1085,7 +1085,7 @@ static unsigned int napt_icmperr_out(struct napt_net *nn,
 	 * is none of napt's business; from an inside host it cannot leave
 	 * untranslated.
 	 */
-	if (napt_parse_emb(skb, p, &q, ICMP_ECHOREPLY) < 0 ||
+	if (napt_parse_quoted(skb, p, &q, ICMP_ECHOREPLY) < 0 ||
 	    !napt_in_int_nets(cfg, q.e.daddr))
 		goto none;
 	/* look it up as the reply the inside endpoint would send */
@@ -1099,7 +1099,7 @@ static unsigned int napt_icmperr_out(struct napt_net *nn,
 		goto none;
 	if (napt_icmperr_bad_csum(nn, skb, p, &q))
 		return NF_DROP;
-	if (napt_rewrite_emb(skb, p, &q, false, m->ext_addr, m->ext_port))
+	if (napt_rewrite_quoted(skb, p, &q, false, m->ext_addr, m->ext_port))
 		goto drop;
 	if (outer)
 		napt_rewrite_outer(skb, true, m->ext_addr);

@@ -21,21 +21,21 @@ static int count_map(struct napt_map *m, void *arg)
 	return 0;
 }
 
-struct s0count {
+struct first_sess_count {
 	struct napt_net *nn;
 	unsigned int n, bad;
 };
 
 /* sessions embedded in linked mappings: each found by its remote */
-static int count_s0(struct napt_map *m, void *arg)
+static int count_first_sess(struct napt_map *m, void *arg)
 {
-	struct s0count *c = arg;
+	struct first_sess_count *c = arg;
 
-	if (m->s0.state != NAPT_S0_USED)
+	if (m->first_sess.state != NAPT_FIRST_SESS_USED)
 		return 0;
 	c->n++;
-	if (napt_sess_lookup(c->nn, m, m->s0.rem_addr, m->s0.rem_port,
-			     true) != &m->s0)
+	if (napt_sess_lookup(c->nn, m, m->first_sess.rem_addr, m->first_sess.rem_port,
+			     true) != &m->first_sess)
 		c->bad++;
 	return 0;
 }
@@ -75,7 +75,7 @@ static void ports_consistency(struct napt_net *nn)
 	u32 b;
 
 	for (i = 0; ps && i < ps->n; i++) {
-		const struct napt_pbits *pb = ps->pb[i];
+		const struct napt_port_bits *pb = ps->pb[i];
 
 		memset(want, 0, sizeof(want));
 		for (b = 0; b <= nn->in.mask; b++) {
@@ -113,7 +113,7 @@ static void consistency(struct ut_nat *t)
 {
 	struct napt_net *nn = &t->nn;
 	struct cons c = { t, 0 };
-	struct s0count s0 = { nn, 0, 0 };
+	struct first_sess_count first_sess = { nn, 0, 0 };
 	unsigned int maps = 0, sess = 0;
 	u32 bucket = 0, skip = 0, b;
 
@@ -123,9 +123,9 @@ static void consistency(struct ut_nat *t)
 	napt_map_walk(nn, &bucket, &skip, check_map, &c);
 	CHECK_EQ(c.bad, 0);
 	bucket = skip = 0;
-	napt_map_walk(nn, &bucket, &skip, count_s0, &s0);
-	CHECK_EQ(s0.bad, 0);
-	sess = s0.n;
+	napt_map_walk(nn, &bucket, &skip, count_first_sess, &first_sess);
+	CHECK_EQ(first_sess.bad, 0);
+	sess = first_sess.n;
 	for (b = 0; b <= nn->sess.mask; b++) {
 		struct napt_xsess *x;
 

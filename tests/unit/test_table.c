@@ -16,12 +16,12 @@ static struct napt_map *mk(struct ut_nat *t, u8 proto, __be32 host, u16 port,
 }
 
 /* the bitmaps of @addr, looked up as the packet path does (RCU) */
-static struct napt_pbits *pbits_of(struct ut_nat *t, __be32 addr)
+static struct napt_port_bits *port_bits_of(struct ut_nat *t, __be32 addr)
 {
-	struct napt_pbits *pb;
+	struct napt_port_bits *pb;
 
 	rcu_read_lock();
-	pb = napt_pbits_of(&t->nn, addr);
+	pb = napt_port_bits_of(&t->nn, addr);
 	rcu_read_unlock();
 	return pb;
 }
@@ -435,14 +435,14 @@ static void table_alloc_95pct_full(void)
 static void table_ports_bitmap(void)
 {
 	struct ut_nat *t = ut_nat_new(1024, 4096);
-	const struct napt_pbits *pb;
+	const struct napt_port_bits *pb;
 	struct napt_map *st, *m, *m2;
 	int reason = -1;
 
 	REQUIRE(t);
-	pb = pbits_of(t, EXT1);
+	pb = port_bits_of(t, EXT1);
 	REQUIRE(pb);
-	CHECK(pbits_of(t, EXT2) == NULL);
+	CHECK(port_bits_of(t, EXT2) == NULL);
 	m = mk(t, IPPROTO_UDP, HOST(1), 5000, NULL);
 	REQUIRE(m);
 	CHECK(test_bit(5000, pb->bits[NAPT_UDP]));
@@ -453,8 +453,8 @@ static void table_ports_bitmap(void)
 	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(2), 40000, 40000, 0, 0,
 			     NULL, false, &st), 0);
 	ut_ports_sync(t, &t->cfg);
-	CHECK(pbits_of(t, EXT1) == NULL);	/* left the pool */
-	pb = pbits_of(t, EXT2);
+	CHECK(port_bits_of(t, EXT1) == NULL);	/* left the pool */
+	pb = port_bits_of(t, EXT2);
 	REQUIRE(pb);
 	CHECK(!test_bit(40000, pb->bits[NAPT_UDP]));	/* not known */
 	t->cfg.port_min = 40000;
@@ -486,12 +486,12 @@ static void table_ports_bitmap(void)
 	ut_ports_sync(t, &t->cfg);
 	REQUIRE(t->nn.ports);
 	CHECK_EQ(t->nn.ports->n, 1);
-	CHECK(pbits_of(t, EXT2) == pb);	/* carried over */
+	CHECK(port_bits_of(t, EXT2) == pb);	/* carried over */
 	t->cfg.n_ext = 1;
 	t->cfg.ext[0] = EXT1;
 	ut_ports_sync(t, &t->cfg);
-	CHECK(pbits_of(t, EXT2) == NULL);
-	CHECK(pbits_of(t, EXT1) != NULL);
+	CHECK(port_bits_of(t, EXT2) == NULL);
+	CHECK(port_bits_of(t, EXT1) != NULL);
 	ut_nat_free(t);
 }
 
@@ -556,8 +556,8 @@ static void table_sessions(void)
 	REQUIRE(s);
 	CHECK_EQ(reason, -1);
 	/* the first session is the one embedded in the mapping */
-	CHECK(s == &m->s0);
-	CHECK_EQ(s->state, NAPT_S0_USED);
+	CHECK(s == &m->first_sess);
+	CHECK_EQ(s->state, NAPT_FIRST_SESS_USED);
 	CHECK_EQ(live_sess(), 0);
 	CHECK_EQ(s->proto, IPPROTO_UDP);
 	CHECK_EQX(s->rem_addr, REM1);
@@ -598,7 +598,7 @@ static void table_sessions(void)
 	x = mks(t, m2, REM1, 53, NULL);
 	REQUIRE(x);
 	CHECK(napt_sess_lookup(&t->nn, m2, REM1, htons(53), true) == x);
-	CHECK(x == &m2->s0);
+	CHECK(x == &m2->first_sess);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s);
 	CHECK_EQ(ut_nsess(t), 3);
 	CHECK_EQ(live_sess(), 1);
@@ -618,8 +618,8 @@ static void table_create_with_first(void)
 	m = ut_map_create(t, &k, NAPT_MAPPING_EIM, REM1,
 			    htons(53), &first, &reason);
 	REQUIRE(m);
-	CHECK(first == &m->s0);
-	CHECK_EQ(m->s0.state, NAPT_S0_USED);
+	CHECK(first == &m->first_sess);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_USED);
 	CHECK_EQX(first->rem_addr, REM1);
 	CHECK_EQ(ntohs(first->rem_port), 53);
 	CHECK_EQ(first->expires, napt_now() + 300);
@@ -639,7 +639,7 @@ static void table_create_with_first(void)
 			     htons(53), &first, &reason);
 	REQUIRE(m2);
 	CHECK(first == NULL);
-	CHECK_EQ(m2->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(m2->first_sess.state, NAPT_FIRST_SESS_FREE);
 	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(refcount_read(&m2->ref), 1);
 	CHECK(mks(t, m2, REM1, 53, &reason) == NULL);
@@ -686,16 +686,16 @@ static void table_s0_lifecycle(void)
 	REQUIRE(t);
 	m = mk(t, IPPROTO_UDP, HOST(10), 5000, NULL);
 	REQUIRE(m);
-	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_FREE);
 	s = mks(t, m, REM1, 53, NULL);
-	CHECK(s == &m->s0);
+	CHECK(s == &m->first_sess);
 	kc_advance(200);
 	s2 = mks(t, m, REM2, 53, NULL);		/* lives 100 s longer */
 	REQUIRE(s2 && s2 != s);
 	kc_advance(150);
 	ut_gc_all(t);
 	/* the embedded one is over, the mapping lives on by the other */
-	CHECK_EQ(m->s0.state, NAPT_S0_DEAD);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_DEAD);
 	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(atomic_read(&m->nsess), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
@@ -707,7 +707,7 @@ static void table_s0_lifecycle(void)
 	s3 = mks(t, m, REM1, 53, NULL);
 	REQUIRE(s3);
 	CHECK(s3 != s);
-	CHECK_EQ(m->s0.state, NAPT_S0_DEAD);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_DEAD);
 	CHECK_EQ(live_sess(), 2);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, htons(53), true) == s3);
 	CHECK(napt_sess_lookup(&t->nn, m, REM1, 0, false) == s3);
@@ -722,7 +722,7 @@ static void table_s0_lifecycle(void)
 	/* flushed with its mapping */
 	m = mk(t, IPPROTO_UDP, HOST(11), 5000, NULL);
 	REQUIRE(m);
-	REQUIRE(mks(t, m, REM1, 53, NULL) == &m->s0);
+	REQUIRE(mks(t, m, REM1, 53, NULL) == &m->first_sess);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_ANY, 0), 1);
 	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(ut_nmaps(t), 0);
@@ -748,7 +748,7 @@ static void table_s0_gone_mapping(void)
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 1);
 	CHECK(mks(t, m, REM1, 53, &reason) == NULL);
 	CHECK_EQ(reason, NAPT_STAT_DROP_NOMEM);
-	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_FREE);
 	CHECK_EQ(ut_nsess(t), 0);
 	CHECK_EQ(live_maps(), 0);
 
@@ -758,8 +758,8 @@ static void table_s0_gone_mapping(void)
 	REQUIRE(m);
 	CHECK_EQ(napt_flush(&t->nn, NAPT_MAP_DYNAMIC, 0), 1);
 	CHECK(m->dead);
-	CHECK(mks(t, m, REM1, 53, NULL) != &m->s0);
-	CHECK_EQ(m->s0.state, NAPT_S0_FREE);
+	CHECK(mks(t, m, REM1, 53, NULL) != &m->first_sess);
+	CHECK_EQ(m->first_sess.state, NAPT_FIRST_SESS_FREE);
 	CHECK_EQ(ut_nsess(t), 1);
 	ut_gc_all(t);
 	CHECK_EQ(ut_nsess(t), 0);
@@ -817,7 +817,7 @@ static void table_alloc_failures(void)
 	/* the first session allocates nothing */
 	kc_fail_sess_alloc = 1;
 	reason = -1;
-	CHECK(mks(t, m, REM1, 53, &reason) == &m->s0);
+	CHECK(mks(t, m, REM1, 53, &reason) == &m->first_sess);
 	CHECK_EQ(reason, -1);
 	CHECK_EQ(ut_nsess(t), 1);
 	CHECK_EQ(refcount_read(&m->ref), 2);
