@@ -475,8 +475,6 @@ void napt_table_free(struct napt_net *nn);
 void napt_map_put(struct napt_map *m);
 struct napt_map *napt_map_lookup_out(struct napt_net *nn,
 				     const struct napt_okey *key);
-struct napt_map *napt_in_holder(struct hlist_head *b, u8 proto,
-				__be32 addr, __be16 port);
 struct napt_map *napt_map_lookup_in(struct napt_net *nn, u8 proto,
 				    __be32 ext_addr, __be16 ext_port,
 				    __be32 rem_addr);
@@ -502,8 +500,8 @@ unsigned int napt_flush(struct napt_net *nn, u8 type, __be32 ext_addr);
 
 /* ports.c */
 struct napt_port_bits *napt_port_bits_of(struct napt_net *nn, __be32 addr);
-void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
-		     __be32 addr, __be16 port);
+void napt_ports_note(struct napt_net *nn, u8 proto, __be32 addr,
+		     __be16 port, bool held);
 void napt_ports_sync(struct napt_net *nn, const struct napt_cfg *cfg);
 void napt_ports_start(struct napt_port_walk *it, u32 lo, u32 hi);
 int napt_ports_next(const struct napt_port_bits *pb, u8 proto,

@@ -12,8 +12,9 @@
  * bucket lock).
  *
  * Every entry of one (proto, address, port) hashes to one in-table bucket,
- * so napt_ports_note(), called under that bucket's lock after any change
- * there, sets or clears the bit from what the bucket holds: exact. A
+ * so table.c, under that bucket's lock after any change there, tells
+ * napt_ports_note() whether the bucket still holds the port: exact. This
+ * file knows nothing of the in table itself. A
  * bitmap made for an address that already has entries (one added to the
  * pool while static mappings use it) lacks their bits; a claim that finds
  * such a port taken notes it, which repairs the bit.
@@ -52,25 +53,25 @@ struct napt_port_bits *napt_port_bits_of(struct napt_net *nn, __be32 addr)
 }
 
 /**
- * napt_ports_note() - set or clear one port's bit from its in-table bucket
+ * napt_ports_note() - set or clear one port's bit
  * @nn: the instance
- * @b: the in-table bucket of (@proto, @addr, @port), whose lock is held
  * @proto: protocol
  * @addr: external address
  * @port: external port
+ * @held: whether the in table now holds (@proto, @addr, @port)
+ *
+ * The caller (table.c's napt_ports_update()) tells from the in-table
+ * bucket of the port, under its lock. Context: that lock held.
  */
-void napt_ports_note(struct napt_net *nn, struct hlist_head *b, u8 proto,
-		     __be32 addr, __be16 port)
+void napt_ports_note(struct napt_net *nn, u8 proto, __be32 addr,
+		     __be16 port, bool held)
 {
 	struct napt_port_bits *pb = napt_port_bits_of(nn, addr);
 	int pidx = napt_pidx(proto);
 
-	/* a bucket's lock is the one its index selects: as napt_lock() */
-	lockdep_assert_held(&nn->in.locks[(b - nn->in.buckets) &
-					  (NAPT_LOCKS - 1)]);
 	if (!pb || pidx < 0)
 		return;
-	if (napt_in_holder(b, proto, addr, port))
+	if (held)
 		set_bit(ntohs(port), pb->bits[pidx]);
 	else
 		clear_bit(ntohs(port), pb->bits[pidx]);

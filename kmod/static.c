@@ -116,7 +116,7 @@ static int napt_static_claim(struct napt_net *nn,
 		*res = m;
 	}
 out:
-	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
+	napt_ports_update(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return ret;
 }

@@ -230,7 +230,7 @@ void napt_reap_rest(struct napt_net *nn, struct hlist_head *b,
 {
 	napt_assert_in_locked(nn, o);
 	hlist_del_rcu(&o->in_node);
-	napt_ports_note(nn, b, o->key.proto, o->ext_addr, o->ext_port);
+	napt_ports_update(nn, b, o->key.proto, o->ext_addr, o->ext_port);
 	atomic_dec(&nn->ntomb);
 	napt_map_put(o);
 }
@@ -268,12 +268,12 @@ static bool napt_claim_port(struct napt_net *nn, struct napt_map *m,
 	}
 	m->ext_port = p;
 	hlist_add_head_rcu(&m->in_node, b);
-	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
+	napt_ports_update(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return true;
 busy:
 	/* a holder the bitmap did not know of (or none left after a reap) */
-	napt_ports_note(nn, b, m->key.proto, m->ext_addr, p);
+	napt_ports_update(nn, b, m->key.proto, m->ext_addr, p);
 	spin_unlock_bh(lock);
 	return false;
 }
@@ -525,7 +525,7 @@ void napt_unclaim(struct napt_net *nn, struct napt_map *m)
 	WRITE_ONCE(m->dead, true);
 	/* no claim after this (dead), and no end: it is in no out table */
 	napt_first_sess_end(nn, m);
-	napt_ports_note(nn, b, m->key.proto, m->ext_addr, m->ext_port);
+	napt_ports_update(nn, b, m->key.proto, m->ext_addr, m->ext_port);
 	spin_unlock_bh(lock);
 	napt_map_put(m);
 }
@@ -1002,8 +1002,8 @@ void napt_map_remove(struct napt_net *nn, struct napt_map *m,
 	if (!keep)
 		hlist_del_rcu(&m->in_node);
 	/* gone or resting: the port is no longer held */
-	napt_ports_note(nn, &nn->in.buckets[h & nn->in.mask], m->key.proto,
-			m->ext_addr, m->ext_port);
+	napt_ports_update(nn, &nn->in.buckets[h & nn->in.mask], m->key.proto,
+			  m->ext_addr, m->ext_port);
 	spin_unlock(lock);
 	if (!keep)
 		napt_map_put(m);

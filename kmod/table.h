@@ -93,6 +93,24 @@ static inline spinlock_t *napt_out_lock(struct napt_net *nn,
 			lockdep_assert_held(napt_out_lock(nn, m));	\
 	} while (0)
 
+struct napt_map *napt_in_holder(struct hlist_head *b, u8 proto,
+				__be32 addr, __be16 port);
+
+/*
+ * Tell ports.c whether in-table bucket @b, whose lock is held, still holds
+ * (@proto, @addr, @port), after a change there.
+ */
+static inline void napt_ports_update(struct napt_net *nn,
+				     struct hlist_head *b, u8 proto,
+				     __be32 addr, __be16 port)
+{
+	/* a bucket's lock is the one its index selects: as napt_lock() */
+	lockdep_assert_held(&nn->in.locks[(b - nn->in.buckets) &
+					  (NAPT_LOCKS - 1)]);
+	napt_ports_note(nn, proto, addr, port,
+			napt_in_holder(b, proto, addr, port));
+}
+
 /*
  * table.c, for static.c. Each is documented where it is defined; the
  * locks they expect are those of the nesting rule at the top of table.c.
