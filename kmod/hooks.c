@@ -166,52 +166,6 @@ void napt_icmp_unreach(struct sk_buff *skb)
 }
 
 /**
- * napt_synhold_send() - answer a held SYN with ICMP port unreachable
- * @nn: the instance
- * @e: the SYN, taken from the table
- *
- * The IP header and 8 bytes of TCP that were kept become a packet again,
- * routed in from the external interface as the SYN was, so that
- * icmp_send() answers it (from the external address it was sent to, with
- * the kernel's rate limits). Nothing is sent if the instance went down or
- * syn-hold was turned off meanwhile. Context: process (the work).
- */
-void napt_synhold_send(struct napt_net *nn, const struct napt_held *e)
-{
-	const struct napt_cfg *cfg;
-	struct net_device *dev;
-	const struct iphdr *iph;
-	struct sk_buff *skb;
-
-	skb = alloc_skb(LL_MAX_HEADER + e->len, GFP_KERNEL);
-	if (!skb)
-		return;
-	skb_reserve(skb, LL_MAX_HEADER);
-	skb_reset_network_header(skb);
-	skb_put_data(skb, e->hdr, e->len);
-	skb->protocol = htons(ETH_P_IP);
-	iph = ip_hdr(skb);
-
-	rcu_read_lock();
-	local_bh_disable();
-	cfg = rcu_dereference(nn->cfg);
-	dev = cfg && cfg->syn_hold ?
-	      dev_get_by_index_rcu(nn->net, cfg->ext_ifindex) : NULL;
-	if (dev) {
-		skb->dev = dev;
-		if (!ip_route_input_noref(skb, iph->daddr, iph->saddr,
-					  iph->tos, dev)) {
-			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
-			napt_stat_inc(nn, NAPT_STAT_SYN_HOLD_UNREACH);
-		}
-	}
-	/* the route is not referenced: let it go under RCU */
-	kfree_skb(skb);
-	local_bh_enable();
-	rcu_read_unlock();
-}
-
-/**
  * napt_reroute() - route a packet at PRE_ROUTING to a new destination
  * @skb: the packet, its source still the one it arrived with
  * @daddr: where it is to go

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * napt: the instance of a network namespace: its state, its life cycle
- * (up, set, down), the works that run for it (the sweeper, the held SYNs'
- * answers) and its external address following the interface's.
+ * (up, set, down), the sweeper's work and its external address following
+ * the interface's.
  */
 #include <linux/inetdevice.h>
 #include <linux/memcontrol.h>
@@ -52,27 +52,6 @@ static void napt_gc_work(struct work_struct *work)
 
 	napt_gc_step(nn, napt_now(), budget);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
-}
-
-/* Answer the held SYNs whose time is up, then wait for the next one. */
-static void napt_syn_work(struct work_struct *work)
-{
-	struct napt_net *nn = container_of(to_delayed_work(work),
-					   struct napt_net, syn_work);
-	struct napt_held e;
-	unsigned long next;
-
-	while (napt_synhold_expire(nn, &e, &next))
-		napt_synhold_send(nn, &e);
-	if (next)
-		queue_delayed_work(system_power_efficient_wq, &nn->syn_work,
-				   next);
-}
-
-void napt_synhold_kick(struct napt_net *nn, unsigned long delay)
-{
-	/* a pending run is due no later: every hold lasts the same */
-	queue_delayed_work(system_power_efficient_wq, &nn->syn_work, delay);
 }
 
 /*
@@ -306,7 +285,7 @@ static int __net_init napt_net_init(struct net *net)
 	mutex_init(&nn->lock);
 	RCU_INIT_POINTER(nn->cfg, NULL);
 	INIT_DELAYED_WORK(&nn->gc_work, napt_gc_work);
-	INIT_DELAYED_WORK(&nn->syn_work, napt_syn_work);
+	INIT_DELAYED_WORK(&nn->syn_work, napt_synhold_work);
 	return 0;
 }
 

@@ -22,7 +22,6 @@ static inline struct napt_net *napt_pernet(const struct net *net)
 /* hooks.c */
 int napt_hooks_register(struct napt_net *nn);
 void napt_hooks_unregister(struct napt_net *nn);
-void napt_synhold_send(struct napt_net *nn, const struct napt_held *e);
 
 /* instance.c: the life cycle of an instance; callers hold nn->lock */
 int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
@@ -32,6 +31,9 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 void napt_down(struct napt_net *nn);
 __be32 napt_if_primary_addr(struct net *net, int ifindex);
 int napt_instance_init(void);
+
+/* synhold.c: the work that answers held SYNs (nn->syn_work) */
+void napt_synhold_work(struct work_struct *work);
 void napt_instance_exit(void);
 
 /* netlink.c */

@@ -577,6 +577,17 @@ int napt_reroute(struct sk_buff *skb, __be32 daddr);
 /* (Re)arm the work that answers held SYNs, @delay jiffies from now. */
 void napt_synhold_kick(struct napt_net *nn, unsigned long delay);
 
+/* What the translator needs to know of a packet. */
+struct napt_pkt {
+	unsigned int l4off;	/* from the network header */
+	unsigned int l4len;	/* bytes of L4 header rewritten */
+	__be32 saddr, daddr;
+	__be16 sport, dport;	/* ICMP echo: the identifier in both */
+	u8 proto;
+	u8 icmp_type;		/* ICMP: the type, echo or not */
+	bool tcp_syn, tcp_ack, tcp_fin, tcp_rst;
+};
+
 /* xlate.c */
 unsigned int napt_xlate_out(struct napt_net *nn, const struct napt_cfg *cfg,
 			    struct sk_buff *skb);
@@ -588,6 +599,12 @@ unsigned int napt_xlate_hairpin(struct napt_net *nn,
 bool napt_in_int_nets(const struct napt_cfg *cfg, __be32 addr);
 bool napt_is_ext_addr(struct napt_net *nn, const struct napt_cfg *cfg,
 		      __be32 addr);
+
+/* synhold.c */
+void napt_synhold_add(struct napt_net *nn, const struct napt_cfg *cfg,
+		      struct sk_buff *skb, const struct napt_pkt *p);
+void napt_synhold_match(struct napt_net *nn, __be32 rem_addr,
+			__be16 rem_port, __be32 ext_addr, __be16 ext_port);
 bool napt_synhold_expire(struct napt_net *nn, struct napt_held *out,
 			 unsigned long *next);
 void napt_synhold_clear(struct napt_net *nn);

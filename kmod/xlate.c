@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * napt: packet translation. In this order: parsing, rewriting and the
- * state a packet finds or makes, the SYN hold, then the out, in and
- * hairpin paths, and last the ICMP errors (RFC 5508) they hand over.
+ * state a packet finds or makes, then the out, in and hairpin paths, and
+ * last the ICMP errors (RFC 5508) they hand over. Held SYNs: synhold.c.
  *
  * napt_xlate_out() runs at POST_ROUTING for packets leaving through the
  * external interface, napt_xlate_in() at PRE_ROUTING for packets arriving
@@ -22,17 +22,6 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #endif
-
-/* What the translator needs to know of a packet. */
-struct napt_pkt {
-	unsigned int l4off;	/* from the network header */
-	unsigned int l4len;	/* bytes of L4 header rewritten */
-	__be32 saddr, daddr;
-	__be16 sport, dport;	/* ICMP echo: the identifier in both */
-	u8 proto;
-	u8 icmp_type;		/* ICMP: the type, echo or not */
-	bool tcp_syn, tcp_ack, tcp_fin, tcp_rst;
-};
 
 /* The packet an ICMP error quotes. */
 struct napt_quoted {
@@ -388,144 +377,6 @@ static bool napt_filter_ok(struct napt_net *nn, const struct napt_cfg *cfg,
 	default:
 		return s;
 	}
-}
-
-/*
- * RFC 5382 REQ-4: an unsolicited inbound SYN is dropped, and remembered
- * for cfg->syn_hold seconds in a fixed table (nn->synhold); an outbound
- * SYN of the same connection translated meanwhile forgets it, else the
- * work of the environment (napt_synhold_kick()) answers it with 3/3.
- */
-
-static bool napt_held_is(const struct napt_held *e, __be32 rem_addr,
-			 __be16 rem_port, __be32 ext_addr, __be16 ext_port)
-{
-	return e->len && e->rem_addr == rem_addr && e->rem_port == rem_port &&
-	       e->ext_addr == ext_addr && e->ext_port == ext_port;
-}
-
-/* Hold the inbound SYN @p (dropped by the caller). Context: softirq. */
-static void napt_synhold_add(struct napt_net *nn, const struct napt_cfg *cfg,
-			     struct sk_buff *skb, const struct napt_pkt *p)
-{
-	struct napt_synhold *h = nn->synhold;
-	struct napt_held *e, *free = NULL;
-	unsigned long delay = (unsigned long)cfg->syn_hold * HZ;
-	unsigned int i, len = p->l4off + 8;
-	bool kick = false;
-
-	if (!h || !cfg->syn_hold || len > NAPT_HELD_MAX)
-		return;
-	spin_lock_bh(&h->lock);
-	for (i = 0; i < NAPT_SYN_HOLD_SLOTS; i++) {
-		e = &h->slot[i];
-		/* a retransmission keeps the first one's time */
-		if (napt_held_is(e, p->saddr, p->sport, p->daddr, p->dport))
-			goto out;
-		if (!e->len && !free)
-			free = e;
-	}
-	if (!free) {
-		napt_stat_inc(nn, NAPT_STAT_SYN_HOLD_FULL);
-		goto out;
-	}
-	if (skb_copy_bits(skb, skb_network_offset(skb), free->hdr, len))
-		goto out;
-	free->rem_addr = p->saddr;
-	free->rem_port = p->sport;
-	free->ext_addr = p->daddr;
-	free->ext_port = p->dport;
-	free->deadline = jiffies + delay;
-	free->len = len;
-	h->n++;
-	kick = true;
-	napt_stat_inc(nn, NAPT_STAT_SYN_HELD);
-out:
-	spin_unlock_bh(&h->lock);
-	if (kick)
-		napt_synhold_kick(nn, delay);
-}
-
-/*
- * An outbound SYN left as @ext_addr:@ext_port -> @rem_addr:@rem_port: a
- * SYN held for that connection is dropped for good, silently.
- */
-static void napt_synhold_match(struct napt_net *nn, __be32 rem_addr,
-			       __be16 rem_port, __be32 ext_addr,
-			       __be16 ext_port)
-{
-	struct napt_synhold *h = nn->synhold;
-	unsigned int i;
-
-	if (!h || !READ_ONCE(h->n))
-		return;
-	spin_lock_bh(&h->lock);
-	for (i = 0; i < NAPT_SYN_HOLD_SLOTS; i++) {
-		struct napt_held *e = &h->slot[i];
-
-		if (napt_held_is(e, rem_addr, rem_port, ext_addr, ext_port)) {
-			e->len = 0;
-			h->n--;
-			napt_stat_inc(nn, NAPT_STAT_SYN_HOLD_MATCHED);
-		}
-	}
-	spin_unlock_bh(&h->lock);
-}
-
-/**
- * napt_synhold_expire() - take one held SYN whose time is up
- * @nn: the instance
- * @out: gets it, its slot freed
- * @next: when none is due: jiffies until the next one is, 0 if none held
- *
- * Context: process or softirq.
- * Return: true if *@out was filled.
- */
-bool napt_synhold_expire(struct napt_net *nn, struct napt_held *out,
-			 unsigned long *next)
-{
-	struct napt_synhold *h = nn->synhold;
-	unsigned long now = jiffies, wait = 0;
-	unsigned int i;
-	bool got = false;
-
-	*next = 0;
-	if (!h)
-		return false;
-	spin_lock_bh(&h->lock);
-	for (i = 0; i < NAPT_SYN_HOLD_SLOTS; i++) {
-		struct napt_held *e = &h->slot[i];
-		long left = (long)(e->deadline - now);
-
-		if (!e->len)
-			continue;
-		if (left <= 0) {
-			*out = *e;
-			e->len = 0;
-			h->n--;
-			got = true;
-			break;
-		}
-		if (!wait || (unsigned long)left < wait)
-			wait = left;
-	}
-	if (!got)
-		*next = wait;
-	spin_unlock_bh(&h->lock);
-	return got;
-}
-
-/* Forget every held SYN (the instance goes down). */
-void napt_synhold_clear(struct napt_net *nn)
-{
-	struct napt_synhold *h = nn->synhold;
-
-	if (!h)
-		return;
-	spin_lock_bh(&h->lock);
-	memset(h->slot, 0, sizeof(h->slot));
-	h->n = 0;
-	spin_unlock_bh(&h->lock);
 }
 
 /**
