@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * igdd: what an HTTP request must be before igdd acts on it, as pure
- * functions of its headers (the server in igdd.c asks them; the unit
+ * functions of its headers (the server in server.c asks them; the unit
  * tests and fuzz/fuzz_http.c call them directly).
  *
  * Every request must name this LAN's address in Host (with igdd's port

@@ -9,10 +9,14 @@
  * delayed within MX, NOTIFY alive, PCP announcements, the external
  * address watch). Single-threaded on purpose: the SOAP and PCP handlers
  * call the mapping layer and its one netlink socket without locks.
+ *
+ * Here: main (parse_args(), setup(), run_loop()), the interfaces and
+ * UDNs, the NAT-PMP/PCP sockets, privileges and the configuration. The
+ * SSDP socket is in ssdp_io.c, the HTTP server in server.c; the state
+ * they share is struct igdd (igdd.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
 #include <poll.h>
@@ -21,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <syslog.h>
 #include <time.h>
 #include <grp.h>
@@ -36,75 +39,24 @@
 #include <sys/socket.h>
 #include <sys/capability.h>
 #include <sys/utsname.h>
-#include <microhttpd.h>
 
 #include "conf.h"
 #include "desc.h"
-#include "http.h"
+#include "igdd.h"
 #include "mapping.h"
 #include "ratelimit.h"
-#include "sbuf.h"
+#include "server.h"
 #include "soap.h"
 #include "ssdp.h"
 #include "pcp.h"
 
 #define IGDD_VERSION "1.0"
 #define DEFAULT_CONF "/etc/igdd.conf"
-#define HTTP_CONN_MAX 32
-#define HTTP_CONN_PER_IP 4
-#define HTTP_TIMEOUT 10		/* s per connection */
-#define HTTP_MEM_LIMIT (16 * 1024)	/* headers of one request */
-#define PENDING_MAX 64		/* SSDP answers waiting for their time */
 #define ANNOUNCE_TIMES 10
 #define EXT_WATCH_MS 5000
 
-struct lan {
-	char name[IF_NAMESIZE];
-	int ifindex;
-	struct in_addr addr, mask;
-	struct MHD_Daemon *mhd;
-	uint16_t http_port;
-	int pcp_fd;
-	char base[64];		/* http://ADDR:PORT */
-};
-
-static struct {
-	struct igd_conf conf;
-	const char *conf_path;
-	bool conf_given;
-	bool foreground, verbose;
-	int http_port_opt;	/* -P; -1: from the configuration */
-	char lan_opt[IGD_LAN_MAX][IF_NAMESIZE];
-	unsigned int nlan_opt;
-	char wan_opt[IF_NAMESIZE];
-	char user_opt[33];	/* -u */
-
-	struct lan lan[IGD_LAN_MAX];
-	unsigned int nlan;
-	int ssdp_fd, sig_fd;
-	char uuids[SSDP_NTREES][SSDP_NDEVS][37];
-	unsigned long bootid;
-	uint64_t start;		/* monotonic ms */
-	uint64_t next_notify, next_ext_watch;
-	struct in_addr ext;
-	bool ext_private_logged;
-
-	struct pending {
-		struct sockaddr_in to;
-		unsigned int lan;
-		char st[SSDP_ST_MAX + 1];
-		uint64_t due;
-	} pending[PENDING_MAX];
-	unsigned int npending;
-
-	/* per source: SSDP answers, NAT-PMP/PCP requests, SOAP actions */
-	struct igd_rl rl_ssdp, rl_pcp, rl_http;
-
-	unsigned int announce_left;
-	uint64_t announce_next, announce_gap;
-	int announce_fd;
-} g = { .ssdp_fd = -1, .sig_fd = -1, .http_port_opt = -1,
-	.announce_fd = -1 };
+struct igdd g = { .ssdp_fd = -1, .sig_fd = -1, .http_port_opt = -1,
+		  .announce_fd = -1 };
 
 void igd_log(int prio, const char *fmt, ...)
 {
@@ -122,7 +74,7 @@ void igd_log(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t now_ms(void)
+uint64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -240,60 +192,10 @@ static void make_uuids(void)
 	}
 }
 
-/* ---- SSDP ---- */
+/* ---- sockets shared by SSDP and NAT-PMP/PCP ---- */
 
-static int lan_of_addr(struct in_addr a)
-{
-	unsigned int i;
-
-	for (i = 0; i < g.nlan; i++)
-		if ((a.s_addr & g.lan[i].mask.s_addr) ==
-		    (g.lan[i].addr.s_addr & g.lan[i].mask.s_addr))
-			return i;
-	return -1;
-}
-
-static int ssdp_open(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons(SSDP_PORT) };
-	int one = 1, zero = 0, ttl = 2;
-	unsigned int i;
-	int fd;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-	/* only the groups joined on this socket, on these interfaces */
-	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
-	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero));
-	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		igd_log(LOG_ERR, "SSDP: bind to port %d: %s", SSDP_PORT,
-			strerror(errno));
-		close(fd);
-		return -1;
-	}
-	for (i = 0; i < g.nlan; i++) {
-		struct ip_mreqn mr = { .imr_address = g.lan[i].addr,
-				       .imr_ifindex = g.lan[i].ifindex };
-
-		inet_pton(AF_INET, SSDP_ADDR, &mr.imr_multiaddr);
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr))) {
-			igd_log(LOG_ERR, "SSDP: join %s on %s: %s", SSDP_ADDR,
-				g.lan[i].name, strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
-}
-
-/* Send @len bytes from the LAN @li's address and interface to @to. */
-static void send_from_lan(int fd, unsigned int li, const struct sockaddr_in *to,
-			  const void *buf, size_t len)
+void send_from_lan(int fd, unsigned int li, const struct sockaddr_in *to,
+		   const void *buf, size_t len)
 {
 	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
@@ -314,7 +216,7 @@ static void send_from_lan(int fd, unsigned int li, const struct sockaddr_in *to,
 			ntohs(to->sin_port), strerror(errno));
 }
 
-static const char *server_string(void)
+const char *server_string(void)
 {
 	static char s[96];
 	struct utsname u;
@@ -329,93 +231,23 @@ static const char *server_string(void)
 	return s;
 }
 
-static const char *location(unsigned int li, int tree)
+bool from_lan(unsigned int li, struct in_addr from, int ifindex)
 {
-	static char loc[128];
+	const struct lan *l = &g.lan[li];
 
-	snprintf(loc, sizeof(loc), "%s%s", g.lan[li].base,
-		 tree == SSDP_TREE_IGD2 ? DESC_ROOT2 : DESC_ROOT1);
-	return loc;
+	return (from.s_addr & l->mask.s_addr) ==
+	       (l->addr.s_addr & l->mask.s_addr) &&
+	       ifindex == l->ifindex && from.s_addr != l->addr.s_addr;
 }
 
-static unsigned int max_age(void)
+int arrival_if(struct msghdr *mh)
 {
-	return g.conf.notify_interval * 2;
-}
+	struct cmsghdr *cm;
 
-static void ssdp_answer(const struct pending *p)
-{
-	struct ssdp_target t[SSDP_TARGETS_MAX];
-	int n, i;
-
-	n = ssdp_targets(p->st, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
-			 SSDP_TARGETS_MAX);
-	for (i = 0; i < n; i++) {
-		char msg[1024], usn[200];
-		int len;
-
-		ssdp_usn(&t[i], (const char (*)[SSDP_NDEVS][37])g.uuids, usn,
-			 sizeof(usn));
-		len = snprintf(msg, sizeof(msg),
-			       "HTTP/1.1 200 OK\r\n"
-			       "CACHE-CONTROL: max-age=%u\r\n"
-			       "EXT:\r\n"
-			       "LOCATION: %s\r\n"
-			       "SERVER: %s\r\n"
-			       "ST: %s\r\n"
-			       "USN: %s\r\n"
-			       "BOOTID.UPNP.ORG: %lu\r\n"
-			       "CONFIGID.UPNP.ORG: 1\r\n"
-			       "\r\n", max_age(), location(p->lan, t[i].tree),
-			       server_string(), t[i].nt, usn, g.bootid);
-		if (len > 0 && (size_t)len < sizeof(msg))
-			send_from_lan(g.ssdp_fd, p->lan, &p->to, msg, len);
-	}
-}
-
-static void ssdp_notify(bool alive)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(SSDP_PORT) };
-	struct ssdp_target t[SSDP_TARGETS_MAX];
-	unsigned int li;
-	int n, i;
-
-	inet_pton(AF_INET, SSDP_ADDR, &to.sin_addr);
-	n = ssdp_targets(NULL, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
-			 SSDP_TARGETS_MAX);
-	for (li = 0; li < g.nlan; li++) {
-		for (i = 0; i < n; i++) {
-			char msg[1024], usn[200];
-			int len;
-
-			ssdp_usn(&t[i], (const char (*)[SSDP_NDEVS][37])g.uuids,
-				 usn, sizeof(usn));
-			if (alive)
-				len = snprintf(msg, sizeof(msg),
-					"NOTIFY * HTTP/1.1\r\n"
-					"HOST: " SSDP_ADDR ":1900\r\n"
-					"CACHE-CONTROL: max-age=%u\r\n"
-					"LOCATION: %s\r\n"
-					"NT: %s\r\nNTS: ssdp:alive\r\n"
-					"SERVER: %s\r\nUSN: %s\r\n"
-					"BOOTID.UPNP.ORG: %lu\r\n"
-					"CONFIGID.UPNP.ORG: 1\r\n\r\n",
-					max_age(), location(li, t[i].tree),
-					t[i].nt, server_string(), usn, g.bootid);
-			else
-				len = snprintf(msg, sizeof(msg),
-					"NOTIFY * HTTP/1.1\r\n"
-					"HOST: " SSDP_ADDR ":1900\r\n"
-					"NT: %s\r\nNTS: ssdp:byebye\r\n"
-					"USN: %s\r\n"
-					"BOOTID.UPNP.ORG: %lu\r\n"
-					"CONFIGID.UPNP.ORG: 1\r\n\r\n",
-					t[i].nt, usn, g.bootid);
-			if (len > 0 && (size_t)len < sizeof(msg))
-				send_from_lan(g.ssdp_fd, li, &to, msg, len);
-		}
-	}
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
+			return ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_ifindex;
+	return -1;
 }
 
 /*
@@ -438,348 +270,6 @@ static const struct igd_rl_conf rl_soap_conf = {
 	.burst = 128, .per_s = 32, .idle_ms = 60000,
 	.overflow_burst = 16, .overflow_per_s = 4,
 };
-
-/*
- * Whether a datagram from @from that arrived on interface @ifindex is a
- * LAN host's to LAN @li: from its subnet, in through it, and not from the
- * gateway itself (Linux takes a datagram for a LAN address on any
- * interface; one that came in from the WAN with a LAN host's source is
- * forged).
- */
-static bool from_lan(unsigned int li, struct in_addr from, int ifindex)
-{
-	const struct lan *l = &g.lan[li];
-
-	return (from.s_addr & l->mask.s_addr) ==
-	       (l->addr.s_addr & l->mask.s_addr) &&
-	       ifindex == l->ifindex && from.s_addr != l->addr.s_addr;
-}
-
-/* The interface a datagram came in on (IP_PKTINFO), -1 if not told. */
-static int arrival_if(struct msghdr *mh)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-			return ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_ifindex;
-	return -1;
-}
-
-static void ssdp_read(void)
-{
-	char buf[SSDP_MAX_MSG + 1];
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct sockaddr_in from;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct ssdp_target t[SSDP_TARGETS_MAX];
-	struct ssdp_search s;
-	int ifindex, li, nt;
-	unsigned int i;
-	uint64_t now;
-	ssize_t n;
-
-	n = recvmsg(g.ssdp_fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return;
-	ifindex = arrival_if(&mh);
-	li = lan_of_addr(from.sin_addr);
-	if (li < 0 || !from_lan(li, from.sin_addr, ifindex)) {
-		igd_log(LOG_DEBUG, "SSDP: dropped a datagram from %s (ifindex %d)",
-			inet_ntoa(from.sin_addr), ifindex);
-		return;
-	}
-	if ((size_t)n > SSDP_MAX_MSG || (mh.msg_flags & MSG_TRUNC)) {
-		igd_log(LOG_DEBUG, "SSDP: oversized datagram from %s",
-			inet_ntoa(from.sin_addr));
-		return;
-	}
-	switch (ssdp_parse(buf, n, &s)) {
-	case SSDP_MALFORMED:
-		igd_log(LOG_DEBUG, "SSDP: malformed datagram from %s",
-			inet_ntoa(from.sin_addr));
-		return;
-	case SSDP_IGNORE:
-		return;
-	case SSDP_SEARCH:
-		break;
-	}
-	nt = ssdp_targets(s.st, (const char (*)[SSDP_NDEVS][37])g.uuids, t,
-			  SSDP_TARGETS_MAX);
-	if (nt <= 0)
-		return;
-	/* charged by the answers it would get: a reflector's budget */
-	now = now_ms();
-	if (!igd_rl_take(&g.rl_ssdp, from.sin_addr, nt, now)) {
-		igd_log(LOG_DEBUG, "SSDP: rate limit for %s", inet_ntoa(from.sin_addr));
-		return;
-	}
-	/* one pending answer per source and ST */
-	for (i = 0; i < g.npending; i++)
-		if (g.pending[i].to.sin_addr.s_addr == from.sin_addr.s_addr &&
-		    g.pending[i].to.sin_port == from.sin_port &&
-		    !strcmp(g.pending[i].st, s.st))
-			return;
-	if (g.npending >= PENDING_MAX)
-		return;
-	{
-		struct pending *p = &g.pending[g.npending++];
-		unsigned int mx = s.mx ? s.mx : 1;
-
-		p->to = from;
-		p->lan = li;
-		strcpy(p->st, s.st);
-		/* a random delay within MX (bounded to SSDP_MX_MAX); unicast: now */
-		p->due = now + (s.multicast ? (uint64_t)(random() % (mx * 1000 / 2 + 1)) : 0);
-	}
-}
-
-static void ssdp_run_pending(uint64_t now)
-{
-	unsigned int i = 0;
-
-	while (i < g.npending) {
-		if (g.pending[i].due <= now) {
-			ssdp_answer(&g.pending[i]);
-			g.pending[i] = g.pending[--g.npending];
-		} else {
-			i++;
-		}
-	}
-}
-
-/* ---- HTTP ---- */
-
-struct hconn {
-	size_t len;
-	bool too_big;
-	char body[SOAP_BODY_MAX + 1];
-};
-
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
-			     const char *type, const char *body, size_t len)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)body,
-					    MHD_RESPMEM_MUST_COPY);
-	if (!r)
-		return MHD_NO;
-	if (type)
-		MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Server", server_string());
-	MHD_add_response_header(r, "EXT", "");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result reply_text(struct MHD_Connection *c,
-				  unsigned int status, const char *text)
-{
-	return reply(c, status, "text/plain", text, strlen(text));
-}
-
-static struct igd_http_lan http_lan(const struct lan *l)
-{
-	return (struct igd_http_lan){ .addr = l->addr, .port = l->http_port };
-}
-
-static const char *header(struct MHD_Connection *c, const char *name)
-{
-	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-}
-
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
-				 socklen_t len)
-{
-	const struct lan *l = cls;
-	const struct sockaddr_in *sin = (const void *)addr;
-
-	if (len < sizeof(*sin) || sin->sin_family != AF_INET)
-		return MHD_NO;
-	if ((sin->sin_addr.s_addr & l->mask.s_addr) !=
-	    (l->addr.s_addr & l->mask.s_addr))
-		return MHD_NO;
-	return MHD_YES;
-}
-
-static int svc_of_url(const char *url)
-{
-	if (!strcmp(url, CTL_IPCONN1))
-		return SOAP_SVC_IPCONN1;
-	if (!strcmp(url, CTL_IPCONN2))
-		return SOAP_SVC_IPCONN2;
-	if (!strcmp(url, CTL_CIF) || !strcmp(url, CTL_CIF2))
-		return SOAP_SVC_CIF;
-	return -1;
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **ptr)
-{
-	struct lan *l = cls;
-	struct hconn *h = *ptr;
-	const union MHD_ConnectionInfo *ci;
-	int svc;
-
-	(void)version;
-	if (!h) {
-		struct igd_http_lan hl = http_lan(l);
-		enum igd_http_verdict v;
-
-		if (!header(c, MHD_HTTP_HEADER_HOST))
-			return reply_text(c, MHD_HTTP_BAD_REQUEST, "no Host\n");
-		if (!igd_http_host_ok(&hl, header(c, MHD_HTTP_HEADER_HOST))) {
-			/* DNS rebinding: a name, or another address */
-			igd_log(LOG_INFO, "HTTP: bad Host header for %s", url);
-			return reply_text(c, MHD_HTTP_FORBIDDEN, "bad Host\n");
-		}
-		if (!strcmp(method, "SUBSCRIBE") || !strcmp(method, "UNSUBSCRIBE"))
-			return reply_text(c, MHD_HTTP_NOT_IMPLEMENTED,
-					  "no eventing\n");
-		if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
-			const char *s = desc_scpd(url);
-			static char buf[8192];
-			struct sbuf b;
-
-			if (s)
-				return reply(c, MHD_HTTP_OK, "text/xml; charset=\"utf-8\"",
-					     s, strlen(s));
-			if (!strcmp(url, DESC_ROOT1) || !strcmp(url, DESC_ROOT2)) {
-				sb_init(&b, buf, sizeof(buf));
-				desc_root(&b, strcmp(url, DESC_ROOT1) ?
-					  SSDP_TREE_IGD2 : SSDP_TREE_IGD1,
-					  l->base,
-					  (const char (*)[SSDP_NDEVS][37])g.uuids,
-					  g.conf.friendly_name);
-				if (b.overflow)
-					return reply_text(c, 500, "error\n");
-				return reply(c, MHD_HTTP_OK,
-					     "text/xml; charset=\"utf-8\"",
-					     b.p, b.len);
-			}
-			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-		}
-		if (strcmp(method, "POST"))
-			return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-					  "method not allowed\n");
-		if (svc_of_url(url) < 0)
-			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-		/* what a web page cannot send without a preflight */
-		v = igd_http_check_post(&hl, header(c, MHD_HTTP_HEADER_HOST),
-					header(c, MHD_HTTP_HEADER_ORIGIN),
-					header(c, MHD_HTTP_HEADER_CONTENT_TYPE),
-					header(c, "SOAPACTION"),
-					header(c, MHD_HTTP_HEADER_CONTENT_LENGTH),
-					SOAP_BODY_MAX);
-		if (v) {
-			igd_log(LOG_INFO, "HTTP: %s refused: %s", url,
-				igd_http_reason(v));
-			return reply_text(c, igd_http_status(v),
-					  igd_http_reason(v));
-		}
-		h = calloc(1, sizeof(*h));
-		if (!h)
-			return MHD_NO;
-		*ptr = h;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		if (h->len + *upload_size > SOAP_BODY_MAX)
-			return MHD_NO;	/* chunked and too long: close */
-		memcpy(h->body + h->len, upload, *upload_size);
-		h->len += *upload_size;
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	/* the whole body is here */
-	{
-		static char out[SOAP_BODY_MAX * 10];
-		struct soap_env env = { 0 };
-		struct soap_req r;
-		struct sbuf b;
-		int perr, status;
-
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		if (!ci || ci->client_addr->sa_family != AF_INET)
-			return MHD_NO;
-		env.client = ((const struct sockaddr_in *)ci->client_addr)->sin_addr;
-		if (!igd_rl_take(&g.rl_http, env.client, 1, now_ms())) {
-			igd_log(LOG_DEBUG, "HTTP: rate limit for %s",
-				inet_ntoa(env.client));
-			return reply_text(c, MHD_HTTP_TOO_MANY_REQUESTS,
-					  "too many requests\n");
-		}
-		env.authorised = !igd_policy_secure();
-		env.uptime = (now_ms() - g.start) / 1000;
-		svc = svc_of_url(url);
-		perr = soap_parse(h->body, h->len, &r);
-		if (perr == SOAP_E_XML)
-			igd_log(LOG_INFO, "HTTP: malformed SOAP from %s",
-				inet_ntoa(env.client));
-		if (!perr && !igd_http_soapaction_is(header(c, "SOAPACTION"),
-						     r.action))
-			perr = SOAP_E_ACTION;
-		sb_init(&b, out, sizeof(out));
-		status = soap_handle(svc, &r, perr, &env, &b);
-		igd_log(LOG_DEBUG, "SOAP %s from %s: %d", r.action,
-			inet_ntoa(env.client), status);
-		return reply(c, status, "text/xml; charset=\"utf-8\"", b.p, b.len);
-	}
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **ptr,
-			 enum MHD_RequestTerminationCode toe)
-{
-	(void)cls; (void)c; (void)toe;
-	free(*ptr);
-	*ptr = NULL;
-}
-
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char buf[256];
-
-	(void)cls;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	igd_log(LOG_DEBUG, "HTTP: %s", buf);
-}
-
-static int http_start(struct lan *l, uint16_t port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = l->addr,
-				  .sin_port = htons(port) };
-	const union MHD_DaemonInfo *di;
-	char a[INET_ADDRSTRLEN];
-
-	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-				  port, on_accept, l, on_request, l,
-				  MHD_OPTION_SOCK_ADDR, &sa,
-				  MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_IP,
-				  MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEM_LIMIT,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				  MHD_OPTION_END);
-	if (!l->mhd) {
-		igd_log(LOG_ERR, "HTTP: cannot listen on %s:%u",
-			inet_ntoa(l->addr), port);
-		return -1;
-	}
-	di = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	l->http_port = di && di->port ? di->port : port;
-	inet_ntop(AF_INET, &l->addr, a, sizeof(a));
-	snprintf(l->base, sizeof(l->base), "http://%s:%u", a, l->http_port);
-	return 0;
-}
 
 /* ---- NAT-PMP and PCP ---- */
 
@@ -1067,98 +557,113 @@ static void usage(FILE *f)
 		"  -P PORT  HTTP port (overrides http-port; 0: any)\n");
 }
 
-int main(int argc, char **argv)
+
+/* ---- start-up ---- */
+
+/* One option of the command line: -1 to go on, or the exit status. */
+static int parse_opt(int opt, char *arg)
 {
-	struct pollfd pfd[3 + 2 * IGD_LAN_MAX];
-	unsigned int i;
-	sigset_t ss;
-	int opt;
+	char *end;
+	long p;
+
+	switch (opt) {
+	case 'u':
+		if (!*arg || strlen(arg) >= sizeof(g.user_opt)) {
+			fprintf(stderr, "igdd: -u: bad user name\n");
+			return 2;
+		}
+		strcpy(g.user_opt, arg);
+		return -1;
+	case 'f':
+		g.conf_path = arg;
+		g.conf_given = true;
+		return -1;
+	case 'i':
+		if (g.nlan_opt >= IGD_LAN_MAX || !*arg ||
+		    strlen(arg) >= IF_NAMESIZE) {
+			fprintf(stderr, "igdd: -i: bad or too many interfaces\n");
+			return 2;
+		}
+		strcpy(g.lan_opt[g.nlan_opt++], arg);
+		return -1;
+	case 'e':
+		if (!*arg || strlen(arg) >= IF_NAMESIZE) {
+			fprintf(stderr, "igdd: -e: bad interface name\n");
+			return 2;
+		}
+		strcpy(g.wan_opt, arg);
+		return -1;
+	case 'd':
+		g.foreground = true;
+		return -1;
+	case 'v':
+		g.verbose = true;
+		return -1;
+	case 'P':
+		p = strtol(arg, &end, 10);
+		if (*end || end == arg || p < 0 || p > 65535) {
+			fprintf(stderr, "igdd: -P: 0..65535 expected\n");
+			return 2;
+		}
+		g.http_port_opt = p;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+/* The command line, into g: -1 to go on, or the exit status. */
+static int parse_args(int argc, char **argv)
+{
+	int opt, ret;
 
 	g.conf_path = DEFAULT_CONF;
 	while ((opt = getopt(argc, argv, "f:i:e:dvP:u:h")) != -1) {
-		switch (opt) {
-		case 'u':
-			if (!*optarg || strlen(optarg) >= sizeof(g.user_opt)) {
-				fprintf(stderr, "igdd: -u: bad user name\n");
-				return 2;
-			}
-			strcpy(g.user_opt, optarg);
-			break;
-		case 'f':
-			g.conf_path = optarg;
-			g.conf_given = true;
-			break;
-		case 'i':
-			if (g.nlan_opt >= IGD_LAN_MAX || !*optarg ||
-			    strlen(optarg) >= IF_NAMESIZE) {
-				fprintf(stderr, "igdd: -i: bad or too many interfaces\n");
-				return 2;
-			}
-			strcpy(g.lan_opt[g.nlan_opt++], optarg);
-			break;
-		case 'e':
-			if (!*optarg || strlen(optarg) >= IF_NAMESIZE) {
-				fprintf(stderr, "igdd: -e: bad interface name\n");
-				return 2;
-			}
-			strcpy(g.wan_opt, optarg);
-			break;
-		case 'd':
-			g.foreground = true;
-			break;
-		case 'v':
-			g.verbose = true;
-			break;
-		case 'P': {
-			char *end;
-			long p = strtol(optarg, &end, 10);
-
-			if (*end || end == optarg || p < 0 || p > 65535) {
-				fprintf(stderr, "igdd: -P: 0..65535 expected\n");
-				return 2;
-			}
-			g.http_port_opt = p;
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+		ret = parse_opt(opt, optarg);
+		if (ret >= 0)
+			return ret;
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (!g.foreground)
-		openlog("igdd", LOG_PID, LOG_DAEMON);
+	return -1;
+}
+
+/* The configuration and the LAN interfaces it names. */
+static int setup_lans(void)
+{
+	unsigned int i;
+
 	if (load_conf(&g.conf))
-		return 1;
+		return -1;
 	if (!g.conf.nlan) {
 		igd_log(LOG_ERR, "no LAN interface (-i or lan-if)");
-		return 1;
+		return -1;
 	}
 	g.nlan = g.conf.nlan;
 	for (i = 0; i < g.nlan; i++) {
 		strcpy(g.lan[i].name, g.conf.lan_if[i]);
 		g.lan[i].pcp_fd = -1;
 		if (lan_lookup(&g.lan[i]))
-			return 1;
+			return -1;
 		if (g.conf.wan_if[0] && !strcmp(g.conf.wan_if, g.lan[i].name)) {
 			igd_log(LOG_ERR, "%s is both LAN and WAN", g.lan[i].name);
-			return 1;
+			return -1;
 		}
 	}
-	g.start = now_ms();
-	g.bootid = time(NULL) & 0x7fffffff;
-	igd_rl_init(&g.rl_ssdp, &rl_ssdp_conf, NULL);
-	igd_rl_init(&g.rl_pcp, &rl_pcp_conf, NULL);
-	igd_rl_init(&g.rl_http, &rl_soap_conf, NULL);
-	srandom(time(NULL) ^ getpid());
-	make_uuids();
-	apply_conf();
+	return 0;
+}
+
+/* The signalfd, the SSDP socket, the HTTP servers, the PCP sockets. */
+static int open_sockets(void)
+{
+	unsigned int i;
+	sigset_t ss;
 
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
@@ -1169,12 +674,12 @@ int main(int argc, char **argv)
 	g.sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	g.ssdp_fd = ssdp_open();
 	if (g.sig_fd < 0 || g.ssdp_fd < 0)
-		return 1;
+		return -1;
 	for (i = 0; i < g.nlan; i++)
 		if (http_start(&g.lan[i], i ? g.lan[0].http_port : g.conf.http_port))
-			return 1;
+			return -1;
 	if (pcp_sockets())
-		return 1;
+		return -1;
 	g.announce_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (g.announce_fd >= 0) {
 		int zero = 0;
@@ -1182,16 +687,38 @@ int main(int argc, char **argv)
 		setsockopt(g.announce_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero,
 			   sizeof(zero));
 	}
+	return 0;
+}
+
+/* Everything before the loop; -1 (logged) if igdd cannot run. */
+static int setup(void)
+{
+	unsigned int i;
+
+	if (!g.foreground)
+		openlog("igdd", LOG_PID, LOG_DAEMON);
+	if (setup_lans())
+		return -1;
+	g.start = now_ms();
+	g.bootid = time(NULL) & 0x7fffffff;
+	igd_rl_init(&g.rl_ssdp, &rl_ssdp_conf, NULL);
+	igd_rl_init(&g.rl_pcp, &rl_pcp_conf, NULL);
+	igd_rl_init(&g.rl_http, &rl_soap_conf, NULL);
+	srandom(time(NULL) ^ getpid());
+	make_uuids();
+	apply_conf();
+	if (open_sockets())
+		return -1;
 	if (igd_ext_addr(&g.ext))
 		igd_log(LOG_WARNING, "napt is not up yet in this namespace");
 	else if (private_addr(g.ext))
 		igd_log(LOG_WARNING, "the external address %s is private: "
 			"this gateway is behind another NAT", inet_ntoa(g.ext));
 	if (drop_privileges(g.user_opt[0] ? g.user_opt : g.conf.user))
-		return 1;
+		return -1;
 	if (!g.foreground && daemon(0, 0)) {
 		igd_log(LOG_ERR, "daemon: %s", strerror(errno));
-		return 1;
+		return -1;
 	}
 	for (i = 0; i < g.nlan; i++)
 		igd_log(LOG_NOTICE, "serving %s: %s%s, uuid %s", g.lan[i].name,
@@ -1201,88 +728,127 @@ int main(int argc, char **argv)
 	g.next_ext_watch = now_ms() + EXT_WATCH_MS;
 	if (g.ext.s_addr)
 		announce_start(now_ms());
+	return 0;
+}
+
+/* ---- the loop ---- */
+
+/* pfd[]: the signalfd, the SSDP socket, each LAN's HTTP, each LAN's PCP */
+#define PFD_HTTP 2
+#define PFD_MAX (PFD_HTTP + 2 * IGD_LAN_MAX)
+
+/* Fill @pfd for poll() at @now; the number of fds, and in @timeout how long. */
+static unsigned int poll_set(struct pollfd *pfd, uint64_t now, int *timeout)
+{
+	uint64_t next = g.next_notify;
+	unsigned int n = 0, j;
+
+	if (g.next_ext_watch < next)
+		next = g.next_ext_watch;
+	next = ssdp_next_due(next);
+	if (g.announce_left && g.announce_next < next)
+		next = g.announce_next;
+	pfd[n++] = (struct pollfd){ .fd = g.sig_fd, .events = POLLIN };
+	pfd[n++] = (struct pollfd){ .fd = g.ssdp_fd, .events = POLLIN };
+	for (j = 0; j < g.nlan; j++) {
+		pfd[n++] = (struct pollfd){ .fd = http_poll_fd(&g.lan[j]),
+					    .events = POLLIN };
+		next = http_next(&g.lan[j], now, next);
+	}
+	for (j = 0; j < g.nlan; j++)
+		pfd[n++] = (struct pollfd){ .fd = g.lan[j].pcp_fd,
+					    .events = POLLIN };
+	*timeout = next > now ? (int)(next - now < 60000 ? next - now : 60000) : 0;
+	return n;
+}
+
+/* Read the signalfd: SIGHUP reloads; true when told to stop. */
+static bool read_signals(void)
+{
+	struct signalfd_siginfo si;
+	bool quit = false;
+
+	while (read(g.sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload();
+		else
+			quit = true;
+	}
+	return quit;
+}
+
+/* What is due at @now: SSDP answers and NOTIFY, the watch, announcements. */
+static void run_timers(uint64_t now)
+{
+	ssdp_run_pending(now);
+	if (now >= g.next_notify) {
+		ssdp_notify(true);
+		g.next_notify = now + g.conf.notify_interval * 1000ULL;
+	}
+	if (now >= g.next_ext_watch) {
+		ext_watch(now);
+		g.next_ext_watch = now + EXT_WATCH_MS;
+	}
+	if (g.announce_left && now >= g.announce_next) {
+		announce_send();
+		g.announce_left--;
+		g.announce_next = now + g.announce_gap;
+		g.announce_gap *= 2;
+	}
+}
+
+/* Until a SIGTERM or SIGINT (or poll() fails). */
+static void run_loop(void)
+{
+	struct pollfd pfd[PFD_MAX];
 
 	for (;;) {
-		unsigned int n = 0, j, mhd_first;
-		uint64_t now = now_ms(), next = g.next_notify;
-		int timeout, r;
+		unsigned int n, j;
+		int timeout;
 
-		if (g.next_ext_watch < next)
-			next = g.next_ext_watch;
-		for (j = 0; j < g.npending; j++)
-			if (g.pending[j].due < next)
-				next = g.pending[j].due;
-		if (g.announce_left && g.announce_next < next)
-			next = g.announce_next;
-		pfd[n++] = (struct pollfd){ .fd = g.sig_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = g.ssdp_fd, .events = POLLIN };
-		mhd_first = n;
-		for (j = 0; j < g.nlan; j++) {
-			const union MHD_DaemonInfo *di =
-				MHD_get_daemon_info(g.lan[j].mhd,
-						    MHD_DAEMON_INFO_EPOLL_FD);
-			MHD_UNSIGNED_LONG_LONG to;
-
-			pfd[n++] = (struct pollfd){ .fd = di ? di->epoll_fd : -1,
-						    .events = POLLIN };
-			if (MHD_get_timeout(g.lan[j].mhd, &to) == MHD_YES &&
-			    now + to < next)
-				next = now + to;
-		}
-		for (j = 0; j < g.nlan; j++)
-			pfd[n++] = (struct pollfd){ .fd = g.lan[j].pcp_fd,
-						    .events = POLLIN };
-		timeout = next > now ? (int)(next - now < 60000 ? next - now : 60000) : 0;
-		r = poll(pfd, n, timeout);
-		if (r < 0 && errno != EINTR) {
+		n = poll_set(pfd, now_ms(), &timeout);
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			igd_log(LOG_ERR, "poll: %s", strerror(errno));
 			break;
 		}
-		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			bool quit = false;
-
-			while (read(g.sig_fd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					reload();
-				else
-					quit = true;
-			}
-			if (quit)
-				break;
-		}
+		if ((pfd[0].revents & POLLIN) && read_signals())
+			break;
 		if (pfd[1].revents & POLLIN)
 			for (j = 0; j < 16; j++)
 				ssdp_read();
 		for (j = 0; j < g.nlan; j++)
-			MHD_run(g.lan[j].mhd);
+			http_run(&g.lan[j]);
 		for (j = 0; j < g.nlan; j++)
-			if (pfd[mhd_first + g.nlan + j].revents & POLLIN)
+			if (pfd[PFD_HTTP + g.nlan + j].revents & POLLIN)
 				pcp_read(j);
-		now = now_ms();
-		ssdp_run_pending(now);
-		if (now >= g.next_notify) {
-			ssdp_notify(true);
-			g.next_notify = now + g.conf.notify_interval * 1000ULL;
-		}
-		if (now >= g.next_ext_watch) {
-			ext_watch(now);
-			g.next_ext_watch = now + EXT_WATCH_MS;
-		}
-		if (g.announce_left && now >= g.announce_next) {
-			announce_send();
-			g.announce_left--;
-			g.announce_next = now + g.announce_gap;
-			g.announce_gap *= 2;
-		}
+		run_timers(now_ms());
 	}
+}
+
+/* Say byebye, close the servers and the sockets. */
+static void teardown(void)
+{
+	unsigned int i;
+
 	igd_log(LOG_NOTICE, "shutting down");
 	ssdp_notify(false);
 	for (i = 0; i < g.nlan; i++) {
-		MHD_stop_daemon(g.lan[i].mhd);
+		http_stop(&g.lan[i]);
 		if (g.lan[i].pcp_fd >= 0)
 			close(g.lan[i].pcp_fd);
 	}
 	close(g.ssdp_fd);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = parse_args(argc, argv);
+
+	if (ret >= 0)
+		return ret;
+	if (setup())
+		return 1;
+	run_loop();
+	teardown();
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * igdd: SSDP (UPnP Device Architecture 1.1, section 1) message parsing and
- * the answers to a search. Pure functions over buffers, fuzzed by
- * fuzz/fuzz_ssdp.c; the sockets are in igdd.c.
+ * the answers to a search. Pure functions over buffers (ssdp.c), fuzzed by
+ * fuzz/fuzz_ssdp.c; the socket that uses them is in ssdp_io.c.
  */
 #ifndef IGDD_SSDP_H
 #define IGDD_SSDP_H
@@ -70,5 +70,28 @@ int ssdp_targets(const char *st,
 int ssdp_usn(const struct ssdp_target *t,
 	     const char uuids[SSDP_NTREES][SSDP_NDEVS][37], char *buf,
 	     size_t max);
+
+/* ---- the socket (ssdp_io.c; over the daemon's state, igdd.h) ---- */
+
+/**
+ * ssdp_open() - bind UDP 1900 and join the SSDP group on every LAN
+ * Return: the socket, or -1 (logged).
+ */
+int ssdp_open(void);
+
+/**
+ * ssdp_read() - take one datagram from the SSDP socket; a search from a
+ * LAN host, within its rate, gets its answers queued
+ */
+void ssdp_read(void);
+
+/** ssdp_run_pending() - send the queued answers that are due at @now (ms) */
+void ssdp_run_pending(uint64_t now);
+
+/** ssdp_next_due() - @next, or the first queued answer's time if sooner */
+uint64_t ssdp_next_due(uint64_t next);
+
+/** ssdp_notify() - multicast ssdp:alive (@alive) or ssdp:byebye on every LAN */
+void ssdp_notify(bool alive);
 
 #endif /* IGDD_SSDP_H */
