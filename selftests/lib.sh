@@ -278,6 +278,17 @@ require_cmd() {
 ##############################################################################
 # The napt module and natctl
 
+# slab_objs CACHE: objects in use, after folding the per-CPU slabs back.
+slab_objs() {
+	local f=/sys/kernel/slab/$1/shrink
+	[[ -w $f ]] && echo 1 >"$f"
+	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+}
+# no_objs: no napt mapping or session object is allocated
+no_objs() {
+	[[ $(slab_objs napt_map) == 0 && $(slab_objs napt_sess) == 0 ]]
+}
+
 napt_loaded() { [[ -d /sys/module/napt ]]; }
 
 # napt_load: insmod the napt.ko built for the running kernel unless napt is

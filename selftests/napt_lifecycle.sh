@@ -13,16 +13,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/napt_topo.sh"
 trap napt_topo_cleanup EXIT
 
-# slab_objs CACHE: objects in use, after folding the per-CPU slabs back.
-slab_objs() {
-	local f=/sys/kernel/slab/$1/shrink
-	[[ -w $f ]] && echo 1 >"$f"
-	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
-}
-no_objs() {
-	[[ $(slab_objs napt_map) == 0 && $(slab_objs napt_sess) == 0 ]]
-}
-
 # flood NS: 500 UDP flows, each sending again and again, in the background
 FLOODS=()
 flood() {

@@ -32,15 +32,6 @@ require_cmd nft
 FUZZ=${NLFUZZ_COUNT:-2000}
 CYCLES=${NLFUZZ_CYCLES:-20}
 
-slab_objs() {
-	local f=/sys/kernel/slab/$1/shrink
-	[[ -w $f ]] && echo 1 >"$f"
-	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
-}
-no_objs() {
-	[[ $(slab_objs napt_map) == 0 && $(slab_objs napt_sess) == 0 ]]
-}
-
 # hooks NS: napt's hooks and nf_defrag_ipv4's as nft lists them, sorted
 hooks() {
 	ip netns exec "$1" nft list hooks 2>/dev/null |
