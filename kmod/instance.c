@@ -97,6 +97,23 @@ static void napt_state_free(struct napt_net *nn)
 	napt_table_free(nn);
 }
 
+/*
+ * An interface configured by name: its index now, 0 while there is no
+ * such device. Under nn->lock, which the device notifier takes too: a
+ * device that registers after this finds the configuration in force.
+ */
+static void napt_resolve_ext_if(struct napt_net *nn, struct napt_cfg *cfg)
+{
+	struct net_device *dev;
+
+	if (!cfg->ext_ifname[0])
+		return;
+	rcu_read_lock();
+	dev = dev_get_by_name_rcu(nn->net, cfg->ext_ifname);
+	cfg->ext_ifindex = dev ? dev->ifindex : 0;
+	rcu_read_unlock();
+}
+
 /**
  * napt_up() - bring the instance of a namespace up
  * @nn: the instance, down
@@ -105,7 +122,8 @@ static void napt_state_free(struct napt_net *nn)
  *
  * Allocates the tables (charged, as everything the instance allocates
  * later, to the caller's memory cgroup), publishes @cfg and registers the
- * hooks. Context: process, nn->lock held.
+ * hooks, the egress guard among them (egress.c). Context: process,
+ * nn->lock held.
  *
  * Return: 0, -EEXIST if it is up, -ENOMEM, or the hooks' error.
  */
@@ -119,6 +137,7 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 		NL_SET_ERR_MSG(extack, "napt is already up (use set)");
 		return -EEXIST;
 	}
+	napt_resolve_ext_if(nn, cfg);
 	nn->memcg = get_mem_cgroup_from_mm(current->mm);
 	ret = napt_state_alloc(nn, cfg);
 	if (ret) {
@@ -130,17 +149,24 @@ int napt_up(struct napt_net *nn, struct napt_cfg *cfg,
 	napt_ports_sync(nn, cfg);
 	nn->gen++;
 	nn->reuse_delay = cfg->reuse_delay;
-	rcu_assign_pointer(nn->cfg, cfg);
+	/* inert until the configuration is published */
+	ret = napt_egress_attach(nn, cfg->ext_ifindex);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot guard the external device");
+		goto err_egress;
+	}
 	ret = napt_hooks_register(nn);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
 		goto err_hooks;
 	}
+	rcu_assign_pointer(nn->cfg, cfg);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, HZ);
 	return 0;
 
 err_hooks:
-	RCU_INIT_POINTER(nn->cfg, NULL);
+	napt_egress_detach(nn);
+err_egress:
 	napt_ports_sync(nn, NULL);
 	napt_state_free(nn);
 err_state:
@@ -170,9 +196,11 @@ static bool napt_cfg_moves_maps(const struct napt_cfg *o,
  * Static mappings whose external address leaves the pool move first, then
  * @cfg is published; a change of the pool, the prefixes or the port range
  * flushes the dynamic mappings once packets under the old configuration
- * are done. Context: process, nn->lock held.
+ * are done. A new external interface gets the egress guard first.
+ * Context: process, nn->lock held.
  *
- * Return: 0, or -ENOENT if the instance is down.
+ * Return: 0, -ENOENT if the instance is down, or the egress guard's
+ *	error (nothing changed).
  */
 int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	     struct netlink_ext_ack *extack)
@@ -180,11 +208,18 @@ int napt_set(struct napt_net *nn, struct napt_cfg *cfg,
 	struct napt_cfg *old = rcu_dereference_protected(nn->cfg,
 						lockdep_is_held(&nn->lock));
 	__be32 if_addr;
+	int ret;
 
 	lockdep_assert_held(&nn->lock);
 	if (!old) {
 		NL_SET_ERR_MSG(extack, "napt is down (use up)");
 		return -ENOENT;
+	}
+	napt_resolve_ext_if(nn, cfg);
+	ret = napt_egress_attach(nn, cfg->ext_ifindex);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot guard the external device");
+		return ret;
 	}
 	if_addr = old->ext_ifindex == cfg->ext_ifindex ? nn->if_addr :
 		  napt_if_primary_addr(nn->net, cfg->ext_ifindex);
@@ -221,6 +256,7 @@ void napt_down(struct napt_net *nn)
 	if (!cfg)
 		return;
 	napt_hooks_unregister(nn);
+	napt_egress_detach(nn);
 	cancel_delayed_work_sync(&nn->gc_work);
 	RCU_INIT_POINTER(nn->cfg, NULL);
 	synchronize_rcu();
@@ -277,6 +313,66 @@ static struct notifier_block napt_inetaddr_nb = {
 	.notifier_call = napt_inetaddr_event,
 };
 
+/*
+ * An instance configured by name follows the name: when its device goes,
+ * or one of that name registers (or is renamed to it), a napt_set() with
+ * the same configuration finds the new index (0: waiting). Context: RTNL
+ * and nn->lock held.
+ */
+static void napt_follow_ext_if(struct napt_net *nn)
+{
+	struct napt_cfg *old = rcu_dereference_protected(nn->cfg,
+						lockdep_is_held(&nn->lock));
+	struct mem_cgroup *memcg;
+	struct napt_cfg *cfg;
+
+	memcg = napt_memcg_enter(nn);
+	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	napt_memcg_exit(memcg);
+	if (cfg) {
+		napt_resolve_ext_if(nn, cfg);
+		if (cfg->ext_ifindex == old->ext_ifindex) {
+			kfree(cfg);
+			return;
+		}
+		if (!napt_set(nn, cfg, NULL))
+			return;
+		kfree(cfg);
+	}
+	pr_warn_ratelimited("cannot follow interface %s\n", old->ext_ifname);
+}
+
+static int napt_netdev_event(struct notifier_block *nb, unsigned long ev,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct napt_net *nn = napt_pernet(dev_net(dev));
+	const struct napt_cfg *cfg;
+
+	if (ev != NETDEV_REGISTER && ev != NETDEV_UNREGISTER &&
+	    ev != NETDEV_CHANGENAME)
+		return NOTIFY_DONE;
+	mutex_lock(&nn->lock);
+	if (ev == NETDEV_UNREGISTER)
+		napt_egress_dev_gone(nn, dev);
+	cfg = rcu_dereference_protected(nn->cfg, lockdep_is_held(&nn->lock));
+	if (!cfg)
+		goto out;
+	if (cfg->ext_ifname[0])
+		napt_follow_ext_if(nn);
+	else if (ev == NETDEV_REGISTER && cfg->ext_ifindex == dev->ifindex &&
+		 napt_egress_attach(nn, dev->ifindex))
+		pr_warn_ratelimited("cannot guard the egress of %s\n",
+				    dev->name);
+out:
+	mutex_unlock(&nn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block napt_netdev_nb = {
+	.notifier_call = napt_netdev_event,
+};
+
 static int __net_init napt_net_init(struct net *net)
 {
 	struct napt_net *nn = napt_pernet(net);
@@ -308,7 +404,8 @@ static struct pernet_operations napt_net_ops = {
 /**
  * napt_instance_init() - give every namespace its (down) instance
  *
- * Registers the per-namespace state and the address notifier.
+ * Registers the per-namespace state, the address notifier and the
+ * device notifier (interfaces followed by name, egress guards).
  * Context: module init.
  *
  * Return: 0 or the registration's error.
@@ -322,7 +419,16 @@ int __init napt_instance_init(void)
 		return ret;
 	ret = register_inetaddr_notifier(&napt_inetaddr_nb);
 	if (ret)
-		unregister_pernet_subsys(&napt_net_ops);
+		goto err_inetaddr;
+	ret = register_netdevice_notifier(&napt_netdev_nb);
+	if (ret)
+		goto err_netdev;
+	return 0;
+
+err_netdev:
+	unregister_inetaddr_notifier(&napt_inetaddr_nb);
+err_inetaddr:
+	unregister_pernet_subsys(&napt_net_ops);
 	return ret;
 }
 
@@ -334,6 +440,7 @@ int __init napt_instance_init(void)
  */
 void napt_instance_exit(void)
 {
+	unregister_netdevice_notifier(&napt_netdev_nb);
 	unregister_inetaddr_notifier(&napt_inetaddr_nb);
 	unregister_pernet_subsys(&napt_net_ops);
 }

@@ -24,6 +24,7 @@
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/sched/mm.h>
+#include <linux/if.h>
 #else
 #include "kcompat.h"
 #endif
@@ -49,7 +50,10 @@ struct napt_prefix {
 
 /**
  * struct napt_cfg - the configuration of a running instance
- * @ext_ifindex: ifindex of the external (WAN) interface
+ * @ext_ifindex: ifindex of the external (WAN) interface; 0 while one
+ *	configured by name does not exist
+ * @ext_ifname: the name it was configured by (followed), or "" when
+ *	configured by index
  * @n_ext: entries used in @ext; 0: the pool is the external interface's
  *	primary address (napt_net.if_addr)
  * @ext: the configured external addresses (network byte order)
@@ -72,6 +76,9 @@ struct napt_prefix {
  *	inside host may have it (RFC 6888 REQ-8), 0: none
  * @syn_hold: seconds an unsolicited inbound SYN is held before 3/3 is
  *	sent, 0: off (RFC 5382 REQ-4)
+ * @mark_static: the mark given to packets translated inbound through a
+ *	static mapping (NAPT_A_MARK_STATIC), within @mark_static_mask
+ * @mark_static_mask: the bits of skb->mark it sets; 0: none
  * @rcu: for kfree_rcu() once replaced
  *
  * Replaced as a whole (copy, change, rcu_assign_pointer) under the
@@ -79,6 +86,7 @@ struct napt_prefix {
  */
 struct napt_cfg {
 	int ext_ifindex;
+	char ext_ifname[IFNAMSIZ];
 	unsigned int n_ext;
 	__be32 ext[NAPT_MAX_EXT_ADDRS];
 	unsigned int n_int;
@@ -92,6 +100,7 @@ struct napt_cfg {
 	u32 max_per_host;
 	u32 reuse_delay;
 	u32 syn_hold;
+	u32 mark_static, mark_static_mask;
 	struct rcu_head rcu;
 };
 
@@ -369,6 +378,8 @@ struct napt_port_walk {
  * @memcg: charged for everything the instance allocates
  *	(napt_memcg_enter()), NULL while down
  * @hooks_on: the netfilter hooks are registered; under @lock
+ * @egress: the guard on the external device (egress.c), NULL if there is
+ *	none; under @lock
  */
 struct napt_net {
 	struct net *net;
@@ -389,6 +400,7 @@ struct napt_net {
 	struct delayed_work syn_work;
 	struct mem_cgroup *memcg;
 	bool hooks_on;
+	struct napt_egress *egress;
 };
 
 /*
@@ -574,6 +586,10 @@ void napt_event(struct napt_net *nn, const struct napt_ev *ev, u8 event,
 		u8 reason);
 void napt_icmp_unreach(struct sk_buff *skb);
 int napt_reroute(struct sk_buff *skb, __be32 daddr);
+int napt_egress_attach(struct napt_net *nn, int ifindex);
+void napt_egress_detach(struct napt_net *nn);
+struct net_device;
+void napt_egress_dev_gone(struct napt_net *nn, struct net_device *dev);
 /* (Re)arm the work that answers held SYNs, @delay jiffies from now. */
 void napt_synhold_kick(struct napt_net *nn, unsigned long delay);
 

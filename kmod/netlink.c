@@ -99,6 +99,9 @@ static const struct nla_policy napt_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_EXT_FROM_IF] = { .type = NLA_REJECT },
 	[NAPT_A_SYN_HOLD] = NLA_POLICY_MAX(NLA_U32, NAPT_MAX_SYN_HOLD),
 	[NAPT_A_STATIC_COUNTS] = { .type = NLA_REJECT },
+	[NAPT_A_MARK_STATIC] = { .type = NLA_U32 },
+	[NAPT_A_MARK_STATIC_MASK] = { .type = NLA_U32 },
+	[NAPT_A_EXT_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 static struct genl_family napt_genl_family;
@@ -226,9 +229,24 @@ static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
 {
 	int ret;
 
-	if (tb[NAPT_A_EXT_IFINDEX]) {
+	if (tb[NAPT_A_EXT_IFNAME]) {
+		if (tb[NAPT_A_EXT_IFINDEX]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_A_EXT_IFINDEX],
+					    "give the external interface by name or by index, not both");
+			return -EINVAL;
+		}
+		nla_strscpy(cfg->ext_ifname, tb[NAPT_A_EXT_IFNAME], IFNAMSIZ);
+		if (!dev_valid_name(cfg->ext_ifname)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_A_EXT_IFNAME],
+					    "not a valid interface name");
+			return -EINVAL;
+		}
+		/* its index: napt_up() and napt_set(), under the lock */
+		cfg->ext_ifindex = 0;
+	} else if (tb[NAPT_A_EXT_IFINDEX]) {
 		bool found;
 
+		cfg->ext_ifname[0] = '\0';
 		cfg->ext_ifindex = nla_get_u32(tb[NAPT_A_EXT_IFINDEX]);
 		rcu_read_lock();
 		found = dev_get_by_index_rcu(net, cfg->ext_ifindex);
@@ -270,6 +288,18 @@ static int napt_nl_apply(struct net *net, struct napt_cfg *cfg,
 	napt_nl_u32(tb, NAPT_A_MAX_MAPS_PER_HOST, &cfg->max_per_host);
 	napt_nl_u32(tb, NAPT_A_PORT_REUSE_DELAY, &cfg->reuse_delay);
 	napt_nl_u32(tb, NAPT_A_SYN_HOLD, &cfg->syn_hold);
+	if (tb[NAPT_A_MARK_STATIC] || tb[NAPT_A_MARK_STATIC_MASK]) {
+		cfg->mark_static = 0;
+		cfg->mark_static_mask = tb[NAPT_A_MARK_STATIC] ? ~0U : 0;
+		napt_nl_u32(tb, NAPT_A_MARK_STATIC, &cfg->mark_static);
+		napt_nl_u32(tb, NAPT_A_MARK_STATIC_MASK,
+			    &cfg->mark_static_mask);
+		if (cfg->mark_static & ~cfg->mark_static_mask) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NAPT_A_MARK_STATIC],
+					    "the static mark has bits outside its mask");
+			return -EINVAL;
+		}
+	}
 	if (tb[NAPT_A_BEHAVIOURS]) {
 		ret = napt_nl_behaviours(cfg, tb[NAPT_A_BEHAVIOURS], extack);
 		if (ret)
@@ -443,6 +473,10 @@ static int napt_nl_put_cfg(struct sk_buff *msg, struct napt_net *nn,
 	    nla_put_u32(msg, NAPT_A_MAX_MAPS_PER_HOST, cfg->max_per_host) ||
 	    nla_put_u32(msg, NAPT_A_PORT_REUSE_DELAY, cfg->reuse_delay) ||
 	    nla_put_u32(msg, NAPT_A_SYN_HOLD, cfg->syn_hold) ||
+	    nla_put_u32(msg, NAPT_A_MARK_STATIC, cfg->mark_static) ||
+	    nla_put_u32(msg, NAPT_A_MARK_STATIC_MASK, cfg->mark_static_mask) ||
+	    (cfg->ext_ifname[0] &&
+	     nla_put_string(msg, NAPT_A_EXT_IFNAME, cfg->ext_ifname)) ||
 	    nla_put_u8(msg, NAPT_A_EXT_FROM_IF, !cfg->n_ext) ||
 	    nla_put_u32(msg, NAPT_A_NMAPS, atomic_read(&nn->nmaps)) ||
 	    nla_put_u32(msg, NAPT_A_NSESSIONS, atomic_read(&nn->nsess)))

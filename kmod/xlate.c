@@ -527,6 +527,9 @@ unsigned int napt_xlate_in(struct napt_net *nn, const struct napt_cfg *cfg,
 		reason = NAPT_STAT_DROP_NOMEM;
 		goto drop;
 	}
+	if (cfg->mark_static_mask && m->type == NAPT_MAP_STATIC)
+		skb->mark = (skb->mark & ~cfg->mark_static_mask) |
+			    cfg->mark_static;
 	napt_stat_inc(nn, NAPT_STAT_IN_PKTS);
 	napt_stat_add(nn, NAPT_STAT_IN_BYTES, skb->len);
 	return NF_ACCEPT;

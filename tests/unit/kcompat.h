@@ -29,6 +29,7 @@
 #include <linux/ip.h>
 #include <linux/udp.h>
 #include <linux/tcp.h>
+#include <linux/if.h>		/* IFNAMSIZ */
 #include <linux/icmp.h>
 
 /* ---- types and annotations ------------------------------------------- */
@@ -701,6 +702,7 @@ struct sk_buff {
 	u16 network_header;	/* offset from head */
 	u8 ip_summed;
 	__wsum csum;
+	u32 mark;
 	unsigned char *kc_frag;	/* the paged bytes, data_len of them */
 };
 

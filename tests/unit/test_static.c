@@ -347,6 +347,55 @@ static void static_owner_cookie(void)
 	ut_nat_free(t);
 }
 
+/*
+ * mark-static: packets translated inbound through a static mapping get
+ * the configured bits of skb->mark, nothing else does.
+ */
+static void static_mark(void)
+{
+	struct ut_nat *t = ut_nat_default();
+	u16 dyn, to_port;
+	__be32 to;
+
+	REQUIRE(t);
+	REQUIRE_EQ(ut_static(t, IPPROTO_UDP, HOST(10), 8080, 80, 0, 0, NULL,
+			     false, NULL), 0);
+	dyn = out_udp(t, HOST(11), 5000, REM1, 53);
+	REQUIRE(dyn);
+
+	/* off (mask 0, the default): marks stay */
+	t->mark = 0x12345678;
+	CHECK_EQ(in_udp(t, REM1, 1000, 80, &to, &to_port), NF_ACCEPT);
+	CHECK_EQX(to, HOST(10));
+	CHECK_EQX(t->mark, 0x12345678);
+
+	t->cfg.mark_static = 0x100;
+	t->cfg.mark_static_mask = 0xff00;
+	CHECK_EQ(in_udp(t, REM1, 1000, 80, &to, &to_port), NF_ACCEPT);
+	CHECK_EQX(t->mark, 0x12340178);	/* only the masked bits change */
+
+	/* a dynamic mapping's inbound packet: untouched */
+	t->mark = 0x12345678;
+	CHECK_EQ(in_udp(t, REM1, 53, dyn, &to, &to_port), NF_ACCEPT);
+	CHECK_EQX(to, HOST(11));
+	CHECK_EQX(t->mark, 0x12345678);
+
+	/* outbound through the static mapping: untouched */
+	CHECK_EQ(out_udp(t, HOST(10), 8080, REM1, 1000), 80);
+	CHECK_EQX(t->mark, 0x12345678);
+
+	/* dropped (no mapping): untouched */
+	CHECK_EQ(in_udp(t, REM1, 1000, 20000, NULL, NULL), NF_DROP);
+	CHECK_EQX(t->mark, 0x12345678);
+
+	/* the whole mark */
+	t->cfg.mark_static = 7;
+	t->cfg.mark_static_mask = ~0U;
+	CHECK_EQ(in_udp(t, REM2, 1000, 80, NULL, NULL), NF_ACCEPT);
+	CHECK_EQX(t->mark, 7);
+	ut_nat_free(t);
+}
+
 static void static_eexist(void)
 {
 	struct ut_nat *t = ut_nat_default();
@@ -1257,6 +1306,7 @@ const struct ut_case ut_static_cases[] = {
 	UT_CASE(static_add_port_omitted),
 	UT_CASE(static_renew_replace),
 	UT_CASE(static_owner_cookie),
+	UT_CASE(static_mark),
 	UT_CASE(static_eexist),
 	UT_CASE(static_eaddrinuse),
 	UT_CASE(static_promote_dynamic),

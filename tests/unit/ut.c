@@ -370,6 +370,7 @@ unsigned int ut_xlate_skb(struct ut_nat *t, bool out, u8 *pkt,
 	unsigned int v;
 
 	skb->ip_summed = ip_summed;
+	skb->mark = t->mark;
 	if (csum)
 		skb->csum = *csum;
 	rcu_read_lock();
@@ -378,6 +379,7 @@ unsigned int ut_xlate_skb(struct ut_nat *t, bool out, u8 *pkt,
 	else
 		v = napt_xlate_in(&t->nn, &t->cfg, skb);
 	rcu_read_unlock();
+	t->mark = skb->mark;
 	CHECK(v == NF_ACCEPT || v == NF_DROP);
 	CHECK_EQ(skb->len, len);
 	kc_skb_read(skb, pkt, len);

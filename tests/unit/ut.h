@@ -96,6 +96,7 @@ struct ut_nat {
 	struct napt_stats stats;
 	struct napt_synhold synhold;	/* nn.synhold, as napt_up() makes */
 	struct mem_cgroup memcg;	/* nn.memcg */
+	u32 mark;			/* skb->mark into and out of xlate */
 };
 
 /* The values kmod/main.c's napt_cfg_defaults() sets. */

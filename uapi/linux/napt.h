@@ -41,7 +41,17 @@
  * Configures and starts the instance. Fails with EEXIST if it is running
  * (use NAPT_CMD_SET). Required:
  *
- *    NAPT_A_EXT_IFINDEX: NLA_U32, the external (WAN) interface
+ *    NAPT_A_EXT_IFINDEX: NLA_U32, the external (WAN) interface, or
+ *    NAPT_A_EXT_IFNAME: NLA_NUL_STRING, its name (at most IFNAMSIZ - 1
+ *      bytes; not both): the instance follows the name. It need not
+ *      exist: until a device of that name is in the namespace the
+ *      instance is up but translates nothing (NAPT_CMD_GET_CONFIG shows
+ *      NAPT_A_EXT_IFINDEX 0, "waiting"). When the device goes, or comes
+ *      back with a new index (a PPP link, a USB modem, a DHCP client
+ *      that recreates it), the instance follows as if NAPT_CMD_SET had
+ *      changed the interface: dynamic mappings are dropped, static ones
+ *      wait for and move to the new device's address. With
+ *      NAPT_A_EXT_IFINDEX the index is kept as given.
  *    NAPT_A_INT_NETS: NLA_NESTED, 1 to NAPT_MAX_INT_NETS prefixes
  *        0: NLA_NESTED
  *            NAPT_PREFIX_A_ADDR: NLA_BE32
@@ -104,6 +114,15 @@
  *      SYN of one held connection keeps the first one's time. 0: every
  *      unsolicited SYN is dropped silently, and no 3/3 is sent for those
  *      still held.
+ *    NAPT_A_MARK_STATIC: NLA_U32, and NAPT_A_MARK_STATIC_MASK: NLA_U32
+ *      (default 0xffffffff when only the mark is given): a packet that
+ *      napt translates inbound through a static mapping (a port forward)
+ *      gets skb->mark = (skb->mark & ~MASK) | MARK, before conntrack,
+ *      routing and the forward filter see it, so that a ruleset can
+ *      accept exactly those ("meta mark & MASK == MARK accept"):
+ *      conntrack has no "dnat" state for napt's translations. The mark
+ *      must lie within the mask (EINVAL). A mask of 0 (the default)
+ *      leaves marks alone.
  *
  * NAPT_CMD_SET
  * ------------
@@ -111,13 +130,14 @@
  * Changes a running instance. Accepts the optional attributes of
  * NAPT_CMD_UP (a new NAPT_A_SYN_HOLD applies to SYNs held from then on)
  * except NAPT_A_MAX_MAPS and NAPT_A_MAX_SESSIONS (EBUSY), plus
- * NAPT_A_EXT_IFINDEX and NAPT_A_INT_NETS (each replaces the old value).
- * Existing mappings are kept; new timeouts apply at their next refresh;
- * a new behaviour applies to packets from now on (a mapping made under
- * one behaviour keeps its key until it expires). Changing the external
- * interface, the internal prefixes, the external addresses or the port
- * range flushes the dynamic mappings. An empty NAPT_A_EXT_ADDRS goes back
- * to the interface's address. Fails with ENOENT when down.
+ * NAPT_A_EXT_IFINDEX or NAPT_A_EXT_IFNAME, and NAPT_A_INT_NETS (each
+ * replaces the old value). Existing mappings are kept; new timeouts
+ * apply at their next refresh; a new behaviour applies to packets from
+ * now on (a mapping made under one behaviour keeps its key until it
+ * expires). Changing the external interface, the internal prefixes, the
+ * external addresses or the port range flushes the dynamic mappings. An
+ * empty NAPT_A_EXT_ADDRS goes back to the interface's address. Fails
+ * with ENOENT when down.
  *
  * NAPT_CMD_DOWN
  * -------------
@@ -322,9 +342,17 @@ enum napt_attr {
 	NAPT_A_EXT_FROM_IF,
 	NAPT_A_SYN_HOLD,
 	NAPT_A_STATIC_COUNTS,
+	NAPT_A_MARK_STATIC,
+	NAPT_A_MARK_STATIC_MASK,
+	NAPT_A_EXT_IFNAME,
 	__NAPT_A_MAX
 };
 #define NAPT_A_MAX (__NAPT_A_MAX - 1)
+
+/*
+ * NAPT_A_EXT_IFNAME in NAPT_CMD_GET_CONFIG replies: present only when the
+ * instance was configured by name.
+ */
 
 /* The one attribute type of the entries of NAPT_A_EXT_ADDRS. */
 #define NAPT_A_EXT_ADDRS_ENTRY 1
@@ -488,6 +516,11 @@ enum napt_stat {
 					 * (asked of icmp_send())
 					 */
 	NAPT_STAT_SYN_HOLD_FULL,	/* not held: all slots taken */
+	NAPT_STAT_EGRESS_XLATE,		/* translated at the external
+					 * device's egress: it had not
+					 * passed POST_ROUTING (an
+					 * nftables flowtable forwarded it)
+					 */
 	__NAPT_STAT_MAX
 };
 #define NAPT_STAT_MAX (__NAPT_STAT_MAX - 1)
