@@ -16,12 +16,14 @@ void usage(FILE *f)
 {
 	fputs(
 "Usage: natctl [ -j [ -p ] ] [ -n NETNS ] [ -V ] COMMAND\n"
+"       natctl [ -j [ -p ] ] [ -n NETNS ] -b FILE\n"
 "\n"
 "       natctl up ext-if IFNAME int-net PREFIX[,PREFIX...]\n"
 "                 [ ext-addr { ADDR[,ADDR...] | auto } ] [ OPTIONS ]\n"
 "       natctl set OPTIONS\n"
 "       natctl down\n"
 "       natctl show\n"
+"       natctl save\n"
 "       natctl map list [ udp | tcp | icmp ] [ static | dynamic ] [ int ADDR ]\n"
 "                       [ ext-port PORT ]\n"
 "       natctl map add { udp | tcp } INT_ADDR:INT_PORT [ ext-port PORT ]\n"
@@ -46,7 +48,7 @@ void usage(FILE *f)
 "           [ hairpin { on | off } ] [ inbound-refresh { on | off } ]\n"
 "           [ icmp-unreach { on | off } ]\n"
 "           [ max-maps-per-host N ] [ port-reuse-delay SECS ]\n"
-"           [ syn-hold SECS ]\n"
+"           [ syn-hold SECS ] [ mark-static { MARK[/MASK] | off } ]\n"
 "           [ max-maps N ] [ max-sessions N ]                       (up)\n"
 "\n"
 "proto scopes the mode, mapping and filtering keywords after it.\n"
@@ -77,6 +79,9 @@ int natctl_connect(struct natctl *ctl)
 {
 	int err;
 
+	/* Once for a whole batch. */
+	if (ctl->nl.sock && ctl->nl.family)
+		return 0;
 	if (ctl->netns && netns_enter(ctl->netns))
 		return -1;
 	if (napt_nl_open(&ctl->nl))

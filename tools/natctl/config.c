@@ -18,26 +18,19 @@ static int send_opts(struct natctl *ctl, uint8_t cmd,
 		     const struct napt_opts *o)
 {
 	struct nlmsghdr *nlh;
-	uint32_t ifindex = 0;
 
 	if (natctl_connect(ctl))
 		return EXIT_FAILURE;
-	/* In the namespace of the instance. */
-	if (o->ext_if) {
-		ifindex = if_nametoindex(o->ext_if);
-		if (!ifindex && ctl->netns) {
-			error("cannot find interface \"%s\" in network namespace \"%s\": %s",
-			      o->ext_if, ctl->netns, strerror(errno));
-			return EXIT_FAILURE;
-		}
-		if (!ifindex) {
-			error("cannot find interface \"%s\": %s", o->ext_if,
-			      strerror(errno));
-			return EXIT_FAILURE;
-		}
-	}
+	/*
+	 * By name: the kernel follows it, and waits while there is no such
+	 * device. Looked up here, in the namespace of the instance, only to
+	 * say so (a typo shows).
+	 */
+	if (o->ext_if && !if_nametoindex(o->ext_if))
+		error("warning: interface \"%s\" does not exist (yet): napt waits for it",
+		      o->ext_if);
 	nlh = napt_nl_msg(&ctl->nl, cmd, 0);
-	opts_put(nlh, o, ifindex);
+	opts_put(nlh, o);
 	return natctl_do(ctl, nlh, NULL, NULL);
 }
 
@@ -97,6 +90,9 @@ static const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_SYN_HOLD] = NLK_U32,
 	[NAPT_A_EXT_FROM_IF] = NLK_U8,
 	[NAPT_A_STATIC_COUNTS] = NLK_NESTED,
+	[NAPT_A_MARK_STATIC] = NLK_U32,
+	[NAPT_A_MARK_STATIC_MASK] = NLK_U32,
+	[NAPT_A_EXT_IFNAME] = NLK_STRING,
 };
 
 static const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
@@ -143,10 +139,18 @@ static int show_ext(const struct nlattr **tb)
 	print_fp("  ");
 	if (tb[NAPT_A_EXT_IFINDEX]) {
 		ifindex = get_u32_attr(tb, NAPT_A_EXT_IFINDEX);
-		if (!if_indextoname(ifindex, name))
+		/* by name: the one it follows; by index: what it is now */
+		if (tb[NAPT_A_EXT_IFNAME])
+			snprintf(name, sizeof(name), "%s",
+				 mnl_attr_get_str(tb[NAPT_A_EXT_IFNAME]));
+		else if (!if_indextoname(ifindex, name))
 			snprintf(name, sizeof(name), "if%u", ifindex);
 		print_string(PRINT_ANY, "ext_if", "ext-if %s ", name);
 		print_uint(PRINT_JSON, "ext_ifindex", NULL, ifindex);
+		/* configured by a name no device has (yet) */
+		print_bool(PRINT_JSON, "ext_if_waiting", NULL, !ifindex);
+		if (!ifindex)
+			print_fp("(waiting for it) ");
 	}
 	if (tb[NAPT_A_EXT_ADDRS]) {
 		print_fp("ext-addr");
@@ -372,6 +376,25 @@ static void show_host_limits(const struct nlattr **tb)
 		print_nl();
 }
 
+/* "  mark-static 0x100/0xff00" or "  mark-static off" */
+static void show_mark(const struct nlattr **tb)
+{
+	uint32_t mark, mask;
+
+	if (!tb[NAPT_A_MARK_STATIC] || !tb[NAPT_A_MARK_STATIC_MASK])
+		return;
+	mark = mnl_attr_get_u32(tb[NAPT_A_MARK_STATIC]);
+	mask = mnl_attr_get_u32(tb[NAPT_A_MARK_STATIC_MASK]);
+	print_uint(PRINT_JSON, "mark_static", NULL, mark);
+	print_uint(PRINT_JSON, "mark_static_mask", NULL, mask);
+	if (!mask)
+		print_fp("  mark-static off\n");
+	else if (mask == UINT32_MAX)
+		print_fp("  mark-static %#x\n", mark);
+	else
+		print_fp("  mark-static %#x/%#x\n", mark, mask);
+}
+
 /* "  static admin 1 upnp 2 natpmp 0 pcp 1": who made the forwards */
 static int show_static_counts(const struct nlattr **tb)
 {
@@ -422,6 +445,7 @@ int show_print(const struct nlmsghdr *nlh, void *data)
 		show_flags(tb);
 		show_limits(tb);
 		show_host_limits(tb);
+		show_mark(tb);
 		if (show_static_counts(tb))
 			return MNL_CB_ERROR;
 	}

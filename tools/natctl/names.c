@@ -84,6 +84,7 @@ static const char *const stat_names[] = {
 	[NAPT_STAT_SYN_HOLD_MATCHED] = "syn_hold_matched",
 	[NAPT_STAT_SYN_HOLD_UNREACH] = "syn_hold_unreach",
 	[NAPT_STAT_SYN_HOLD_FULL] = "syn_hold_full",
+	[NAPT_STAT_EGRESS_XLATE] = "egress_xlate",
 };
 
 static const char *const event_names[] = {

@@ -31,18 +31,20 @@ static const struct cmd cmds[] = {
 	{ "set", do_set },
 	{ "down", do_down },
 	{ "show", do_show },
+	{ "save", do_save },
 	{ "map", do_map },
 	{ "stats", do_stats },
 	{ "monitor", do_monitor },
 	{ "help", do_help },
 };
 
-enum { G_JSON, G_PRETTY, G_NETNS, G_VERSION, G_HELP };
+enum { G_JSON, G_PRETTY, G_NETNS, G_BATCH, G_VERSION, G_HELP };
 
 static const char *const global_opts[] = {
 	[G_JSON] = "-json",
 	[G_PRETTY] = "-pretty",
 	[G_NETNS] = "-netns",
+	[G_BATCH] = "-batch",
 	[G_VERSION] = "-Version",
 	[G_HELP] = "-help",
 };
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 {
 	static struct natctl ctl;
 	bool json = false, pretty = false;
-	const char *opt;
+	const char *opt, *batch = NULL;
 	int ret;
 
 	napt_nl_report = error;
@@ -83,6 +85,13 @@ int main(int argc, char **argv)
 			argc--;
 			argv++;
 			break;
+		case G_BATCH:
+			if (batch)
+				usage_err("-b given twice");
+			batch = need_arg(argc, argv);
+			argc--;
+			argv++;
+			break;
 		case G_VERSION:
 			printf("natctl %s (napt netlink version %d)\n",
 			       NATCTL_VERSION, NAPT_GENL_VERSION);
@@ -92,13 +101,19 @@ int main(int argc, char **argv)
 			return finish(EXIT_SUCCESS);
 		}
 	}
-	if (argc <= 0) {
+	if (batch && argc > 0)
+		usage_err("-b %s: unexpected argument \"%s\" (the commands are in the file)",
+			  batch, argv[0]);
+	if (!batch && argc <= 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 
 	output_init(json, pretty);
-	ret = run_cmd(&ctl, NULL, cmds, ARRAY_SIZE(cmds), argc, argv);
+	if (batch)
+		ret = batch_run(&ctl, batch, cmds, ARRAY_SIZE(cmds));
+	else
+		ret = run_cmd(&ctl, NULL, cmds, ARRAY_SIZE(cmds), argc, argv);
 	napt_nl_close(&ctl.nl);
 	return finish(ret);
 }

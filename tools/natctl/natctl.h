@@ -32,12 +32,21 @@ int do_show(struct natctl *ctl, int argc, char **argv);
 int do_map(struct natctl *ctl, int argc, char **argv);
 int do_stats(struct natctl *ctl, int argc, char **argv);
 int do_monitor(struct natctl *ctl, int argc, char **argv);
+int do_save(struct natctl *ctl, int argc, char **argv);
 /*
  * The loop of monitor on a connected @ctl: joins ctl->events_group and
  * prints the NAPT_CMD_MAP_EVENT messages of ctl->nl.family until SIGINT
  * or SIGTERM.
  */
 int monitor_run(struct natctl *ctl);
+
+/*
+ * natctl -b: run the commands of @file ("-": stdin), one a line, with
+ * @cmds, up to the first that fails; its exit status is returned, and
+ * its error message starts with "FILE:LINE: ".
+ */
+int batch_run(struct natctl *ctl, const char *file, const struct cmd *cmds,
+	      size_t n);
 
 /* Run the command of @cmds named by @argv[0] (@ctx names the level). */
 int run_cmd(struct natctl *ctl, const char *ctx, const struct cmd *cmds,
@@ -59,6 +68,13 @@ int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 int show_print(const struct nlmsghdr *nlh, void *data);
 int map_print(const struct nlmsghdr *nlh, void *data);
 int stats_print(const struct nlmsghdr *nlh, void *data);
+/*
+ * natctl save: the "up" line of a NAPT_CMD_GET_CONFIG reply (@data: a
+ * bool, set if napt is up), and the "map add" line of an admin static
+ * mapping of a NAPT_CMD_GET_MAPS dump.
+ */
+int save_config_print(const struct nlmsghdr *nlh, void *data);
+int save_map_print(const struct nlmsghdr *nlh, void *data);
 /* One NAPT_CMD_MAP_EVENT: a text line or a JSON object, then flushed. */
 int event_print(const struct nlmsghdr *nlh, void *data);
 

@@ -8,6 +8,9 @@
  * command-line order, for the protocol of the last "proto" (all before
  * the first one).
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -92,6 +95,54 @@ static void opt_flag(struct napt_opts *o, const struct opt *opt,
 	o->flags.selector |= opt->attr;
 }
 
+/*
+ * One number of MARK[/MASK] at @arg, in @whole: decimal, 0x hex or 0
+ * octal, 32 bits.
+ */
+static uint32_t get_mark(const char *what, const char *whole, const char *arg,
+			 const char **end)
+{
+	unsigned long v;
+	char *e;
+
+	errno = 0;
+	v = strtoul(arg, &e, 0);
+	if (errno || e == arg || !isdigit((unsigned char)*arg) ||
+	    v > UINT32_MAX)
+		usage_err("%s: \"%s\" is not MARK[/MASK] (32-bit numbers) or off",
+			  what, whole);
+	*end = e;
+	return v;
+}
+
+/* mark-static off | MARK[/MASK] (MASK absent: all 32 bits) */
+static void opt_mark(struct napt_opts *o, const struct opt *opt,
+		     const char *arg)
+{
+	uint32_t mark = 0, mask = 0;
+	const char *end;
+
+	if (strcmp(arg, "off")) {
+		mark = get_mark(opt->name, arg, arg, &end);
+		mask = UINT32_MAX;
+		if (*end == '/')
+			mask = get_mark(opt->name, arg, end + 1, &end);
+		if (*end)
+			usage_err("%s: \"%s\" is not MARK[/MASK] (32-bit numbers) or off",
+				  opt->name, arg);
+		if (!mask)
+			usage_err("%s: a mask of 0 marks nothing (say off)",
+				  opt->name);
+		if (mark & ~mask)
+			usage_err("%s: %#x has bits outside the mask %#x",
+				  opt->name, mark, mask);
+	}
+	o->u32[NAPT_A_MARK_STATIC] = mark;
+	o->u32[NAPT_A_MARK_STATIC_MASK] = mask;
+	o->u32_attrs |= 1ULL << NAPT_A_MARK_STATIC |
+			1ULL << NAPT_A_MARK_STATIC_MASK;
+}
+
 static void opt_proto(struct napt_opts *o, const struct opt *opt,
 		      const char *arg)
 {
@@ -165,6 +216,7 @@ enum {
 	OPT_MAX_MAPS,
 	OPT_MAX_SESSIONS,
 	OPT_SYN_HOLD,
+	OPT_MARK_STATIC,
 	OPT_COUNT
 };
 
@@ -212,6 +264,7 @@ static const struct opt opts[OPT_COUNT] = {
 	[OPT_MAX_SESSIONS] = LIMIT("max-sessions", NAPT_A_MAX_SESSIONS),
 	/* 0: unsolicited SYNs dropped silently, never answered */
 	[OPT_SYN_HOLD] = U32("syn-hold", NAPT_A_SYN_HOLD, 0, NAPT_MAX_SYN_HOLD),
+	[OPT_MARK_STATIC] = { .name = "mark-static", .parse = opt_mark },
 };
 
 void opts_parse(struct napt_opts *o, bool up, int argc, char **argv)
@@ -244,14 +297,13 @@ void opts_parse(struct napt_opts *o, bool up, int argc, char **argv)
 		usage_err("set: nothing to change (see \"natctl help\")");
 }
 
-void opts_put(struct nlmsghdr *nlh, const struct napt_opts *o,
-	      uint32_t ifindex)
+void opts_put(struct nlmsghdr *nlh, const struct napt_opts *o)
 {
 	struct nlattr *nest, *entry;
 	unsigned int i;
 
-	if (ifindex)
-		mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, ifindex);
+	if (o->ext_if)
+		mnl_attr_put_strz(nlh, NAPT_A_EXT_IFNAME, o->ext_if);
 
 	if (o->n_int_nets) {
 		nest = mnl_attr_nest_start(nlh, NAPT_A_INT_NETS);

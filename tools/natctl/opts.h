@@ -43,8 +43,7 @@ struct napt_opts {
 
 /* Parse the settings of "up" (@up) or "set"; usage errors exit. */
 void opts_parse(struct napt_opts *o, bool up, int argc, char **argv);
-/* Put the given settings, and @ifindex if not 0, into @nlh. */
-void opts_put(struct nlmsghdr *nlh, const struct napt_opts *o,
-	      uint32_t ifindex);
+/* Put the given settings into @nlh (the external interface by name). */
+void opts_put(struct nlmsghdr *nlh, const struct napt_opts *o);
 
 #endif /* NATCTL_OPTS_H */

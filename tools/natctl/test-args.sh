@@ -325,6 +325,21 @@ usage 'invalid port-reuse-delay "2m"' "${UP[@]}" port-reuse-delay 2m
 usage "set: port-reuse-delay given twice" set port-reuse-delay 1 port-reuse-delay 2
 usage 'invalid syn-hold "61" (expected an integer from 0 to 60)' set syn-hold 61
 usage 'invalid syn-hold "6s"' "${UP[@]}" syn-hold 6s
+M='is not MARK[/MASK] (32-bit numbers) or off'
+usage "mark-static: \"on\" $M" set mark-static on
+usage "mark-static: \"-1\" $M" set mark-static -1
+usage "mark-static: \"0x100000000\" $M" set mark-static 0x100000000
+usage "mark-static: \"+5\" $M" set mark-static +5
+usage "mark-static: \"\" $M" set mark-static ""
+usage "mark-static: \"0x100/\" $M" set mark-static 0x100/
+usage "mark-static: \"0x100/0xff00x\" $M" set mark-static 0x100/0xff00x
+usage "mark-static: \"1/2/3\" $M" set mark-static 1/2/3
+usage "mark-static: \" 1\" $M" set mark-static " 1"
+usage "mark-static: a mask of 0 marks nothing (say off)" set mark-static 0/0
+usage "mark-static: 0x101 has bits outside the mask 0xff00" set mark-static 0x101/0xff00
+usage "set: mark-static given twice" set mark-static 1 mark-static off
+usage 'missing value after "mark-static"' set mark-static
+usage 'invalid ext-if "abcdefghijklmnop" (not an interface name)' set ext-if abcdefghijklmnop
 usage "set: syn-hold given twice" set syn-hold 1 syn-hold 2
 usage 'set: ambiguous keyword "max-m"' set max-m 5
 usage 'invalid ports "1024"' "${UP[@]}" ports 1024
@@ -434,6 +449,65 @@ fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" -j monitor
 fails 1 "cannot open network namespace \"$NONS\"" -n "$NONS" "${ADD[@]}"
 
 ############################################################################
+# -b FILE and save, without the module
+
+B=$tmp/batch
+printf '# a comment\n\n  set bogus 1\nhelp\n' >"$B"
+fails 2 "$B:3: set: unknown keyword \"bogus\"" -b "$B"
+fails 2 "$B:3: set: unknown keyword \"bogus\"" -batch "$B"
+fails 2 "$B:3: set: unknown keyword \"bogus\"" --batch "$B"
+# the error of the kernel path gets the location too
+printf '\n# up first\nup ext-if lo \\\n  int-net 192.168.1.0/24 # two lines\nhelp\n' >"$B"
+fails 1 "$B:3: the napt kernel module is not loaded" -b "$B"
+fails 1 "$B:3: cannot open network namespace \"$NONS\"" -n "$NONS" -b "$B"
+printf 'map add tcp 192.168.1.2:22 desc "a b" ext-port 0\n' >"$B"
+fails 2 "$B:1: invalid ext-port \"0\"" -j -b "$B"
+printf 'map add tcp 192.168.1.2:22 desc "a b\n' >"$B"
+fails 2 "$B:1: unterminated quote" -b "$B"
+printf 'show "a\nb"\n' >"$B"
+fails 2 "$B:1: unterminated quote" -b "$B"
+printf '\n\nshow\0\n' >"$B"
+fails 2 "$B:3: NUL byte in the line" -b "$B"
+{ printf '# long\n'; head -c 5000 /dev/zero | tr '\0' x; } >"$B"
+fails 2 "$B:2: line too long (at most 4096 bytes)" -b "$B"
+fails 1 "cannot open \"$tmp/none\": No such file" -b "$tmp/none"
+fails 2 "missing value after \"-b\"" -b
+fails 2 "-b given twice" -b "$B" -b "$B"
+fails 2 "unexpected argument \"show\" (the commands are in the file)" \
+	-b "$B" show
+fails 2 "save: unexpected argument \"now\"" save now
+fails 2 "save: no JSON output" -j save
+fails 1 "module is not loaded" save
+
+# comments and blank lines only: nothing to do
+printf '# nothing\n\n   \t\n  # more\n' >"$B"
+run "$NATCTL" -b "$B"
+if [[ $rc == 0 && ! -s $tmp/out && ! -s $tmp/err ]]; then
+	ok
+else
+	ko "natctl -b (comments only): exit $rc: $(cat "$tmp/err")"
+fi
+
+# help runs, then the error on line 2 ends the batch: no second help
+printf 'help\nbogus\nhelp\n' >"$B"
+run "$NATCTL" -b "$B"
+if [[ $rc == 2 && $(grep -c '^Usage: natctl' "$tmp/out") == 1 ]] &&
+   [[ $(cat "$tmp/err") == "natctl: $B:2: unknown command \"bogus\""* ]]; then
+	ok
+else
+	ko "natctl -b (stops at line 2): exit $rc: $(cat "$tmp/err")"
+fi
+
+# -b - reads stdin, named so in the messages
+printf 'help\n\n"set" ext-if\n' | "$NATCTL" -b - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [[ $rc == 2 && $(cat "$tmp/err") == 'natctl: stdin:3: missing value after "ext-if"' ]]; then
+	ok
+else
+	ko "natctl -b -: exit $rc: $(cat "$tmp/err")"
+fi
+
+############################################################################
 # test-print: the reply printers, the requests, the extended acks
 
 if [[ ! -x $TEST_PRINT ]]; then
@@ -449,8 +523,9 @@ else
   icmp mapping apdm filtering adf timeout 60
   flags port-preserve hairpin inbound-refresh icmp-unreach
   maps 3/65536 sessions 4/262144
-  max-maps-per-host 0 port-reuse-delay 120 syn-hold 6" show-up
-	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1","203.0.113.9"],"ext_from_if":false,"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144,"max_maps_per_host":0,"port_reuse_delay":120,"syn_hold":6}' -j show-up
+  max-maps-per-host 0 port-reuse-delay 120 syn-hold 6
+  mark-static 0x100/0xff00" show-up
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_if_waiting":false,"ext_addrs":["203.0.113.1","203.0.113.9"],"ext_from_if":false,"int_nets":["192.168.1.0/24","10.0.0.0/8"],"port_min":1024,"port_max":65535,"udp_timeout":300,"tcp_timeout":7440,"tcp_trans_timeout":240,"icmp_timeout":60,"behaviours":{"udp":{"mapping":"eim","filtering":"eif","mode":"full-cone"},"tcp":{"mapping":"eim","filtering":"apdf","mode":"port-restricted-cone"},"icmp":{"mapping":"apdm","filtering":"adf","mode":null}},"port_preserve":true,"port_parity":false,"hairpin":true,"inbound_refresh":true,"icmp_unreach":true,"maps":3,"max_maps":65536,"sessions":4,"max_sessions":262144,"max_maps_per_host":0,"port_reuse_delay":120,"syn_hold":6,"mark_static":256,"mark_static_mask":65280}' -j show-up
 	printed "napt: up
   ext-if lo ext-addr 203.0.113.1 (from interface)
   udp  mapping unknown filtering unknown
@@ -458,7 +533,19 @@ else
   icmp mapping unknown filtering unknown
   maps - sessions -
   max-maps-per-host 500" show-auto
-	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_addrs":["203.0.113.1"],"ext_from_if":true,"behaviours":{"udp":{"mapping":null,"filtering":null,"mode":null},"tcp":{"mapping":null,"filtering":null,"mode":null},"icmp":{"mapping":null,"filtering":null,"mode":null}},"max_maps_per_host":500}' -j show-auto
+	printed '{"running":true,"ext_if":"lo","ext_ifindex":1,"ext_if_waiting":false,"ext_addrs":["203.0.113.1"],"ext_from_if":true,"behaviours":{"udp":{"mapping":null,"filtering":null,"mode":null},"tcp":{"mapping":null,"filtering":null,"mode":null},"icmp":{"mapping":null,"filtering":null,"mode":null}},"max_maps_per_host":500}' -j show-auto
+	printed "napt: up
+  ext-if ppp0 (waiting for it) ext-addr none (from interface)
+  int-net 192.168.1.0/24
+  udp  mapping unknown filtering unknown
+  tcp  mapping unknown filtering unknown
+  icmp mapping unknown filtering unknown
+  maps - sessions -
+  mark-static off" show-waiting
+	printed '{"running":true,"ext_if":"ppp0","ext_ifindex":0,"ext_if_waiting":true,"ext_addrs":[],"ext_from_if":true,"int_nets":["192.168.1.0/24"],"behaviours":{"udp":{"mapping":null,"filtering":null,"mode":null},"tcp":{"mapping":null,"filtering":null,"mode":null},"icmp":{"mapping":null,"filtering":null,"mode":null}},"mark_static":0,"mark_static_mask":0}' -j show-waiting
+	# by name: the name, though no device has it
+	printed '# napt configuration, written by natctl save
+up ext-if ppp0 int-net 192.168.1.0/24' save-waiting
 	printed "napt: down" show-down
 	printed '{"running":false}' -j show-down
 	printed 'udp 192.168.1.2:5000 -> 203.0.113.1:5000 dynamic eim expires 299s sessions 1
@@ -543,7 +630,7 @@ sys.stdout.write("".join(c if ord(c) < 128 else "\\u%04x" % ord(c)
 		ko "test-print show-bad: exit $rc: $(cat "$tmp/err" "$tmp/out")"
 	fi
 
-	printed "ext_ifindex 1
+	printed "ext_ifname [5] eth0
 int_nets [type 0] addr 192.168.1.0 len 24
 int_nets [type 0] addr 10.0.0.0 len 8
 ext_addrs [type 1] 203.0.113.1
@@ -579,6 +666,16 @@ port_max 2000" request set int-net 0.0.0.0/0 ports 3000-2000
 		port-parity on hairpin on inbound-refresh on icmp-unreach on
 	printed "max_maps_per_host 0
 port_reuse_delay 0" request set max-maps-per-host 0 port-reuse-delay 0
+	printed "mark_static 256
+mark_static_mask 65280" request set mark-static 0x100/0xff00
+	printed "mark_static 7
+mark_static_mask 4294967295" request set mark-static 7
+	printed "mark_static 0
+mark_static_mask 0" request set mark-static off
+	printed "mark_static 2147483648
+mark_static_mask 4294967295" request set mark-static 0x80000000/0xffffffff
+	printed "ext_ifname [5] ppp0" request set ext-if ppp0
+	printed "ext_ifname [16] abcdefghijklmno" request set ext-if abcdefghijklmno
 	printed "syn_hold 0" request set syn-hold 0
 	printed "syn_hold 60" request set syn-hold 60
 	printed "max_maps_per_host 16777216
@@ -681,6 +778,78 @@ rem_addr 198.51.100.9" request map-del udp remote 198.51.100.9 \
 			ko "test-print monitor, SIG$sig: exit $rc: $(cat "$tmp/err" "$tmp/out")"
 		fi
 	done
+fi
+
+############################################################################
+# test-print: the batch splitter, the save printer
+
+if [[ -x $TEST_PRINT ]]; then
+	B=$tmp/batch
+	printf '%s\n' 'echo a  b	"c d" "" x"y z"w \"q\\ # comment' '' \
+		'   # only a comment' 'echo "#not" a#b #c' \
+		'echo cont \' '  inued "q \" \\ x" \' '' 'echo "é"' >"$B"
+	printed '6: [a] [b] [c d] [] [xy zw] ["q\]
+2: [#not] [a#b]
+3: [cont] [inued] [q " \ x]
+1: [é]' batch "$B"
+
+	printf 'echo 1\n\necho 2 \\\n 3\nfail\necho no\n' >"$B"
+	run "$TEST_PRINT" batch "$B"
+	if [[ $rc == 1 && $(cat "$tmp/out") == $'1: [1]\n2: [2] [3]' &&
+	      $(cat "$tmp/err") == "natctl: $B:5: it failed" ]]; then
+		ok
+	else
+		ko "test-print batch (fail on line 5): exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
+
+	# the line of a continued command is its first
+	printf 'echo 1\nusage \\\n x\n' >"$B"
+	run "$TEST_PRINT" batch "$B"
+	if [[ $rc == 2 && $(cat "$tmp/err") == "natctl: $B:2: usage: unexpected argument \"x\"" ]]; then
+		ok
+	else
+		ko "test-print batch (usage error): exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
+
+	# a little fuzz: random bytes never crash it (status 0, 1 or 2)
+	for i in {1..40}; do
+		head -c $((RANDOM % 3000)) /dev/urandom |
+			tr '\000-\377' 'ee"\\ \n#a\000cho\t\\"e#o ' >"$B"
+		run "$TEST_PRINT" batch "$B"
+		if (( rc > 2 )); then
+			ko "test-print batch (fuzz): exit $rc: $(head -c 500 "$tmp/err")"
+			cp "$B" "$tmp/../natctl-fuzz-$i" 2>/dev/null
+			break
+		fi
+	done
+	ok
+
+	printed '# napt configuration, written by natctl save
+up ext-if lo int-net 192.168.1.0/24,10.0.0.0/8 ext-addr 203.0.113.1,203.0.113.9 ports 1024-65535 udp-timeout 300 tcp-timeout 7440 tcp-trans-timeout 240 icmp-timeout 60 max-maps-per-host 0 port-reuse-delay 120 syn-hold 6 max-maps 65536 max-sessions 262144 proto udp mapping eim filtering eif proto tcp mapping eim filtering apdf proto icmp mapping apdm filtering adf port-preserve on port-parity off hairpin on inbound-refresh on icmp-unreach on mark-static 0x100/0xff00
+map add udp 192.168.1.11:5060 ext-port 5060 ext-addr 203.0.113.9 desc "say \"h\\i\" été"
+map add tcp 192.168.1.13:22 ext-port 2222 ext-addr 203.0.113.1
+map add tcp 192.168.1.15:22 ext-port 2222 ext-addr 203.0.113.1 remote 198.51.100.11 lease 1234 cookie 0a1b desc "ssh \"#1\" c:\\x"
+map add udp 192.168.1.15:53 ext-port 53 ext-addr 203.0.113.1 lease 1' save
+	printed '# napt configuration, written by natctl save
+up ext-if lo int-net 192.168.1.0/24 proto udp mapping eim filtering apdf proto tcp mapping eim filtering apdf proto icmp mapping eim filtering apdf' save-auto
+	printed '# napt configuration, written by natctl save
+# napt is down: nothing to set up
+running: 0' save-down
+
+	# What save wrote, read back as natctl -b would: the same settings.
+	"$TEST_PRINT" save >"$B"
+	run "$TEST_PRINT" batch "$B"
+	if [[ $rc == 0 && ! -s $tmp/err ]] &&
+	   grep -qx 'flags value 0x1d selector 0x1f' "$tmp/out" &&
+	   grep -qx 'desc \[16\] say "h\\i" été' "$tmp/out" &&
+	   grep -qx 'desc \[14\] ssh "#1" c:\\x' "$tmp/out" &&
+	   grep -qx 'cookie \[2\] 0a1b' "$tmp/out" &&
+	   [[ $(grep -c '^proto ' "$tmp/out") == 4 &&
+	      $(grep -c '^behaviours ' "$tmp/out") == 6 ]]; then
+		ok
+	else
+		ko "test-print batch of save: exit $rc: $(cat "$tmp/err" "$tmp/out")"
+	fi
 fi
 
 [[ $skip == 0 ]] || echo "$skip skipped"

@@ -7,6 +7,7 @@
  *   test-print [ -j ] [ -p ] CASE
  *   test-print request { up | set } SETTINGS...
  *   test-print request { map-list | map-add | map-del } ARGS...
+ *   test-print batch FILE
  *
  * Prints what natctl would print, or the attributes of the request
  * natctl would send; test-args.sh compares it.
@@ -66,7 +67,8 @@ static void put_prefix(struct nlmsghdr *nlh, const char *addr, uint8_t len)
 	mnl_attr_nest_end(nlh, e);
 }
 
-static int case_show_up(void)
+/* A running instance with every setting; the ext-if is lo. */
+static struct nlmsghdr *config_up(void)
 {
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
 	struct nla_bitfield32 flags = {
@@ -107,24 +109,69 @@ static int case_show_up(void)
 	mnl_attr_put_u32(nlh, NAPT_A_PORT_REUSE_DELAY, 120);
 	mnl_attr_put_u32(nlh, NAPT_A_SYN_HOLD, 6);
 	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 0);
+	mnl_attr_put_u32(nlh, NAPT_A_MARK_STATIC, 0x100);
+	mnl_attr_put_u32(nlh, NAPT_A_MARK_STATIC_MASK, 0xff00);
 	mnl_attr_put_u32(nlh, NAPT_A_MAX + 1, 7);	/* a newer kernel */
-	return show_print(nlh, NULL);
+	return nlh;
+}
+
+static int case_show_up(void)
+{
+	return show_print(config_up(), NULL);
 }
 
 /* No ext-addr configured; only some of the attributes. */
-static int case_show_auto(void)
+static struct nlmsghdr *config_auto(void)
 {
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
 	struct nlattr *nest;
 
 	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 1);
 	mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, 1);
+	mnl_attr_put_strz(nlh, NAPT_A_EXT_IFNAME, "lo");
 	nest = mnl_attr_nest_start(nlh, NAPT_A_EXT_ADDRS);
 	mnl_attr_put_u32(nlh, NAPT_A_EXT_ADDRS_ENTRY, ip("203.0.113.1"));
 	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 1);
 	mnl_attr_put_u32(nlh, NAPT_A_MAX_MAPS_PER_HOST, 500);
-	return show_print(nlh, NULL);
+	return nlh;
+}
+
+static int case_show_auto(void)
+{
+	return show_print(config_auto(), NULL);
+}
+
+/* Configured by the name of a device that is not there (yet). */
+static struct nlmsghdr *config_waiting(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+	struct nlattr *nest;
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, 0);
+	mnl_attr_put_strz(nlh, NAPT_A_EXT_IFNAME, "ppp0");
+	nest = mnl_attr_nest_start(nlh, NAPT_A_EXT_ADDRS);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_INT_NETS);
+	put_prefix(nlh, "192.168.1.0", 24);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_MARK_STATIC, 0);
+	mnl_attr_put_u32(nlh, NAPT_A_MARK_STATIC_MASK, 0);
+	return nlh;
+}
+
+static int case_show_waiting(void)
+{
+	return show_print(config_waiting(), NULL);
+}
+
+static int case_save_waiting(void)
+{
+	bool running;
+
+	return save_config_print(config_waiting(), &running);
 }
 
 static int case_show_down(void)
@@ -162,7 +209,7 @@ struct test_map {
 	const char *cookie;
 };
 
-static int put_map(uint8_t cmd, const struct test_map *m)
+static int put_map_cb(uint8_t cmd, const struct test_map *m, mnl_cb_t cb)
 {
 	struct nlmsghdr *nlh = msg_start(cmd);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NAPT_A_MAP);
@@ -190,56 +237,130 @@ static int put_map(uint8_t cmd, const struct test_map *m)
 	if (m->cookie_len)
 		mnl_attr_put(nlh, NAPT_MAP_A_COOKIE, m->cookie_len, m->cookie);
 	mnl_attr_nest_end(nlh, nest);
-	return map_print(nlh, NULL);
+	return cb(nlh, NULL);
+}
+
+static int put_map(uint8_t cmd, const struct test_map *m)
+{
+	return put_map_cb(cmd, m, map_print);
+}
+
+static const struct test_map maps[] = {
+	{ IPPROTO_UDP, NAPT_MAP_DYNAMIC, "192.168.1.2", 5000,
+	  "203.0.113.1", 5000, NULL, 0, NAPT_MAPPING_EIM,
+	  .expires = 299, .sessions = 1 },
+	{ IPPROTO_TCP, NAPT_MAP_DYNAMIC, "192.168.1.3", 40000,
+	  "203.0.113.1", 1025, "198.51.100.7", 443,
+	  NAPT_MAPPING_APDM, .expires = 7439, .sessions = 1 },
+	{ IPPROTO_ICMP, NAPT_MAP_DYNAMIC, "192.168.1.4", 77,
+	  "203.0.113.1", 77, "198.51.100.8", 0, NAPT_MAPPING_ADM,
+	  .expires = 0, .sessions = 0 },
+	/* static with a lease, a remote and a description */
+	{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.10", 80,
+	  "203.0.113.1", 8080, "198.51.100.9", 0, NAPT_MAPPING_EIM,
+	  .expires = 3590, .sessions = 2, .lease = 3600,
+	  .desc = "web server", .has_owner = true,
+	  .owner = NAPT_OWNER_UPNP, .cookie_len = 2,
+	  .cookie = "\x0a\x1b" },
+	/* permanent static, a description to escape in text */
+	{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.11", 5060,
+	  "203.0.113.9", 5060, NULL, 0, NAPT_MAPPING_EIM,
+	  .permanent = true, .desc = "say \"h\\i\" \u00e9t\u00e9",
+	  .has_owner = true, .owner = NAPT_OWNER_ADMIN },
+	/* from another client: controls, not UTF-8 */
+	{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.12", 1,
+	  "203.0.113.9", 2, NULL, 0, NAPT_MAPPING_EIM,
+	  .permanent = true,
+	  .desc = "a\tb\x1b[2J\xc2\x9b\xff\xc3",
+	  .has_owner = true, .owner = 9, .cookie_len = 16,
+	  .cookie = "\x00\x01\x02\x03\x04\x05\x06\x07"
+		    "\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff" },
+	/* static, from a kernel that sends no owner */
+	{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.13", 22,
+	  "203.0.113.1", 2222, NULL, 0, NAPT_MAPPING_EIM,
+	  .permanent = true },
+	/* the natpmp and pcp names */
+	{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.14", 4500,
+	  "203.0.113.1", 4500, NULL, 0, NAPT_MAPPING_EIM,
+	  .expires = 7190, .lease = 7200, .has_owner = true,
+	  .owner = NAPT_OWNER_NATPMP },
+	{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.14", 443,
+	  "203.0.113.1", 8443, "198.51.100.10", 0, NAPT_MAPPING_EIM,
+	  .expires = 100, .lease = 120, .has_owner = true,
+	  .owner = NAPT_OWNER_PCP, .cookie_len = 12,
+	  .cookie = "\x9c\x1f\x22\x00\x00\x00\x00\x00\x00\x00\x00\x01" },
+};
+
+/* More for save, besides those of maps[]. */
+static const struct test_map save_maps[] = {
+	/* admin, with a lease, a remote, a cookie, "#" and quotes */
+	{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.15", 22,
+	  "203.0.113.1", 2222, "198.51.100.11", 0, NAPT_MAPPING_EIM,
+	  .expires = 1234, .lease = 3600, .has_owner = true,
+	  .owner = NAPT_OWNER_ADMIN, .desc = "ssh \"#1\" c:\\x",
+	  .cookie_len = 2, .cookie = "\x0a\x1b" },
+	/* admin, its lease run out but not yet reaped */
+	{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.15", 53,
+	  "203.0.113.1", 53, NULL, 0, NAPT_MAPPING_EIM,
+	  .expires = 0, .lease = 60, .has_owner = true,
+	  .owner = NAPT_OWNER_ADMIN },
+	};
+
+/*
+ * natctl save of config_up() and the mappings: only the static admin
+ * ones (and the one without an owner) are printed.
+ */
+static int case_save(void)
+{
+	bool running = false;
+	int ret;
+	size_t i;
+
+	ret = save_config_print(config_up(), &running);
+	for (i = 0; i < ARRAY_SIZE(maps) && ret == MNL_CB_OK; i++)
+		ret = put_map_cb(NAPT_CMD_GET_MAPS, &maps[i], save_map_print);
+	for (i = 0; i < ARRAY_SIZE(save_maps) && ret == MNL_CB_OK; i++)
+		ret = put_map_cb(NAPT_CMD_GET_MAPS, &save_maps[i],
+				 save_map_print);
+	return ret;
+}
+
+/* ext-addr follows the interface: no ext-addr; few settings. */
+static int case_save_auto(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+	bool running = false;
+	struct nlattr *nest;
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 1);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_IFINDEX, 1);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_EXT_ADDRS);
+	mnl_attr_put_u32(nlh, NAPT_A_EXT_ADDRS_ENTRY, ip("203.0.113.1"));
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_INT_NETS);
+	put_prefix(nlh, "192.168.1.0", 24);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, NAPT_A_BEHAVIOURS);
+	put_behav(nlh, 0, NAPT_MAPPING_EIM, NAPT_FILTER_APDF);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u8(nlh, NAPT_A_EXT_FROM_IF, 1);
+	return save_config_print(nlh, &running);
+}
+
+static int case_save_down(void)
+{
+	struct nlmsghdr *nlh = msg_start(NAPT_CMD_GET_CONFIG);
+	bool running = true;
+	int ret;
+
+	mnl_attr_put_u8(nlh, NAPT_A_RUNNING, 0);
+	ret = save_config_print(nlh, &running);
+	printf("running: %d\n", running);
+	return ret;
 }
 
 static int case_maps(void)
 {
-	static const struct test_map maps[] = {
-		{ IPPROTO_UDP, NAPT_MAP_DYNAMIC, "192.168.1.2", 5000,
-		  "203.0.113.1", 5000, NULL, 0, NAPT_MAPPING_EIM,
-		  .expires = 299, .sessions = 1 },
-		{ IPPROTO_TCP, NAPT_MAP_DYNAMIC, "192.168.1.3", 40000,
-		  "203.0.113.1", 1025, "198.51.100.7", 443,
-		  NAPT_MAPPING_APDM, .expires = 7439, .sessions = 1 },
-		{ IPPROTO_ICMP, NAPT_MAP_DYNAMIC, "192.168.1.4", 77,
-		  "203.0.113.1", 77, "198.51.100.8", 0, NAPT_MAPPING_ADM,
-		  .expires = 0, .sessions = 0 },
-		/* static with a lease, a remote and a description */
-		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.10", 80,
-		  "203.0.113.1", 8080, "198.51.100.9", 0, NAPT_MAPPING_EIM,
-		  .expires = 3590, .sessions = 2, .lease = 3600,
-		  .desc = "web server", .has_owner = true,
-		  .owner = NAPT_OWNER_UPNP, .cookie_len = 2,
-		  .cookie = "\x0a\x1b" },
-		/* permanent static, a description to escape in text */
-		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.11", 5060,
-		  "203.0.113.9", 5060, NULL, 0, NAPT_MAPPING_EIM,
-		  .permanent = true, .desc = "say \"h\\i\" \u00e9t\u00e9",
-		  .has_owner = true, .owner = NAPT_OWNER_ADMIN },
-		/* from another client: controls, not UTF-8 */
-		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.12", 1,
-		  "203.0.113.9", 2, NULL, 0, NAPT_MAPPING_EIM,
-		  .permanent = true,
-		  .desc = "a\tb\x1b[2J\xc2\x9b\xff\xc3",
-		  .has_owner = true, .owner = 9, .cookie_len = 16,
-		  .cookie = "\x00\x01\x02\x03\x04\x05\x06\x07"
-			    "\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff" },
-		/* static, from a kernel that sends no owner */
-		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.13", 22,
-		  "203.0.113.1", 2222, NULL, 0, NAPT_MAPPING_EIM,
-		  .permanent = true },
-		/* the natpmp and pcp names */
-		{ IPPROTO_UDP, NAPT_MAP_STATIC, "192.168.1.14", 4500,
-		  "203.0.113.1", 4500, NULL, 0, NAPT_MAPPING_EIM,
-		  .expires = 7190, .lease = 7200, .has_owner = true,
-		  .owner = NAPT_OWNER_NATPMP },
-		{ IPPROTO_TCP, NAPT_MAP_STATIC, "192.168.1.14", 443,
-		  "203.0.113.1", 8443, "198.51.100.10", 0, NAPT_MAPPING_EIM,
-		  .expires = 100, .lease = 120, .has_owner = true,
-		  .owner = NAPT_OWNER_PCP, .cookie_len = 12,
-		  .cookie = "\x9c\x1f\x22\x00\x00\x00\x00\x00\x00\x00\x00\x01" },
-	};
 	int ret = MNL_CB_OK;
 	size_t i;
 
@@ -568,11 +689,11 @@ static int map_request(int argc, char **argv)
 	return MNL_CB_OK;
 }
 
-/* What "natctl up|set ARGS" would send, ifindex 1 for the ext-if. */
+/* What "natctl up|set ARGS" would send. */
 static int request(int argc, char **argv)
 {
 	static const struct attr_fmt fmt[NAPT_A_MAX + 1] = {
-		[NAPT_A_EXT_IFINDEX] = { "ext_ifindex", A_U32 },
+		[NAPT_A_EXT_IFNAME] = { "ext_ifname", A_STR },
 		[NAPT_A_EXT_ADDRS] = { "ext_addrs", A_NONE },
 		[NAPT_A_INT_NETS] = { "int_nets", A_NONE },
 		[NAPT_A_PORT_MIN] = { "port_min", A_U16 },
@@ -588,6 +709,8 @@ static int request(int argc, char **argv)
 		[NAPT_A_MAX_MAPS_PER_HOST] = { "max_maps_per_host", A_U32 },
 		[NAPT_A_PORT_REUSE_DELAY] = { "port_reuse_delay", A_U32 },
 		[NAPT_A_SYN_HOLD] = { "syn_hold", A_U32 },
+		[NAPT_A_MARK_STATIC] = { "mark_static", A_U32 },
+		[NAPT_A_MARK_STATIC_MASK] = { "mark_static_mask", A_U32 },
 	};
 	static const char *const cmds[] = { "up", "set" };
 	struct nlmsghdr *nlh = msg_start(NAPT_CMD_UP);
@@ -603,7 +726,7 @@ static int request(int argc, char **argv)
 		return map_request(argc, argv);
 	up = keyword(NULL, "command", argv[0], cmds) == 0;
 	opts_parse(&o, up, argc - 1, argv + 1);
-	opts_put(nlh, &o, o.ext_if ? 1 : 0);
+	opts_put(nlh, &o);
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		t = mnl_attr_get_type(a);
 		if (t > NAPT_A_MAX || !fmt[t].name) {
@@ -621,16 +744,86 @@ static int request(int argc, char **argv)
 	return MNL_CB_OK;
 }
 
+/* The commands of "test-print batch": how batch.c split the line. */
+static int batch_echo(struct natctl *ctl, int argc, char **argv)
+{
+	int i;
+
+	(void)ctl;
+	printf("%d:", argc);
+	for (i = 0; i < argc; i++)
+		printf(" [%s]", argv[i]);
+	putchar('\n');
+	return EXIT_SUCCESS;
+}
+
+static int batch_fail(struct natctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	(void)argc;
+	(void)argv;
+	error("it failed");
+	return EXIT_FAILURE;
+}
+
+static int batch_usage(struct natctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	no_more_args("usage", argc, argv);
+	return EXIT_SUCCESS;
+}
+
+/* What natctl would send for the up and map add lines of natctl save. */
+static int batch_up(struct natctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	return request(argc + 1, argv - 1) == MNL_CB_OK ? EXIT_SUCCESS :
+	       EXIT_FAILURE;
+}
+
+static int batch_map(struct natctl *ctl, int argc, char **argv)
+{
+	char *args[64];
+	int i;
+
+	(void)ctl;
+	if (argc < 1 || strcmp(argv[0], "add") || argc >= (int)ARRAY_SIZE(args))
+		usage_err("test-print batch: map add only");
+	args[0] = "map-add";
+	for (i = 1; i < argc; i++)
+		args[i] = argv[i];
+	return request(argc, args) == MNL_CB_OK ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static int batch(const char *file)
+{
+	static const struct cmd cmds[] = {
+		{ "up", batch_up },
+		{ "map", batch_map },
+		{ "echo", batch_echo },
+		{ "fail", batch_fail },
+		{ "usage", batch_usage },
+	};
+	static struct natctl ctl;
+
+	return batch_run(&ctl, file, cmds, ARRAY_SIZE(cmds));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } cases[] = {
 	{ "show-up", case_show_up },
 	{ "show-auto", case_show_auto },
+	{ "show-waiting", case_show_waiting },
+	{ "save-waiting", case_save_waiting },
 	{ "show-down", case_show_down },
 	{ "show-bad", case_show_bad },
 	{ "maps", case_maps },
 	{ "map-add", case_map_add },
+	{ "save", case_save },
+	{ "save-auto", case_save_auto },
+	{ "save-down", case_save_down },
 	{ "events", case_events },
 	{ "stats", case_stats },
 	{ "escape", case_escape },
@@ -657,6 +850,8 @@ int main(int argc, char **argv)
 	output_init(json, pretty);
 	if (!strcmp(argv[0], "request"))
 		ret = request(argc - 1, argv + 1);
+	else if (!strcmp(argv[0], "batch") && argc == 2)
+		return batch(argv[1]);
 	else if (argc == 1)
 		ret = cases[keyword(NULL, "case", argv[0], cases)].fn();
 	else

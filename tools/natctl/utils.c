@@ -16,10 +16,22 @@
 /* Unknown-keyword errors list the choices if there are at most this many. */
 #define KEYWORD_LIST_MAX 8
 
+/* Where the batch is: every error message then starts with "FILE:LINE: ". */
+static const char *loc_file;
+static unsigned int loc_line;
+
+void error_set_loc(const char *file, unsigned int line)
+{
+	loc_file = file;
+	loc_line = line;
+}
+
 static void verror(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs("natctl: ", stderr);
+	if (loc_file)
+		fprintf(stderr, "%s:%u: ", loc_file, loc_line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

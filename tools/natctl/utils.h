@@ -22,6 +22,11 @@
 #define __noreturn __attribute__((noreturn))
 
 void error(const char *fmt, ...) __printf(1, 2);
+/*
+ * The place in a batch file (natctl -b) that error() and usage_err()
+ * name from now on, "natctl: FILE:LINE: ..."; a NULL @file: none.
+ */
+void error_set_loc(const char *file, unsigned int line);
 void usage_err(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 bool matches(const char *arg, const char *keyword);
