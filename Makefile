@@ -16,12 +16,14 @@
 #   make traversal  the NAT-traversal matrix (VM), Documentation/traversal.md
 #   make bench      benchmarks (VM + callgrind), Documentation/performance.md
 #   make install    install napt.ko for the running kernel, natctl, igdd
+#   make deb        Debian packages napt-dkms, napt-tools in build/deb/
+#                   (dist/mkdeb.sh; scripts/deb-check.sh tests them)
 
 KVERS ?= $(shell scripts/kernels.sh)
 BUILD := $(CURDIR)/build
 KSRC := $(wildcard $(CURDIR)/kmod/*.c $(CURDIR)/kmod/*.h $(CURDIR)/kmod/Kbuild)
 
-.PHONY: all module tools unit check check-debug debug-kernel module-debug demo deps install clean vmtest fuzz traversal bench
+.PHONY: all module tools unit check check-debug debug-kernel module-debug demo deps install clean vmtest fuzz traversal bench deb
 
 all: module tools
 
@@ -73,6 +75,9 @@ check-debug:
 
 demo:
 	scripts/demo.sh
+
+deb:
+	dist/mkdeb.sh
 
 install: all
 	$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(BUILD)/$(shell uname -r) modules_install

@@ -29,6 +29,9 @@ PACKAGES+=(libmicrohttpd-dev libexpat1-dev libcap-dev libsystemd-dev)
 PACKAGES+=(miniupnpc natpmpc coturn libnice-dev python3-scapy tcpdump jq)
 # Benchmarks: plots and the userspace profiler.
 PACKAGES+=(gnuplot-nox valgrind)
+# Debian packages (make deb, scripts/deb-check.sh): building, DKMS,
+# lintian, the units' check.
+PACKAGES+=(debhelper dh-dkms dkms dpkg-dev lintian bash-completion systemd)
 # The debug kernel of the selftests (scripts/debug-kernel.sh): Debian's
 # 6.12 source and what building it takes.
 PACKAGES+=(linux-source-6.12 bc bison flex libelf-dev)
