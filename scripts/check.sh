@@ -165,6 +165,30 @@ else
 	note "igdd fuzz skipped: no clang"
 fi
 
+# --- 3d. Debian packages (make deb, lintian, DKMS in a scratch tree, units) ---
+# scripts/deb-check.sh; skipped (noted) without dpkg-buildpackage and dkms.
+section "Debian packages"
+if command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dkms >/dev/null 2>&1; then
+	scripts/deb-check.sh 2>&1 | tee "$RESULTS/deb.log"
+	deb_rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/deb.log" | tail -n 1)
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		pass=$((pass + BASH_REMATCH[1]))
+		fail=$((fail + BASH_REMATCH[2]))
+		if ((deb_rc != 0 && BASH_REMATCH[2] == 0)); then
+			fail=$((fail + 1))
+			note "FAIL: scripts/deb-check.sh exited $deb_rc after '$line'"
+		fi
+	else
+		fail=$((fail + 1))
+		note "FAIL: scripts/deb-check.sh (exit $deb_rc) printed no 'N passed, N failed' line"
+	fi
+	# what the packages installed, for selftests/napt_packaged.sh
+	((deb_rc == 0)) && export NAPT_ROOT=$TOPDIR/build/deb/root
+else
+	note "Debian packages skipped: no dpkg-buildpackage or dkms (make deps)"
+fi
+
 # --- 4. VM selftests -------------------------------------------------------------
 if [[ ${KVERS:-} == none ]]; then
 	kvers=()

@@ -21,6 +21,15 @@
 # Exit: 0 when every exchange went through napt, 1 otherwise (also when
 # napt.ko or natctl were not built).
 
+# NAPT_ROOT=DIR (e.g. build/deb/root, made by scripts/deb-check.sh): run
+# the packaged natctl (DIR/usr/sbin/natctl) and the DKMS-built module
+# (DIR/lib/modules/KVER/updates/dkms/napt.ko) instead of the tree's.
+if [[ -n ${NAPT_ROOT:-} ]]; then
+	[[ $NAPT_ROOT == /* ]] || NAPT_ROOT=$(cd "$(dirname "$0")/.." && pwd -P)/$NAPT_ROOT
+	NATCTL=${NATCTL:-$NAPT_ROOT/usr/sbin/natctl}
+	NAPT_KO=${NAPT_KO:-$NAPT_ROOT/lib/modules/$(uname -r)/updates/dkms/napt.ko}
+fi
+
 # shellcheck disable=SC2317  # cleanup and helpers are called indirectly
 source "$(dirname "$0")/lib.sh"
 
@@ -77,7 +86,7 @@ fatal() {
 
 cat <<EOF
 ${bold}napt demo: an IPv4 NAPT gateway in a Linux kernel module${plain}
-kernel $(uname -r), napt.ko from ${NAPT_KO#"$TOPDIR"/}
+kernel $(uname -r), napt.ko from ${NAPT_KO#"$TOPDIR"/}, natctl from ${NATCTL#"$TOPDIR"/}
 
    LAN host                  gateway (napt)                   internet host
    ns lan                    ns gw                            ns inet

@@ -33,7 +33,7 @@ expect_err() {
 
 expect_err 2 "ext-if" up int-net 10.0.0.0/8
 expect_err 2 "int-net" up ext-if dummy0
-expect_err 1 "nosuch" up ext-if nosuch int-net 10.0.0.0/8
+expect_err 2 "invalid ext-if" up ext-if 0123456789abcdef int-net 10.0.0.0/8
 expect_err 2 "10.0.0.1/8" up ext-if dummy0 int-net 10.0.0.1/8
 expect_err 2 "bogus" up ext-if dummy0 int-net 10.0.0.0/8 bogus 1
 expect_err 2 "udp-timeout" up ext-if dummy0 int-net 10.0.0.0/8 udp-timeout 12x
@@ -43,6 +43,18 @@ expect_err 1 "down" set udp-timeout 5
 natctl -n "$NS" show | grep -q "napt: down"
 check_err $? "a refused command changed the state"
 log_test "natctl refuses bad arguments with one clear line"
+
+# An interface that does not exist is not an error: napt waits for it
+# (the boot-time case, napt_ifname.sh), and natctl says so on stderr.
+out=$(natctl -n "$NS" up ext-if nosuch int-net 10.0.0.0/8 2>&1)
+rc=$?
+[[ $rc == 0 && $out == 'natctl: warning: interface "nosuch" does not exist (yet): napt waits for it' ]]
+check_err $? "up ext-if nosuch: rc=$rc '$out'"
+natctl -n "$NS" show | grep -q '^  ext-if nosuch (waiting for it) '
+check_err $? "show: $(natctl -n "$NS" show)"
+natctl -n "$NS" down
+check_err $? "down failed"
+log_test "an absent ext-if: up, waiting, with a warning"
 
 natctl -n "$NS" up ext-if dummy0 int-net 10.0.0.0/8 ports 2000-3000
 check_err $? "up failed"

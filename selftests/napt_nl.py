@@ -33,6 +33,7 @@ NLA_F_NESTED = 1 << 15
  A_TIMEOUT_UDP, A_TIMEOUT_TCP_EST, A_TIMEOUT_TCP_TRANS, A_TIMEOUT_ICMP,
  A_BEHAVIOURS, A_FLAGS, A_MAX_MAPS, A_MAX_SESSIONS, A_NMAPS, A_NSESSIONS,
  A_MAP, A_STATS) = range(1, 19)
+A_MARK_STATIC, A_MARK_STATIC_MASK, A_EXT_IFNAME = 24, 25, 26
 PREFIX_A_ADDR, PREFIX_A_LEN = 1, 2
 BEHAV_A_PROTO, BEHAV_A_MAPPING, BEHAV_A_FILTERING = 1, 2, 3
 MAP_A_PROTO, MAP_A_TYPE, MAP_A_INT_ADDR, MAP_A_INT_PORT = 1, 2, 3, 4
@@ -246,6 +247,55 @@ def main():
            errno.ERANGE)
     expect("set good timeout", g.req(CMD_SET, u32(A_TIMEOUT_UDP, 5)), 0)
 
+    # mark-static: the mark within its mask, u32s only
+    expect("mark outside its mask",
+           g.req(CMD_SET, u32(A_MARK_STATIC, 0x101) +
+                 u32(A_MARK_STATIC_MASK, 0xff00)),
+           errno.EINVAL, "outside its mask")
+    expect("mark as u16", g.req(CMD_SET, u16(A_MARK_STATIC, 1)),
+           errno.EINVAL)
+    expect("mark within its mask",
+           g.req(CMD_SET, u32(A_MARK_STATIC, 0x100) +
+                 u32(A_MARK_STATIC_MASK, 0xff00)), 0)
+    got = g.req(CMD_GET_CONFIG)
+    c = attrs(got[2][0][4:]) if got[2] else {}
+    ok = (c.get(A_MARK_STATIC) == struct.pack("=I", 0x100) and
+          c.get(A_MARK_STATIC_MASK) == struct.pack("=I", 0xff00))
+    print("%s get-config shows the mark and its mask" %
+          ("ok" if ok else "not ok"))
+    FAILED += 0 if ok else 1
+    expect("mark alone (mask: all bits)",
+           g.req(CMD_SET, u32(A_MARK_STATIC, 0xffffffff)), 0)
+    expect("mark off (mask 0)",
+           g.req(CMD_SET, u32(A_MARK_STATIC_MASK, 0)), 0)
+
+    # ext-if by name: a valid name, not with an index; a name no device
+    # has is accepted (waiting), and shown as such
+    expect("ifname and ifindex",
+           g.req(CMD_SET, attr(A_EXT_IFNAME, b"lo\0") + good_if),
+           errno.EINVAL, "not both")
+    for bad in (b"a/b\0", b"..\0", b"\0", b"a b\0", b"x" * 16 + b"\0",
+                b"eth0", b"x" * 300 + b"\0"):
+        expect("ifname %r" % bad[:20], g.req(CMD_SET, attr(A_EXT_IFNAME, bad)),
+               errno.EINVAL)
+    expect("ifname of no device", g.req(CMD_SET,
+           attr(A_EXT_IFNAME, b"nosuch0\0")), 0)
+    got = g.req(CMD_GET_CONFIG)
+    c = attrs(got[2][0][4:]) if got[2] else {}
+    ok = (c.get(A_EXT_IFNAME, b"").rstrip(b"\0") == b"nosuch0" and
+          c.get(A_EXT_IFINDEX) == struct.pack("=I", 0))
+    print("%s get-config: waiting for nosuch0 (ifindex 0)" %
+          ("ok" if ok else "not ok"))
+    FAILED += 0 if ok else 1
+    expect("back by index", g.req(CMD_SET, good_if), 0)
+    got = g.req(CMD_GET_CONFIG)
+    c = attrs(got[2][0][4:]) if got[2] else {}
+    ok = (A_EXT_IFNAME not in c and
+          c.get(A_EXT_IFINDEX) == struct.pack("=I", ifindex))
+    print("%s get-config: by index again, no name" %
+          ("ok" if ok else "not ok"))
+    FAILED += 0 if ok else 1
+
     # Static mappings' owner and cookie: strict policy, and what is given
     # comes back as given.
     def static(*extra):
@@ -288,8 +338,8 @@ def main():
                           CMD_GET_STATS, rnd.randrange(0, 12)])
         blob = b""
         for _ in range(rnd.randrange(0, 6)):
-            t = rnd.randrange(0, 22)
-            if t in (A_EXT_IFINDEX, A_MAX_MAPS):
+            t = rnd.randrange(0, 28)
+            if t in (A_EXT_IFINDEX, A_MAX_MAPS, A_EXT_IFNAME):
                 continue	# keep the instance configured
             if rnd.random() < 0.3:
                 t |= NLA_F_NESTED

@@ -41,6 +41,8 @@
 #   VM_STREAM=1         print test output live, unprefixed (used by the demo)
 #   VM_DEADLINE=EPOCH   stop by then (seconds since 1970), failing the tests
 #                       not run; make check sets it from CHECK_BUDGET
+#   NAPT_ROOT=DIR       passed on to the guest (selftests/demo.sh: use the
+#                       natctl and napt.ko of DIR, e.g. build/deb/root)
 #   VM_OUT=DIR          put every file above in DIR instead (DIR/KVER/logs,
 #                       DIR/KVER.tap...), so that runs on one kernel from
 #                       several checkouts or people do not wait for each other
@@ -325,6 +327,9 @@ boot() {
 		printf 'export VM_UNLOAD=%q\n' "$VM_UNLOAD"
 		printf 'export NAPT_MODDIR=%q\n' "$MODDIR"
 		printf 'export VM_PIN_KEYS=%q\n' "${VM_PIN_KEYS:-1}"
+		# the packaged tools and module (scripts/deb-check.sh), for demo.sh
+		[[ -n ${NAPT_ROOT:-} ]] &&
+			printf 'export NAPT_ROOT=%q\n' "$(cd "$NAPT_ROOT" && pwd -P)"
 	} > "$stage/napt/env"
 	: > "$stage/napt/plan"
 	cap=$VM_BOOT_TIMEOUT
