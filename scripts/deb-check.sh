@@ -142,6 +142,19 @@ check "bash completion defines natctl's" bash -c '
 	source /usr/share/bash-completion/bash_completion 2>/dev/null
 	source "$1" && complete -p natctl | grep -q _natctl' _ \
 	"$ROOT/usr/share/bash-completion/completions/natctl"
+# complete "natctl WORDS... CUR": what the completion offers, one a line
+complete_natctl='source /usr/share/bash-completion/bash_completion 2>/dev/null
+	source "$1"; shift
+	COMP_WORDS=(natctl "$@"); COMP_CWORD=$#
+	COMP_LINE="natctl $*"; COMP_POINT=${#COMP_LINE}
+	_natctl natctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf "%s\n" "${COMPREPLY[@]}"'
+check "completion: set ma -> mark-static, mapping" bash -c '
+	[[ $(bash -c "$1" _ "$2" set ma | sort | tr "\n" " ") == "mapping mark-static max-maps max-maps-per-host max-sessions " ]]' _ \
+	"$complete_natctl" "$ROOT/usr/share/bash-completion/completions/natctl"
+check "completion: sa -> save" bash -c '
+	[[ $(bash -c "$1" _ "$2" sa) == save ]]' _ \
+	"$complete_natctl" "$ROOT/usr/share/bash-completion/completions/natctl"
 
 # --- 5. systemd-analyze verify --------------------------------------------------------
 # A root with the packages' files, the system's units (targets) and
