@@ -150,9 +150,11 @@ say "userland up"
 # patch is complete, and the guest dies of "Oops: int3" in ip_rcv() or
 # __ip_local_out(), whoever registered the hooks (Documentation/design.md,
 # "Testing under an emulator"). One chain per IPv4 hook and one on lo's
-# ingress, in this namespace, which no test uses, keep every such key on
-# for the whole boot: napt's up and down still register and unregister
-# their hooks, but never patch code. VM_PIN_KEYS=0 leaves them unpinned.
+# ingress and one on its egress (napt's egress guard, kmod/egress.c, turns
+# the egress keys in __dev_queue_xmit() on and off), in this namespace,
+# which no test uses, keep every such key on for the whole boot: napt's
+# up and down still register and unregister their hooks, but never patch
+# code. VM_PIN_KEYS=0 leaves them unpinned.
 if [[ ${VM_PIN_KEYS:-1} == 1 ]]; then
 	nft -f - <<'NFT' || say "cannot pin the netfilter static keys (nft failed)"
 table ip napt_vm_pin {
@@ -164,6 +166,12 @@ table ip napt_vm_pin {
 }
 table netdev napt_vm_pin {
 	chain ingress { type filter hook ingress device lo priority 1000; }
+}
+NFT
+	# on its own: a kernel without egress hooks keeps the others
+	nft -f - <<'NFT' || say "cannot pin the egress static keys (nft failed)"
+table netdev napt_vm_pin_egress {
+	chain egress { type filter hook egress device lo priority 1000; }
 }
 NFT
 fi
