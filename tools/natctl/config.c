@@ -68,7 +68,7 @@ int do_show(struct natctl *ctl, int argc, char **argv)
 			 show_print, NULL);
 }
 
-static const uint8_t config_policy[NAPT_A_MAX + 1] = {
+const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_RUNNING] = NLK_U8,
 	[NAPT_A_EXT_IFINDEX] = NLK_U32,
 	[NAPT_A_EXT_ADDRS] = NLK_NESTED,
@@ -95,12 +95,12 @@ static const uint8_t config_policy[NAPT_A_MAX + 1] = {
 	[NAPT_A_EXT_IFNAME] = NLK_STRING,
 };
 
-static const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
+const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
 	[NAPT_PREFIX_A_ADDR] = NLK_U32,
 	[NAPT_PREFIX_A_LEN] = NLK_U8,
 };
 
-static const uint8_t behav_policy[NAPT_BEHAV_A_MAX + 1] = {
+const uint8_t behav_policy[NAPT_BEHAV_A_MAX + 1] = {
 	[NAPT_BEHAV_A_PROTO] = NLK_U8,
 	[NAPT_BEHAV_A_MAPPING] = NLK_U8,
 	[NAPT_BEHAV_A_FILTERING] = NLK_U8,

@@ -64,6 +64,14 @@ int natctl_connect(struct natctl *ctl);
 int natctl_do(struct natctl *ctl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	      void *data);
 
+/*
+ * config.c's policies of NAPT_CMD_GET_CONFIG's reply and its nests
+ * (NLK_* types), which show and save both parse.
+ */
+extern const uint8_t config_policy[NAPT_A_MAX + 1];
+extern const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1];
+extern const uint8_t behav_policy[NAPT_BEHAV_A_MAX + 1];
+
 /* Printers of the replies (mnl callbacks; also run by the tests). */
 int show_print(const struct nlmsghdr *nlh, void *data);
 int map_print(const struct nlmsghdr *nlh, void *data);

@@ -25,40 +25,7 @@
 #include "natctl.h"
 #include "utils.h"
 
-static const uint8_t save_policy[NAPT_A_MAX + 1] = {
-	[NAPT_A_RUNNING] = NLK_U8,
-	[NAPT_A_EXT_IFINDEX] = NLK_U32,
-	[NAPT_A_EXT_ADDRS] = NLK_NESTED,
-	[NAPT_A_INT_NETS] = NLK_NESTED,
-	[NAPT_A_PORT_MIN] = NLK_U16,
-	[NAPT_A_PORT_MAX] = NLK_U16,
-	[NAPT_A_TIMEOUT_UDP] = NLK_U32,
-	[NAPT_A_TIMEOUT_TCP_EST] = NLK_U32,
-	[NAPT_A_TIMEOUT_TCP_TRANS] = NLK_U32,
-	[NAPT_A_TIMEOUT_ICMP] = NLK_U32,
-	[NAPT_A_BEHAVIOURS] = NLK_NESTED,
-	[NAPT_A_FLAGS] = NLK_BITFIELD32,
-	[NAPT_A_MAX_MAPS] = NLK_U32,
-	[NAPT_A_MAX_SESSIONS] = NLK_U32,
-	[NAPT_A_MAX_MAPS_PER_HOST] = NLK_U32,
-	[NAPT_A_PORT_REUSE_DELAY] = NLK_U32,
-	[NAPT_A_SYN_HOLD] = NLK_U32,
-	[NAPT_A_EXT_FROM_IF] = NLK_U8,
-	[NAPT_A_MARK_STATIC] = NLK_U32,
-	[NAPT_A_MARK_STATIC_MASK] = NLK_U32,
-	[NAPT_A_EXT_IFNAME] = NLK_STRING,
-};
-
-static const uint8_t prefix_policy[NAPT_PREFIX_A_MAX + 1] = {
-	[NAPT_PREFIX_A_ADDR] = NLK_U32,
-	[NAPT_PREFIX_A_LEN] = NLK_U8,
-};
-
-static const uint8_t behav_policy[NAPT_BEHAV_A_MAX + 1] = {
-	[NAPT_BEHAV_A_PROTO] = NLK_U8,
-	[NAPT_BEHAV_A_MAPPING] = NLK_U8,
-	[NAPT_BEHAV_A_FILTERING] = NLK_U8,
-};
+/* The reply is NAPT_CMD_GET_CONFIG's: config.c's policies check it. */
 
 /* The u32 settings of up, in the order of natctl help. */
 static const struct {
@@ -233,7 +200,7 @@ int save_config_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[NAPT_A_MAX + 1];
 	bool *running = data;
 
-	if (napt_nl_parse(nlh, save_policy, NAPT_A_MAX, tb))
+	if (napt_nl_parse(nlh, config_policy, NAPT_A_MAX, tb))
 		return MNL_CB_ERROR;
 	if (!tb[NAPT_A_RUNNING])
 		return napt_nl_bad_reply("configuration");
