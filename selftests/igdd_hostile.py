@@ -20,9 +20,12 @@
         evict the victim's slot of a naive limiter); print "sent N"
   igdd_hostile.py count-udp PORT SECONDS
         count the datagrams arriving on UDP PORT for SECONDS; print N
-  igdd_hostile.py announce SECONDS
-        wait for a NAT-PMP announcement (224.0.0.1:5350); print the
-        external address it carries, or "none"
+  igdd_hostile.py announce SECONDS OLD
+        wait for a NAT-PMP announcement (224.0.0.1:5350) of an external
+        address other than OLD (igdd repeats an announcement ten times
+        over two minutes, RFC 6886 3.2.1: those of OLD, from an earlier
+        start or reload, may still come); print "old N" (how many of OLD
+        came first), then the address, or "none"
 """
 import random
 import socket
@@ -222,22 +225,29 @@ def count_udp(port, secs):
     print(n)
 
 
-def announce(secs):
+def announce(secs, old):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("224.0.0.1", 5350))
     s.settimeout(float(secs))
     print("ready", flush=True)
-    end = time.monotonic() + float(secs)
+    end, n_old = time.monotonic() + float(secs), 0
     while time.monotonic() < end:
+        s.settimeout(max(end - time.monotonic(), 0.01))
         try:
             d = s.recv(64)
         except socket.timeout:
             break
         # NAT-PMP: version 0, opcode 128 (the answer to "address"), result 0
         if len(d) == 12 and d[0] == 0 and d[1] == 128 and d[2:4] == b"\0\0":
-            print(socket.inet_ntoa(d[8:12]))
+            addr = socket.inet_ntoa(d[8:12])
+            if addr == old:
+                n_old += 1
+                continue
+            print("old", n_old)
+            print(addr)
             return
+    print("old", n_old)
     print("none")
 
 
