@@ -314,6 +314,13 @@ for k in "${kvers[@]}"; do
 		"${kc[boots]}" "$( ((kc[boots] > 1)) && echo s)"
 	unset kc
 done
+# what failed, again at the end (where a truncated log still shows it):
+# the test, the check and its message
+for k in "${kvers[@]}"; do
+	[[ -f $RESULTS/$k.log ]] || continue
+	grep -E -A1 '^not ok |^# TEST: .*\[(FAIL|SKIP)\]|^# FAIL: ' "$RESULTS/$k.log" |
+		grep -v '^--$' | head -n 40 | sed "s|^|$k: |"
+done
 for n in "${notes[@]}"; do echo "$n"; done
 echo "total time $((SECONDS - T0))s"
 if ((pass + fail + skip == 0)); then
