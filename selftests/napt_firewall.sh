@@ -4,10 +4,10 @@
 # napt under a typical router ruleset, and mark-static, the handle the
 # ruleset needs for port forwards.
 #
-# The ruleset: input policy drop (lo, the LAN and established,related
-# accepted), forward policy drop (established,related accepted, LAN to WAN
-# accepted), counters. Conntrack sees a port forward's first packet as a
-# new connection from the internet to an inside host, and has no "dnat"
+# The ruleset (selftests/router.nft): input policy drop (lo, the LAN and
+# established,related accepted), forward policy drop (established,related
+# accepted, LAN to WAN accepted), counters. Conntrack sees a port
+# forward's first packet as a new connection from the internet to an inside host, and has no "dnat"
 # state for napt's translations: "ct status dnat" cannot tell it from an
 # attack. napt's mark-static MARK/MASK marks the packets it translated
 # inbound through a static mapping, before conntrack and the filter, and
@@ -25,24 +25,8 @@ trap napt_topo_cleanup EXIT
 require_cmd nft
 
 napt_topo_setup
-ip netns exec "$GW" nft -f - <<'NFT' || ksft_exit_fail "nft ruleset refused"
-table inet router {
-	chain input {
-		type filter hook input priority filter; policy drop;
-		ct state established,related counter accept
-		iif "lo" accept
-		iifname "br0" counter accept
-		counter comment "dropped"
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ct state established,related counter accept
-		iifname "br0" oifname "wan0" counter accept
-		meta mark & 0x0000ff00 == 0x00000100 ct state new counter accept
-		counter comment "dropped"
-	}
-}
-NFT
+ip netns exec "$GW" nft -f "$TOPDIR/selftests/router.nft" ||
+	ksft_exit_fail "nft ruleset refused"
 
 # rule_count CHAIN PATTERN: packets of the rule of CHAIN that matches
 rule_count() {

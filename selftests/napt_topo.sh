@@ -27,7 +27,8 @@ napt_topo_cleanup() {
 }
 
 # napt_topo_setup [natctl up OPTIONS...]: build the topology, load napt and
-# bring it up in GW with the given extra options.
+# bring it up in GW with the given extra options (and NAPT_RULESET's
+# ruleset, if set).
 napt_topo_setup() {
 	local i
 
@@ -56,6 +57,13 @@ napt_topo_setup() {
 	ip -n "$INET" link set eth0 up
 	ip netns exec "$GW" sysctl -qw net.ipv4.ip_forward=1
 
+	# NAPT_RULESET=FILE (napt_ruleset.sh): GW runs that nftables ruleset,
+	# and napt marks port forwards for its rule (selftests/router.nft)
+	if [[ -n ${NAPT_RULESET:-} ]]; then
+		ip netns exec "$GW" nft -f "$NAPT_RULESET" ||
+			ksft_exit_fail "nft -f $NAPT_RULESET refused"
+		[[ " $* " == *" mark-static "* ]] || set -- "$@" mark-static 0x100/0xff00
+	fi
 	natctl -n "$GW" up ext-if wan0 int-net 192.168.1.0/24 "$@" ||
 		ksft_exit_fail "natctl up failed"
 	slowwait 5 in_ns "$LAN1" ping -c 1 -W 1 192.168.1.1 >/dev/null ||
