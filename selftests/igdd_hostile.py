@@ -229,7 +229,6 @@ def announce(secs, old):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("224.0.0.1", 5350))
-    s.settimeout(float(secs))
     print("ready", flush=True)
     end, n_old = time.monotonic() + float(secs), 0
     while time.monotonic() < end:

@@ -7,9 +7,9 @@
 # The ruleset (selftests/router.nft): input policy drop (lo, the LAN and
 # established,related accepted), forward policy drop (established,related
 # accepted, LAN to WAN accepted), counters. Conntrack sees a port
-# forward's first packet as a new connection from the internet to an inside host, and has no "dnat"
-# state for napt's translations: "ct status dnat" cannot tell it from an
-# attack. napt's mark-static MARK/MASK marks the packets it translated
+# forward's first packet as a new connection from the internet to an
+# inside host, and has no "dnat" state for napt's translations: "ct
+# status dnat" cannot tell it from an attack. napt's mark-static MARK/MASK marks the packets it translated
 # inbound through a static mapping, before conntrack and the filter, and
 # one rule accepts exactly those:
 #
